@@ -1,0 +1,123 @@
+/**
+ * The shapes that flow through Switchboard: chat requests and responses, usage, tiers,
+ * routing decisions and classified provider errors. Plain data only; behaviour lives in
+ * the modules that take these shapes.
+ */
+
+export const TIERS = ['orchestration', 'execution', 'reasoning', 'large-context'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Cost order of tiers, cheapest first: used to tell under-routing from over-routing. */
+export const TIER_RANK: Record<Tier, number> = {
+  orchestration: 0,
+  execution: 1,
+  reasoning: 2,
+  'large-context': 1,
+};
+
+export type ProviderApi = 'openai' | 'anthropic';
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Arguments as parsed JSON; `{}` when the model sent none. */
+  arguments: Record<string, unknown>;
+}
+
+export type Message =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError?: boolean };
+
+export interface ChatRequest {
+  messages: Message[];
+  tools?: ToolDefinition[];
+  /** When set, the model must answer with JSON matching this schema. */
+  responseSchema?: { name: string; schema: Record<string, unknown> };
+  maxOutputTokens?: number;
+  temperature?: number;
+  /** Stream the answer; forced on for large `maxOutputTokens`. */
+  stream?: boolean;
+  /**
+   * Number of leading messages that form a stable prefix (system prompt, soul, tools):
+   * providers that support prompt caching mark a cache breakpoint after them.
+   */
+  cachePrefixMessages?: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+
+export interface ChatResponse {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  /** The model id the provider says answered. */
+  model: string;
+  /** True when the answer came from the provider simulator. */
+  simulated: boolean;
+}
+
+export const ERROR_KINDS = [
+  'rate_limited',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+  'stream_cut',
+  'auth',
+  'bad_request',
+  'context_too_long',
+  'content_filtered',
+  'aborted',
+  'budget_exceeded',
+  'circuit_open',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export interface ModelPrice {
+  /** USD per 1M tokens. */
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  output: number;
+  /** ISO date (YYYY-MM-DD) from which this price applies. */
+  effectiveFrom: string;
+}
+
+/** A model as resolved from config, with the provider it is reached through. */
+export interface ModelSpec {
+  id: string;
+  /** The model name sent to the provider's API. */
+  apiModel: string;
+  provider: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  prices: ModelPrice[];
+}
+
+export interface ProviderSpec {
+  name: string;
+  api: ProviderApi;
+  baseURL?: string;
+  /** Resolved secret; never logged or stored. */
+  apiKey?: string;
+  timeoutMs: number;
+  simulated: boolean;
+}
