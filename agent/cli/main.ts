@@ -1,0 +1,50 @@
+/**
+ * The `switchboard` command line. Each command lives in agent/cli/commands/ and registers
+ * itself on the program handed to it; this file only wires them and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../../config/load.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
+import { registerConfigCommands } from './commands/config.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('switchboard')
+    .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
+    .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
+    .option('-d, --data-dir <dir>', 'data directory for the database, outbox and logs (default: $SWITCHBOARD_DATA_DIR or ./data)')
+    .exitOverride()
+    .showHelpAfterError();
+  registerConfigCommands(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit status; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return EXIT_OK;
+    }
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`switchboard: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`switchboard: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`switchboard: ${message}\n`);
+  return EXIT_FAILURE;
+}

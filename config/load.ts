@@ -1,0 +1,328 @@
+/**
+ * Finding, reading, interpolating and validating the config file. Every failure becomes a
+ * `ConfigError` whose lines name the file, the key path, what was expected and what was
+ * found; the CLI prints them and exits with status 2.
+ */
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import cron from 'node-cron';
+import { configSchema, type Config } from './schema.ts';
+
+export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), 'default.yaml');
+
+export interface ConfigIssue {
+  /** Dotted key path, e.g. `jobs.morning-briefing.schedule`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly file: string;
+  readonly issues: ConfigIssue[];
+  constructor(file: string, issues: ConfigIssue[]) {
+    const lines = issues.map((issue) => `  ${issue.path || '(file)'}: ${issue.message}`);
+    super(`invalid config ${file}:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+export interface ConfigSource {
+  path: string;
+  /** How the path was chosen, for `doctor` and the start-up log. */
+  origin: '--config' | 'SWITCHBOARD_CONFIG' | 'user' | 'default';
+}
+
+/** The lookup order: `--config`, `SWITCHBOARD_CONFIG`, `~/.config/switchboard/config.yaml`, the shipped default. */
+export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigSource {
+  if (flag) return { path: resolve(flag), origin: '--config' };
+  if (env.SWITCHBOARD_CONFIG) return { path: resolve(env.SWITCHBOARD_CONFIG), origin: 'SWITCHBOARD_CONFIG' };
+  const userPath = join(env.HOME ?? homedir(), '.config', 'switchboard', 'config.yaml');
+  if (existsSync(userPath)) return { path: userPath, origin: 'user' };
+  return { path: DEFAULT_CONFIG_PATH, origin: 'default' };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  source: ConfigSource;
+  /** Every secret value resolved from the environment or a file, for log redaction. */
+  secrets: string[];
+}
+
+/** Reads and validates a config file. Throws `ConfigError` on any problem, never anything else. */
+export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    if (!existsSync(source.path)) throw new Error('no such file');
+    if (statSync(source.path).isDirectory()) throw new Error('is a directory, expected a YAML file');
+    text = readFileSync(source.path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(source.path, [{ path: '', message: `cannot read (${reason}); chosen by ${source.origin}` }]);
+  }
+  return parseConfigText(text, source, env);
+}
+
+/** Validates config text as if read from `source`; used by tests and `config check`. */
+export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source.path,
+      document.errors.map((error) => ({ path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` })),
+    );
+  }
+  const secrets: string[] = [];
+  const issues: ConfigIssue[] = [];
+  const raw = interpolate(document.contents, [], env, secrets, issues, dirname(source.path));
+  if (issues.length > 0) throw new ConfigError(source.path, issues);
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(source.path, [{ path: '', message: 'the file is empty; expected a mapping of settings' }]);
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(source.path, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+  }
+  const crossIssues = checkReferences(parsed.data);
+  if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
+  return { config: parsed.data, source, secrets };
+}
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const SECRET_KEYS = new Set(['apiKey', 'password', 'accessToken', 'clientSecret', 'refreshToken']);
+const FILE_KEYS: Record<string, string> = { apiKeyFile: 'apiKey', passwordFile: 'password' };
+
+/**
+ * Turns the YAML tree into plain data, replacing `${VAR}` (required) and `${VAR:-fallback}`
+ * (optional) in strings, and reading `*File` secret paths into their sibling key.
+ */
+function interpolate(
+  node: YamlNode | null | undefined | unknown,
+  path: string[],
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+  issues: ConfigIssue[],
+  baseDir: string,
+): unknown {
+  if (node === null || node === undefined) return node;
+  if (isMap(node)) {
+    const result: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      result[key] = interpolate(pair.value, [...path, key], env, secrets, issues, baseDir);
+    }
+    for (const [fileKey, targetKey] of Object.entries(FILE_KEYS)) {
+      const filePath = result[fileKey];
+      if (typeof filePath !== 'string') continue;
+      if (result[targetKey] !== undefined && result[targetKey] !== '') {
+        issues.push({ path: [...path, fileKey].join('.'), message: `set either ${targetKey} or ${fileKey}, not both` });
+        continue;
+      }
+      try {
+        const secret = readFileSync(resolve(baseDir, filePath), 'utf8').trim();
+        secrets.push(secret);
+        result[targetKey] = secret;
+      } catch {
+        issues.push({ path: [...path, fileKey].join('.'), message: `cannot read secret file ${filePath}` });
+      }
+    }
+    return result;
+  }
+  if (isSeq(node)) return node.items.map((item, index) => interpolate(item, [...path, String(index)], env, secrets, issues, baseDir));
+  if (isScalar(node)) {
+    const value = node.value;
+    if (typeof value !== 'string') return value;
+    const keyPath = path.join('.');
+    let usedEnv = false;
+    const replaced = value.replace(PLACEHOLDER, (_match, name: string, fallback: string | undefined) => {
+      usedEnv = true;
+      const found = env[name];
+      if (found !== undefined && found !== '') return found;
+      if (fallback !== undefined) return fallback;
+      issues.push({ path: keyPath, message: `environment variable ${name} is not set (referenced as \${${name}})` });
+      return '';
+    });
+    const leaf = path[path.length - 1] ?? '';
+    if (SECRET_KEYS.has(leaf) && replaced !== '') {
+      if (!usedEnv) {
+        issues.push({
+          path: keyPath,
+          message: `secrets must not be written in the config file; use \${ENV_VAR} or ${leaf}File`,
+        });
+      }
+      secrets.push(replaced);
+    }
+    return replaced;
+  }
+  return node;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
+  const path = issue.path.map(String);
+  const found = valueAt(raw, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeysAt(path);
+      const messages = issue.keys.map((key) => {
+        const suggestion = closest(key, known);
+        return `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+      });
+      return { path: path.join('.'), message: messages.join('; ') };
+    }
+    case 'invalid_type':
+      if (found === undefined) return { path: path.join('.'), message: `missing; expected ${issue.expected}` };
+      return { path: path.join('.'), message: `expected ${issue.expected}, found ${describeValue(found)}` };
+    case 'invalid_value':
+      return {
+        path: path.join('.'),
+        message: `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, found ${describeValue(found)}`,
+      };
+    case 'invalid_union': {
+      // Explain the branch that came closest: the one whose value shape matched (fewest issues).
+      const branches = issue.errors.filter((branch) => branch.length > 0).sort((a, b) => a.length - b.length);
+      const nearest = branches.find((branch) => branch.some((inner) => inner.code === 'unrecognized_keys' || inner.path.length > 0));
+      if (nearest) {
+        const inner = nearest.find((candidate) => candidate.code === 'unrecognized_keys') ?? nearest[0];
+        return describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, raw);
+      }
+      if (found === undefined) return { path: path.join('.'), message: 'missing' };
+      return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
+    }
+    default:
+      return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'a mapping';
+  const text = JSON.stringify(value);
+  return `${typeof value} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+}
+
+function valueAt(root: unknown, path: string[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Keys the schema accepts at a path, for "did you mean" suggestions. */
+function knownKeysAt(path: string[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[segment] ?? z.never();
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
+    else if (current instanceof z.ZodUnion) {
+      const object = current.options.find((option) => unwrap(option as z.ZodType) instanceof z.ZodObject);
+      if (!object) return current;
+      current = object as z.ZodType;
+    } else return current;
+  }
+}
+
+/** The known word nearest to `word` by edit distance, when near enough to be a typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** Checks that names point at things that exist: providers, models, time zones, cron expressions. */
+function checkReferences(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const modelIds = Object.keys(config.models);
+  const modelRef = (path: string, id: string) => {
+    if (config.models[id]) return;
+    const suggestion = closest(id, modelIds);
+    issues.push({
+      path,
+      message: `unknown model "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; models are: ${modelIds.join(', ')}`,
+    });
+  };
+  for (const [id, model] of Object.entries(config.models)) {
+    if (!config.providers[model.provider]) {
+      const providers = Object.keys(config.providers);
+      issues.push({
+        path: `models.${id}.provider`,
+        message: `unknown provider "${model.provider}"; providers are: ${providers.join(', ') || '(none)'}`,
+      });
+    }
+    const dates = model.prices.map((price) => price.effectiveFrom);
+    if (new Set(dates).size !== dates.length) {
+      issues.push({ path: `models.${id}.prices`, message: 'two prices share one effectiveFrom date' });
+    }
+  }
+  for (const [tier, chain] of Object.entries(config.tiers)) {
+    chain.forEach((id, index) => modelRef(`tiers.${tier}.${index}`, id));
+  }
+  modelRef('flagship', config.flagship);
+  if (config.timezone && !isTimeZone(config.timezone)) {
+    issues.push({ path: 'timezone', message: `unknown time zone "${config.timezone}"; expected an IANA name like Europe/Paris` });
+  }
+  for (const [name, job] of Object.entries(config.jobs)) {
+    if (!cron.validate(job.schedule)) {
+      issues.push({ path: `jobs.${name}.schedule`, message: `invalid cron expression "${job.schedule}"` });
+    }
+    if (job.timezone && !isTimeZone(job.timezone)) {
+      issues.push({ path: `jobs.${name}.timezone`, message: `unknown time zone "${job.timezone}"; expected an IANA name like Europe/Paris` });
+    }
+    for (const [tier, chain] of Object.entries(job.tiers)) {
+      chain?.forEach((id, index) => modelRef(`jobs.${name}.tiers.${tier}.${index}`, id));
+    }
+  }
+  return issues;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The configuration schema: one YAML file, validated once at load. Every other module
+ * receives the parsed `Config` (or a part of it) and never reads the file itself.
+ */
+import { z } from 'zod';
+import { TIERS } from '../agent/types.ts';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "90s", "10m", "2h", "1d", "250ms" into milliseconds; a bare number is milliseconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const match = DURATION.exec(value.trim());
+  if (!match) throw new Error(`not a duration: ${JSON.stringify(value)} (expected e.g. "30s", "10m", "2h")`);
+  return Number(match[1]) * DURATION_UNIT_MS[match[2]];
+}
+
+const duration = z
+  .union([z.number().int().nonnegative(), z.string().regex(DURATION, 'a duration like "30s", "10m", "2h" or "1d"')])
+  .transform((value) => parseDuration(value));
+
+const usd = z.number().nonnegative();
+const tierName = z.enum(TIERS);
+const identifier = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" or "-"');
+
+const priceSchema = z.strictObject({
+  input: usd.describe('USD per 1M uncached input tokens'),
+  cachedInput: usd.optional().describe('USD per 1M cached input tokens (default: input)'),
+  cacheWrite: usd.optional().describe('USD per 1M tokens written to the prompt cache (default: input)'),
+  output: usd.describe('USD per 1M output tokens (reasoning tokens included)'),
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').default('2000-01-01'),
+});
+
+const providerSchema = z.strictObject({
+  api: z.enum(['openai', 'anthropic']).describe('Wire API: openai also serves every OpenAI-compatible endpoint'),
+  baseURL: z.url().optional(),
+  apiKey: z.string().optional().describe('Use ${ENV_VAR} interpolation; never write the key itself here'),
+  apiKeyFile: z.string().optional().describe('A file holding the key (mode 0600)'),
+  timeout: duration.default(120_000),
+  keyless: z.boolean().default(false).describe('The endpoint needs no key (Ollama, vLLM on loopback)'),
+});
+
+const modelSchema = z.strictObject({
+  provider: identifier,
+  model: z.string().optional().describe('Name sent to the API (default: the model id)'),
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive(),
+  prices: z.array(priceSchema).min(1).describe('Price history; the row effective on the call date applies'),
+});
+
+const capsSchema = z.strictObject({
+  total: usd.optional(),
+  tiers: z.partialRecord(tierName, usd).default({}),
+  jobs: z.record(z.string(), usd).default({}),
+});
+
+const budgetSchema = z.strictObject({
+  daily: capsSchema.default({ tiers: {}, jobs: {} }),
+  monthly: capsSchema.default({ tiers: {}, jobs: {} }),
+  onCap: z.enum(['downgrade', 'defer']).default('downgrade'),
+});
+
+const jobLimitsSchema = z.strictObject({
+  steps: z.number().int().positive().default(12),
+  costUsd: usd.default(1),
+  wallTime: duration.default(600_000),
+});
+
+const jobSchema = z.strictObject({
+  schedule: z.string().describe('Cron expression (5 or 6 fields)'),
+  timezone: z.string().optional().describe('IANA time zone; default the host time zone'),
+  skill: identifier,
+  enabled: z.boolean().default(true),
+  options: z.record(z.string(), z.unknown()).default({}),
+  overlap: z.enum(['skip', 'queue']).default('skip'),
+  timeout: duration.default(600_000),
+  catchUp: z
+    .union([z.literal('skip'), z.strictObject({ within: duration })])
+    .default('skip')
+    .describe('Missed slots while down: run the latest one once if within the window, or record them as missed'),
+  retryInterrupted: z.boolean().default(false),
+  tiers: z.partialRecord(tierName, z.array(identifier).min(1)).default({}).describe('Per-job model chains'),
+  budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional() }).default({}),
+  limits: jobLimitsSchema.default({ steps: 12, costUsd: 1, wallTime: 600_000 }),
+});
+
+const imapSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int().positive().default(993),
+  secure: z.boolean().default(true).describe('TLS from the start (993); false uses STARTTLS when offered'),
+  user: z.string(),
+  password: z.string().optional(),
+  passwordFile: z.string().optional(),
+  accessToken: z.string().optional().describe('XOAUTH2 access token (Gmail)'),
+  mailboxes: z.array(z.string()).min(1).default(['INBOX']),
+  allowInsecure: z.boolean().default(false).describe('Allow plaintext IMAP (loopback testing only)'),
+});
+
+const smtpSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int().positive().default(587),
+  secure: z.boolean().default(false),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  passwordFile: z.string().optional(),
+  from: z.string(),
+  to: z.string(),
+  ignoreTLS: z.boolean().default(false),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  timezone: z.string().optional().describe('Default IANA time zone for jobs (default: the host)'),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({
+    level: 'info',
+  }),
+  simulator: z
+    .strictObject({
+      mode: z.enum(['auto', 'always', 'never']).default('auto').describe('auto: simulate providers that have no key'),
+      port: z.number().int().nonnegative().default(0),
+    })
+    .default({ mode: 'auto', port: 0 }),
+  providers: z.record(identifier, providerSchema),
+  models: z.record(z.string(), modelSchema),
+  tiers: z.strictObject({
+    orchestration: z.array(z.string()).min(1),
+    execution: z.array(z.string()).min(1),
+    reasoning: z.array(z.string()).min(1),
+    'large-context': z.array(z.string()).min(1),
+  }),
+  flagship: z.string().describe('Model whose prices give the counterfactual bill'),
+  routing: z
+    .strictObject({
+      largeContextThreshold: z.number().int().positive().default(65_536),
+      confidenceThreshold: z.number().min(0).max(1).default(0.55),
+      askOrchestrator: z.boolean().default(true),
+      kinds: z.record(z.string(), tierName).default({}),
+    })
+    .default({ largeContextThreshold: 65_536, confidenceThreshold: 0.55, askOrchestrator: true, kinds: {} }),
+  retry: z
+    .strictObject({
+      maxWait: duration.default(5_000).describe('Wait for retry-after up to this long before falling back'),
+      baseDelay: duration.default(250),
+    })
+    .default({ maxWait: 5_000, baseDelay: 250 }),
+  breaker: z
+    .strictObject({ failureThreshold: z.number().int().positive().default(3), cooldown: duration.default(60_000) })
+    .default({ failureThreshold: 3, cooldown: 60_000 }),
+  budgets: budgetSchema.default({
+    daily: { tiers: {}, jobs: {} },
+    monthly: { tiers: {}, jobs: {} },
+    onCap: 'downgrade',
+  }),
+  daemon: z
+    .strictObject({ concurrency: z.number().int().positive().default(2), shutdownGrace: duration.default(30_000) })
+    .default({ concurrency: 2, shutdownGrace: 30_000 }),
+  jobs: z.record(identifier, jobSchema).default({}),
+  skills: z.record(identifier, z.record(z.string(), z.unknown())).default({}),
+  mail: z
+    .strictObject({
+      accounts: z.record(identifier, imapSchema).default({}),
+      smtp: smtpSchema.optional(),
+    })
+    .default({ accounts: {} }),
+  google: z
+    .strictObject({
+      clientId: z.string(),
+      clientSecret: z.string(),
+      refreshToken: z.string(),
+      rootUrl: z.url().optional().describe('Override for tests or proxies'),
+      calendars: z.array(z.string()).default(['primary']),
+    })
+    .optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type JobConfig = Config['jobs'][string];
+export type ProviderConfig = Config['providers'][string];
+export type ModelConfig = Config['models'][string];
+export type ImapAccountConfig = Config['mail']['accounts'][string];
+export type SmtpConfig = NonNullable<Config['mail']['smtp']>;
