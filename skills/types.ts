@@ -1,0 +1,75 @@
+/**
+ * What a skill is and what it is handed. A skill is made by a factory, `createXSkill(deps)`,
+ * whose side effects (mail, git, HTTP) sit behind small interfaces in `deps`. A skill never
+ * calls a provider or an SDK: every model call goes through `context.router` or
+ * `context.orchestrate`, so it is routed, budgeted, retried and written to the ledger.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../memory/store.ts';
+import type { ModelRouter } from '../agent/router/types.ts';
+import type { ToolDefinition } from '../agent/types.ts';
+
+/** A tool the orchestrator model may call. Failing tools return `{ isError: true }`; they do not throw. */
+export interface SkillTool {
+  definition: ToolDefinition;
+  execute(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
+}
+
+export interface ToolResult {
+  content: string;
+  isError?: boolean;
+  /** Structured data kept in the run's transcript. */
+  data?: unknown;
+}
+
+export interface OrchestrateOptions {
+  /** What the job must achieve, in the orchestrator's words. */
+  goal: string;
+  /** Trusted context (figures computed in code, the user's notes). */
+  context?: string;
+  /** Untrusted material (mail, web pages): passed as delimited data, never as instructions. */
+  untrusted?: { label: string; content: string }[];
+  tools?: SkillTool[];
+  /** JSON Schema that the `finish` tool's `result` must satisfy. */
+  resultSchema?: Record<string, unknown>;
+}
+
+export interface OrchestrateResult {
+  /** The `result` passed to `finish`, or the model's last text when it stopped without it. */
+  result: unknown;
+  text: string;
+  steps: number;
+  costUsd: number;
+  stoppedBy: 'finish' | 'text' | 'max_steps' | 'over_budget' | 'wall_time' | 'repeated_call';
+}
+
+export interface SkillContext {
+  job: string;
+  skill: string;
+  runId: number;
+  /** Stable per (job, slot); a retried run gets the same key, so side effects can be made idempotent. */
+  idempotencyKey: string;
+  /** The scheduled slot (or the manual trigger time). */
+  slot: Date;
+  options: Record<string, unknown>;
+  db: Store;
+  dataDir: string;
+  logger: Logger;
+  timezone: string;
+  router: ModelRouter;
+  orchestrate(options: OrchestrateOptions, signal: AbortSignal): Promise<OrchestrateResult>;
+  now(): Date;
+}
+
+export interface SkillResult {
+  /** One line for `runs` and the briefing. */
+  summary: string;
+  /** JSON-serialisable details kept on the run row. */
+  details?: Record<string, unknown>;
+}
+
+export interface Skill {
+  name: string;
+  description: string;
+  run(context: SkillContext, signal: AbortSignal): Promise<SkillResult>;
+}
