@@ -1,0 +1,22 @@
+/**
+ * JSON Schema validation of model output (finish results, structured answers) with Ajv.
+ * Compiled validators are cached per schema object.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Returns undefined when `value` satisfies `schema`, else a short description of the problems. */
+export function schemaProblems(schema: Record<string, unknown>, value: unknown): string | undefined {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(value)) return undefined;
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`)
+    .join('; ');
+}
