@@ -43,7 +43,7 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
         if (request.stream || body.max_tokens > STREAM_ABOVE_OUTPUT_TOKENS) {
           const { data: stream, response } = await client.messages.create({ ...body, stream: true }, requestOptions).withResponse();
           progress.started = true;
-          const message = await collectStream(stream, progress, spec.name);
+          const message = await collectStream(stream, progress, spec.name, model.id);
           return fromMessage(message, isSimulated(spec, response.headers, message.id), structuredTool);
         }
         const { data, response } = await client.messages.create({ ...body, stream: false }, requestOptions).withResponse();
@@ -76,7 +76,7 @@ interface CollectedMessage {
   usage: Usage;
 }
 
-async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progress: StreamProgress, provider: string): Promise<CollectedMessage> {
+async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progress: StreamProgress, provider: string, modelId: string): Promise<CollectedMessage> {
   const message: CollectedMessage = { id: '', model: '', content: [], stopReason: null, usage: emptyUsage() };
   const partialJson = new Map<number, string>();
   let stopped = false;
@@ -112,12 +112,11 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
         message.stopReason = event.delta.stop_reason;
         // message_delta counts are cumulative; input and cache counts may be null here.
         message.usage = {
-          ...message.usage,
+          inputTokens: event.usage.input_tokens ?? message.usage.inputTokens,
+          cachedInputTokens: event.usage.cache_read_input_tokens ?? message.usage.cachedInputTokens,
+          cacheWriteTokens: event.usage.cache_creation_input_tokens ?? message.usage.cacheWriteTokens,
           outputTokens: event.usage.output_tokens,
           reasoningTokens: event.usage.output_tokens_details?.thinking_tokens ?? message.usage.reasoningTokens,
-          ...(event.usage.input_tokens === null ? {} : { inputTokens: event.usage.input_tokens }),
-          ...(event.usage.cache_read_input_tokens === null ? {} : { cachedInputTokens: event.usage.cache_read_input_tokens }),
-          ...(event.usage.cache_creation_input_tokens === null ? {} : { cacheWriteTokens: event.usage.cache_creation_input_tokens }),
         };
         progress.usage = message.usage;
         break;
@@ -129,7 +128,7 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
     }
   }
   if (!stopped) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${message.model}): the stream ended before message_stop`, provider, model: message.model, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${modelId}): the stream ended before message_stop`, provider, model: modelId, usage: progress.usage });
   }
   message.content = message.content.filter((block) => block !== undefined);
   return message;

@@ -29,7 +29,7 @@ type SdkApiError = OpenAIErrors.APIError | AnthropicErrors.APIError;
  */
 export function classifyProviderError(error: unknown, context: ErrorContext): ProviderError {
   if (error instanceof ProviderError) return error;
-  const sdkMessage = error instanceof Error ? error.message : String(error);
+  const sdkMessage = providerMessage(error);
   const message = redact(`${context.provider} (${context.model}): ${sdkMessage}`, context.apiKey);
   const keyLeaked = context.apiKey !== undefined && context.apiKey.length > 0 && sdkMessage.includes(context.apiKey);
   const make = (kind: ErrorKind, extra: { status?: number; retryAfterMs?: number } = {}) =>
@@ -142,6 +142,12 @@ export function retryAfterMs(headers: Headers | undefined, now: number): number 
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Anthropic's SDK message is the whole error body as JSON; its `apiMessage` is the provider's words. */
+function providerMessage(error: unknown): string {
+  if (error instanceof AnthropicErrors.APIError && error.apiMessage) return `${error.status ?? ''} ${error.apiMessage}`.trim();
+  return error instanceof Error ? error.message : String(error);
 }
 
 function redact(text: string, apiKey: string | undefined): string {

@@ -35,7 +35,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
       const progress: StreamProgress = { started: false, usage: undefined };
       try {
-        if (request.stream) return await completeStreaming(client, spec, body, requestOptions, progress);
+        if (request.stream) return await completeStreaming(client, spec, model.id, body, requestOptions, progress);
         const { data, response } = await client.chat.completions.create({ ...body, stream: false }, requestOptions).withResponse();
         return fromChatCompletion(data, isSimulated(spec, response.headers, data.id));
       } catch (error) {
@@ -62,6 +62,7 @@ type RequestOptions = { signal?: AbortSignal; timeout: number; headers?: Record<
 async function completeStreaming(
   client: OpenAI,
   spec: ProviderSpec,
+  modelId: string,
   body: ChatCompletionCreateParamsBase,
   requestOptions: RequestOptions,
   progress: StreamProgress,
@@ -94,7 +95,7 @@ async function completeStreaming(
     }
   }
   if (finishReason === undefined) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${body.model}): the stream ended before a finish_reason`, provider: spec.name, model: body.model, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${modelId}): the stream ended before a finish_reason`, provider: spec.name, model: modelId, usage: progress.usage });
   }
   const toolCalls = [...toolParts.entries()]
     .sort(([left], [right]) => left - right)
