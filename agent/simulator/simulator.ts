@@ -169,7 +169,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 function completeUsage(usage: SimulatedUsage): Required<SimulatedUsage> {
-  return { cachedInputTokens: 0, cacheWriteTokens: 0, ...usage } as Required<SimulatedUsage>;
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens ?? 0,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+  };
 }
 
 function apiKeyOf(request: IncomingMessage): string {
