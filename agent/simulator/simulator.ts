@@ -40,7 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, modelList([...new Set(requests.map((recorded) => recorded.model))]));
-    const route = request.method === 'POST' ? ROUTES[path] : undefined;
+    const route = request.method === 'POST' && Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
     if (!route) return sendJson(response, 404, { error: { message: `Unknown route ${request.method} ${path} (simulated)`, type: 'invalid_request_error', param: null, code: 'not_found' } });
     const { api, wire } = route;
 
