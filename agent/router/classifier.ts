@@ -9,9 +9,12 @@
  *   - a handful of named cues (see CUES) that group words the training file cannot list
  *     exhaustively (every programming language, every way to say "trade-off"), so a word the
  *     model never saw still counts when it belongs to a known cue.
- * One rule sits on top of the model: a meta-question about routing or tool choice ("which tool
- * handles X", "does X need the coding model") is orchestration work however hard X sounds, so
- * the orchestration score gets a fixed boost when that cue fires.
+ * Two rules sit on top of the model. Text alone gives the large-context tier only when it
+ * describes a huge input (the large-input cue); the size of an input is otherwise decided by
+ * its token count, before any classifier runs. And a meta-question about routing or tool choice ("which tool
+ * handles X", "does X need the coding model") is orchestration work however hard X sounds. The
+ * rule answers those, and they are left out of the model's training: their quoted tasks would
+ * otherwise teach it that "refactor" or "trade-offs" mean orchestration.
  */
 import { readFileSync } from 'node:fs';
 import { TIERS, type Tier } from '../types.ts';
@@ -71,8 +74,17 @@ const CUES: readonly Cue[] = [
   },
   {
     name: 'code',
-    pattern:
-      /\b(?:python|rust|golang|java|kotlin|swift|ruby|perl|php|lua|scala|haskell|elixir|typescript|javascript|js|ts|sql|sqlite|postgres|mysql|bash|zsh|shell|powershell|applescript|regexp?|regex(?:es)?|regular expression|scripts?|scripting|snippet|one-liner|function|functions|class|method|variable|refactor\w*|unit tests?|compile|debug\w*|stack ?trace|query|queries|schema|migration|endpoint|api|webhook|cron\w*|yaml|json|toml|csv|xml|dockerfile|docker|compose|kubernetes|terraform|ansible|nginx|systemd|makefile|npm|pip|git|github|ci|lint\w*|code|coding)\b|\b\w+(?:Error|Exception)\b|\b[\w-]+\.(?:py|ts|tsx|js|jsx|sh|ya?ml|json|toml|sql|rs|go|rb|java|kt|php|cpp|ps1|conf|ini|xml)\b/i,
+    pattern: new RegExp(
+      [
+        String.raw`\b(?:python|rust|golang|java|kotlin|swift|ruby|perl|php|lua|scala|haskell|elixir|typescript|javascript|js|ts|node|deno|react|vue|svelte|pandas|numpy|sql|sqlite|postgres|mysql|bash|zsh|powershell|applescript|vba|jq|awk|sed|grep)\b`,
+        String.raw`\b(?:regexp?|regex(?:es)?|regular expressions?|scripts?|scripting|snippet|one-liner|functions?|class|methods?|variables?|refactor\w*|compile\w*|debug\w*|stack ?trace|quer(?:y|ies)|schema|migrations?|endpoints?|api|webhooks?|cron\w*|callbacks?|promises?|async|await|loops?|parser|parse|implement\w*|component|hooks?|modules?|dependenc(?:y|ies)|imports?|library|framework|formula|macro|command line|cli)\b`,
+        String.raw`\b(?:write|add|fix)\b[^.?!]{0,25}\btests?\b|\b(?:unit|integration|failing) tests?\b|\b(?:jest|pytest|mocha|vitest)\b`,
+        String.raw`\b(?:yaml|json|toml|csv|xml|ini|tsconfig|dockerfile|docker|compose|kubernetes|terraform|ansible|nginx|systemd|makefile|npm|pip|git|github|ci|lint\w*|coding|(?:the|this|my|some|write|writing|python|source) code)\b`,
+        String.raw`\b(?:batch|bulk)\b[^.?!]{0,15}\b(?:convert|rename|resize|move|delete)|\b\w+(?:Error|Exception)\b`,
+        String.raw`\b[\w-]+\.(?:py|ts|tsx|js|jsx|sh|ya?ml|json|toml|sql|rs|go|rb|java|kt|php|cpp|ps1|conf|ini|xml)\b`,
+      ].join('|'),
+      'i',
+    ),
   },
   {
     name: 'automation',
@@ -81,8 +93,14 @@ const CUES: readonly Cue[] = [
   },
   {
     name: 'reasoning',
-    pattern:
-      /\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh\w*|in[- ]depth|deep[- ]dive|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz]\w*|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term|think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered view|honest\w*|steelman|argu\w*|case for)\b/i,
+    pattern: new RegExp(
+      [
+        String.raw`\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh\w*|in[- ]depth|deep[- ]dive|go deep|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz]\w*|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term)\b`,
+        String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against)\b`,
+        String.raw`\b(?:smartest|wisest|optimal|best (?:move|approach|way|option|strategy|choice)|is it (?:worth|wise|sensible|better)|make sense|feasib\w*|viab\w*|diagnos\w*|root cause|outlook|forecast|prioriti[sz]\w*)\b`,
+      ].join('|'),
+      'i',
+    ),
   },
   {
     name: 'large-input',
@@ -91,11 +109,12 @@ const CUES: readonly Cue[] = [
   },
 ];
 
-/** Cues by name, for the rule that reads them. */
+/** Indexes in CUES of the cues the rules read. */
 const META_ROUTING_CUE = 0;
+const LARGE_INPUT_CUE = 4;
 
-/** Added to the orchestration logit when the meta-routing cue fires. */
-const META_ROUTING_BOOST = 3;
+/** Probability given to orchestration when the meta-question rule fires. */
+const META_RULE_CONFIDENCE = 0.9;
 
 const MAX_WORDS = 256;
 const MAX_FEATURES = MAX_WORDS * 3 + CUES.length + 2;
@@ -141,12 +160,14 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
   const tierCount = TIERS.length;
   const featureIndexByHash = new Map<number, number>();
   const scratch = new Uint32Array(MAX_FEATURES);
+  const cueFlags = new Uint8Array(CUES.length);
 
   // Each example as the list of its feature indexes; the same hash in one text counts once.
   const encoded: Int32Array[] = [];
   const labels: number[] = [];
   for (const example of examples) {
-    const count = extractFeatureHashes(example.text, scratch);
+    const count = extractFeatureHashes(example.text, scratch, cueFlags);
+    if (cueFlags[META_ROUTING_CUE] === 1) continue;
     const indexes = new Set<number>();
     for (let position = 0; position < count; position++) {
       const hash = scratch[position];
@@ -161,6 +182,7 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
     labels.push(TIERS.indexOf(example.tier));
   }
 
+  if (encoded.length === 0) throw new Error('createClassifier needs an example that is not a meta-question');
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
   trainLogisticRegression(encoded, labels, weights, biases, tierCount);
@@ -170,7 +192,7 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
 
   return {
     classify(text: string): Classification {
-      const count = extractFeatureHashes(text, scratch);
+      const count = extractFeatureHashes(text, scratch, cueFlags);
       let known = 0;
       for (let position = 0; position < count; position++) {
         const index = featureIndexByHash.get(scratch[position]);
@@ -190,16 +212,26 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
         const offset = seen[position] * tierCount;
         for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * scale;
       }
-      const isMetaRouting = CUES[META_ROUTING_CUE].pattern.test(text);
-      if (isMetaRouting) logits[TIERS.indexOf('orchestration')] += META_ROUTING_BOOST;
+      // Text alone asks for the large-context tier only when it describes a huge input.
+      if (cueFlags[LARGE_INPUT_CUE] === 0) logits[TIERS.indexOf('large-context')] = -Infinity;
       softmaxInPlace(logits);
+      const isMetaQuestion = cueFlags[META_ROUTING_CUE] === 1;
+      if (isMetaQuestion) {
+        // The model's view is kept for the other tiers, scaled into what the rule leaves.
+        const orchestration = TIERS.indexOf('orchestration');
+        const others = 1 - logits[orchestration];
+        for (let tier = 0; tier < tierCount; tier++) {
+          logits[tier] = tier === orchestration ? META_RULE_CONFIDENCE
+            : others > 0 ? (logits[tier] / others) * (1 - META_RULE_CONFIDENCE) : (1 - META_RULE_CONFIDENCE) / (tierCount - 1);
+        }
+      }
 
       let best = 0;
       for (let tier = 1; tier < tierCount; tier++) if (logits[tier] > logits[best]) best = tier;
       const scores = {} as Record<Tier, number>;
       for (let tier = 0; tier < tierCount; tier++) scores[TIERS[tier]] = logits[tier];
       const confidence = logits[best];
-      const reason = isMetaRouting
+      const reason = isMetaQuestion
         ? `classifier: ${TIERS[best]} (${confidence.toFixed(2)}); meta-question about routing or tools`
         : `classifier: ${TIERS[best]} (${confidence.toFixed(2)})`;
       return { tier: TIERS[best], confidence, scores, reason };
@@ -351,10 +383,11 @@ function hashWord(text: string, start: number, end: number): number {
 }
 
 /**
- * Writes the feature hashes of `text` into `out` and returns how many it wrote. Reads at most
- * MAX_WORDS words; `out` must hold MAX_FEATURES entries.
+ * Writes the feature hashes of `text` into `out` and returns how many it wrote; sets
+ * `cueFlags[i]` to 1 when CUES[i] matches, else 0. Reads at most MAX_WORDS words; `out` must
+ * hold MAX_FEATURES entries.
  */
-function extractFeatureHashes(text: string, out: Uint32Array): number {
+function extractFeatureHashes(text: string, out: Uint32Array, cueFlags: Uint8Array): number {
   let count = 0;
   let words = 0;
   let previous = 0;
@@ -378,7 +411,8 @@ function extractFeatureHashes(text: string, out: Uint32Array): number {
   }
   out[count++] = LENGTH_HASHES[words <= 4 ? 0 : words <= 10 ? 1 : words <= 20 ? 2 : 3];
   for (let cue = 0; cue < CUES.length; cue++) {
-    if (CUES[cue].pattern.test(text)) out[count++] = CUE_HASHES[cue];
+    cueFlags[cue] = CUES[cue].pattern.test(text) ? 1 : 0;
+    if (cueFlags[cue] === 1) out[count++] = CUE_HASHES[cue];
   }
   return count;
 }
