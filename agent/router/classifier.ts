@@ -66,7 +66,7 @@ const CUES: readonly Cue[] = [
         String.raw`\bclassify (?:this|the|each|these) (?:task|request)s?\b|\btool choice\b`,
         String.raw`\b(?:pick|choose|select|decide) (?:the |a )?(?:right |best )?(?:tool|tier|skill|model)\b`,
         String.raw`\bwhich (?:kind of |type of )?model (?:should|would|could|can|to|does)\b(?! (?:i|we)\b)`,
-        String.raw`\bneeds? the (?:\w+ )?(?:model|tier)\b|\bkind of model\b|\bthe right (?:skill|tool|tier|model)\b|\broute:`,
+        String.raw`\bwhat (?:sort|kind|type) of (?:task|job|request)\b|\bneeds? the (?:\w+ )?(?:model|tier)\b|\bkind of model\b|\bthe right (?:skill|tool|tier|model)\b|\broute:`,
         String.raw`\b(?:code|mail|calendar|notes|web|coding|reasoning|execution|orchestration) (?:tool|task|job)\b`,
       ].join('|'),
       'i',
@@ -80,7 +80,7 @@ const CUES: readonly Cue[] = [
         String.raw`\b(?:regexp?|regex(?:es)?|regular expressions?|scripts?|scripting|snippet|one-liner|functions?|class|methods?|variables?|refactor\w*|compile\w*|debug\w*|stack ?trace|quer(?:y|ies)|schema|migrations?|endpoints?|api|webhooks?|cron\w*|callbacks?|promises?|async|await|loops?|parser|parse|implement\w*|component|hooks?|modules?|dependenc(?:y|ies)|imports?|library|framework|formula|macro|command line|cli)\b`,
         String.raw`\b(?:write|add|fix)\b[^.?!]{0,25}\btests?\b|\b(?:unit|integration|failing) tests?\b|\b(?:jest|pytest|mocha|vitest)\b`,
         String.raw`\b(?:yaml|json|toml|csv|xml|ini|tsconfig|dockerfile|docker|compose|kubernetes|terraform|ansible|nginx|systemd|makefile|npm|pip|git|github|ci|lint\w*|coding|(?:the|this|my|some|write|writing|python|source) code)\b`,
-        String.raw`\b(?:batch|bulk)\b[^.?!]{0,15}\b(?:convert|rename|resize|move|delete)|\b\w+(?:Error|Exception)\b`,
+        String.raw`\b(?:batch|bulk)\b[^.?!]{0,15}\b(?:convert|rename|resize|move|delete)|\b\w+(?:Error|Exception)\b|\b(?:bugs?|bugfix|patch|crash\w*|null pointer|segfault|off-by-one)\b`,
         String.raw`\b[\w-]+\.(?:py|ts|tsx|js|jsx|sh|ya?ml|json|toml|sql|rs|go|rb|java|kt|php|cpp|ps1|conf|ini|xml)\b`,
       ].join('|'),
       'i',
@@ -103,6 +103,11 @@ const CUES: readonly Cue[] = [
     ),
   },
   {
+    // Upper-case SQL keywords only: "select" and "update" are everyday words too.
+    name: 'sql-keywords',
+    pattern: /\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM|JOIN|GROUP BY|ORDER BY|WHERE|UPSERT)\b/,
+  },
+  {
     name: 'large-input',
     pattern:
       /\b\d[\d,]*[- ]?(?:page|pages|rows|messages|emails|notes|files|words|hours?)\b|\b(?:entire|whole|complete|full[- ]length|huge|massive|enormous|giant|every file|all (?:of )?(?:these|the|my) (?:\w+ )?(?:files|emails|documents|logs|notes|chats?|papers))\b|\b\d+ ?(?:gb|mb)\b/i,
@@ -111,13 +116,19 @@ const CUES: readonly Cue[] = [
 
 /** Indexes in CUES of the cues the rules read. */
 const META_ROUTING_CUE = 0;
-const LARGE_INPUT_CUE = 4;
+const LARGE_INPUT_CUE = 5;
 
 /** Probability given to orchestration when the meta-question rule fires. */
 const META_RULE_CONFIDENCE = 0.9;
 
 const MAX_WORDS = 256;
 const MAX_FEATURES = MAX_WORDS * 3 + CUES.length + 2;
+
+/**
+ * Value of a cue feature, against 1 for a word: a cue stands for a whole family of words, so it
+ * should outweigh any single one of them.
+ */
+const CUE_FEATURE_VALUE = 2;
 
 const TRAINING_EPOCHS = 40;
 const LEARNING_RATE = 0.4;
@@ -183,9 +194,14 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
   }
 
   if (encoded.length === 0) throw new Error('createClassifier needs an example that is not a meta-question');
+  const featureValues = new Float64Array(featureIndexByHash.size).fill(1);
+  for (const hash of CUE_HASHES) {
+    const index = featureIndexByHash.get(hash);
+    if (index !== undefined) featureValues[index] = CUE_FEATURE_VALUE;
+  }
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
-  trainLogisticRegression(encoded, labels, weights, biases, tierCount);
+  trainLogisticRegression(encoded, labels, featureValues, weights, biases, tierCount);
 
   const logits = new Float64Array(tierCount);
   const seen = new Int32Array(MAX_FEATURES);
@@ -209,8 +225,10 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier];
       for (let position = 0; position < known; position++) {
-        const offset = seen[position] * tierCount;
-        for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * scale;
+        const feature = seen[position];
+        const value = featureValues[feature] * scale;
+        const offset = feature * tierCount;
+        for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * value;
       }
       // Text alone asks for the large-context tier only when it describes a huge input.
       if (cueFlags[LARGE_INPUT_CUE] === 0) logits[TIERS.indexOf('large-context')] = -Infinity;
@@ -240,13 +258,15 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSet()): 
 }
 
 /**
- * Stochastic gradient descent on the softmax cross-entropy with an L2 penalty. Each example's
- * features take the value 1/sqrt(n) so long texts do not get larger logits than short ones.
+ * Stochastic gradient descent on the softmax cross-entropy with an L2 penalty. A feature's value
+ * is its `featureValues` entry over sqrt(n), n the example's feature count, so long texts do not
+ * get larger logits than short ones.
  * The visiting order comes from a fixed-seed generator, so training is deterministic.
  */
 function trainLogisticRegression(
   encoded: Int32Array[],
   labels: number[],
+  featureValues: Float64Array,
   weights: Float64Array,
   biases: Float64Array,
   tierCount: number,
@@ -266,8 +286,9 @@ function trainLogisticRegression(
       const scale = features.length === 0 ? 0 : 1 / Math.sqrt(features.length);
       for (let tier = 0; tier < tierCount; tier++) probabilities[tier] = biases[tier];
       for (const feature of features) {
+        const value = featureValues[feature] * scale;
         for (let tier = 0; tier < tierCount; tier++) {
-          probabilities[tier] += weights[feature * tierCount + tier] * scale;
+          probabilities[tier] += weights[feature * tierCount + tier] * value;
         }
       }
       softmaxInPlace(probabilities);
@@ -276,7 +297,7 @@ function trainLogisticRegression(
         biases[tier] -= rate * gradient;
         for (const feature of features) {
           const slot = feature * tierCount + tier;
-          weights[slot] -= rate * (gradient * scale + L2_PENALTY * weights[slot]);
+          weights[slot] -= rate * (gradient * featureValues[feature] * scale + L2_PENALTY * weights[slot]);
         }
       }
     }
