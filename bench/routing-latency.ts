@@ -1,0 +1,98 @@
+/**
+ * Routing latency: time per `decideTierSync` decision over the held-out texts, next to a
+ * baseline (lower-casing and splitting the same texts) measured in the same run, so the ratio
+ * stays meaningful on a noisy machine.
+ *
+ *   node --import tsx bench/routing-latency.ts
+ */
+import { pathToFileURL } from 'node:url';
+import { createClassifier, loadTrainingSet } from '../agent/router/classifier.ts';
+import {
+  DEFAULT_CONFIDENCE_THRESHOLD,
+  DEFAULT_LARGE_CONTEXT_THRESHOLD,
+  DEFAULT_STEP_KINDS,
+  decideTierSync,
+  type RoutingTask,
+} from '../agent/router/decide.ts';
+
+const HELDOUT_SET_PATH = new URL('../agent/router/data/tasks.heldout.jsonl', import.meta.url);
+
+export interface RoutingLatency {
+  decisions: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  baselineP50Us: number;
+  baselineP99Us: number;
+  /** p99 of a decision over p99 of the baseline on the same texts. */
+  p99Ratio: number;
+  trainingMs: number;
+}
+
+/** Times `decisions` decisions (default 100,000) after a warm-up; no model is called. */
+export async function benchRoutingLatency(decisions = 100_000): Promise<RoutingLatency> {
+  const trainingStart = process.hrtime.bigint();
+  const classifier = createClassifier(loadTrainingSet());
+  const trainingMs = Number(process.hrtime.bigint() - trainingStart) / 1e6;
+  const options = {
+    largeContextThreshold: DEFAULT_LARGE_CONTEXT_THRESHOLD,
+    confidenceThreshold: DEFAULT_CONFIDENCE_THRESHOLD,
+    kinds: { ...DEFAULT_STEP_KINDS },
+    classifier,
+  };
+  const tasks: RoutingTask[] = loadTrainingSet(HELDOUT_SET_PATH).map((task) => ({ text: task.text }));
+
+  let sink = 0;
+  const decide = (task: RoutingTask): void => {
+    sink += decideTierSync(task, options).tier.length;
+  };
+  const baseline = (task: RoutingTask): void => {
+    sink += (task.text as string).toLowerCase().split(/\W+/).length;
+  };
+
+  for (let index = 0; index < 20_000; index++) {
+    decide(tasks[index % tasks.length]);
+    baseline(tasks[index % tasks.length]);
+  }
+  const decisionTimes = timeEach(decide, tasks, decisions);
+  const baselineTimes = timeEach(baseline, tasks, decisions);
+  if (sink === 0) throw new Error('unreachable: keeps the timed work from being optimised away');
+
+  const decisionP99 = percentile(decisionTimes, 0.99);
+  const baselineP99 = percentile(baselineTimes, 0.99);
+  return {
+    decisions,
+    p50Us: percentile(decisionTimes, 0.5),
+    p99Us: decisionP99,
+    maxUs: decisionTimes[decisionTimes.length - 1],
+    baselineP50Us: percentile(baselineTimes, 0.5),
+    baselineP99Us: baselineP99,
+    p99Ratio: decisionP99 / baselineP99,
+    trainingMs,
+  };
+}
+
+/** Runs `work` `count` times over `tasks` in turn; returns the times in µs, sorted. */
+function timeEach(work: (task: RoutingTask) => void, tasks: RoutingTask[], count: number): Float64Array {
+  const times = new Float64Array(count);
+  for (let index = 0; index < count; index++) {
+    const task = tasks[index % tasks.length];
+    const start = process.hrtime.bigint();
+    work(task);
+    times[index] = Number(process.hrtime.bigint() - start) / 1000;
+  }
+  return times.sort();
+}
+
+function percentile(sortedTimes: Float64Array, fraction: number): number {
+  return sortedTimes[Math.min(sortedTimes.length - 1, Math.floor(sortedTimes.length * fraction))];
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await benchRoutingLatency();
+  const format = (value: number): string => value.toFixed(2);
+  console.log(`${result.decisions.toLocaleString('en-US')} decisions over the held-out texts (training took ${format(result.trainingMs)} ms)`);
+  console.log(`decision: p50 ${format(result.p50Us)} µs, p99 ${format(result.p99Us)} µs, max ${format(result.maxUs)} µs`);
+  console.log(`baseline (toLowerCase + split): p50 ${format(result.baselineP50Us)} µs, p99 ${format(result.baselineP99Us)} µs`);
+  console.log(`p99 ratio decision / baseline: ${format(result.p99Ratio)}x`);
+}
