@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config/load.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 export function buildProgram(): Command {
   const program = new Command('switchboard')
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerConfigCommands(program);
+  registerDoctorCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 
