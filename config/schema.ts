@@ -133,11 +133,11 @@ export const configSchema = z.strictObject({
   routing: z
     .strictObject({
       largeContextThreshold: z.number().int().positive().default(65_536),
-      confidenceThreshold: z.number().min(0).max(1).default(0.55),
+      confidenceThreshold: z.number().min(0).max(1).default(0.6),
       askOrchestrator: z.boolean().default(true),
       kinds: z.record(z.string(), tierName).default({}),
     })
-    .default({ largeContextThreshold: 65_536, confidenceThreshold: 0.55, askOrchestrator: true, kinds: {} }),
+    .default({ largeContextThreshold: 65_536, confidenceThreshold: 0.6, askOrchestrator: true, kinds: {} }),
   retry: z
     .strictObject({
       maxWait: duration.default(5_000).describe('Wait for retry-after up to this long before falling back'),

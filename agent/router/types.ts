@@ -4,6 +4,7 @@
  * retries, breakers and budget reservations, writes every attempt to the ledger, and
  * returns the answer or a `ChainError` holding every attempt's error.
  */
+import type { CallOptions } from '../providers/types.ts';
 import type { ChatRequest, ChatResponse, ErrorKind, Tier, Usage } from '../types.ts';
 
 export interface RoutingTask {
@@ -37,6 +38,8 @@ export interface RoutedRequest {
   task: RoutingTask;
   request: ChatRequest;
   origin?: CallOrigin;
+  /** Per-call transport options handed to the provider (e.g. the simulator's usage header in a replay). */
+  callOptions?: CallOptions;
 }
 
 export interface AttemptRecord {
