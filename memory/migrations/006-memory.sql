@@ -40,15 +40,6 @@ CREATE TRIGGER daily_notes_index_insert AFTER INSERT ON daily_notes BEGIN
   INSERT INTO memory_search (body, kind, ref, day) VALUES (NEW.text, 'note', NEW.id, NEW.day);
 END;
 
--- Research: items already summarised, per source, so nothing is summarised twice.
-CREATE TABLE seen_items (
-  source TEXT NOT NULL,                 -- feed or page URL
-  item_key TEXT NOT NULL,               -- guid, else link, else sha256 of the content
-  seen_at TEXT NOT NULL,
-  digest_id INTEGER REFERENCES research_digests(id) ON DELETE SET NULL,
-  PRIMARY KEY (source, item_key)
-) WITHOUT ROWID;
-
 -- Research digests, read by the briefing.
 CREATE TABLE research_digests (
   id INTEGER PRIMARY KEY,
@@ -64,3 +55,12 @@ CREATE TABLE research_digests (
   cost_usd REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX research_digests_job ON research_digests(job, created_at);
+
+-- Research: items already summarised, per source, so nothing is summarised twice.
+CREATE TABLE seen_items (
+  source TEXT NOT NULL,                 -- feed or page URL
+  item_key TEXT NOT NULL,               -- guid, else link, else sha256 of the content
+  seen_at TEXT NOT NULL,
+  digest_id INTEGER REFERENCES research_digests(id) ON DELETE SET NULL,
+  PRIMARY KEY (source, item_key)
+) WITHOUT ROWID;

@@ -261,3 +261,6 @@ function cap(text: string, max: number): string {
 function failureNote(failures: SourceFailure[]): string {
   return failures.length > 0 ? `; ${failures.length} failed: ${failures.map((failure) => failure.source).join(', ')}` : '';
 }
+
+/** Bundled sample feeds and pages (RSS, Atom, an article, a prompt-injection page, a malformed feed) for demos. */
+export const RESEARCH_SAMPLES_DIR = new URL('./samples/', import.meta.url);

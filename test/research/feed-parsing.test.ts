@@ -68,3 +68,19 @@ test('a page without an article still gives its body text', () => {
   assert.equal(page.title, 'Short');
   assert.equal(page.text, 'Just one line.');
 });
+
+test('the bundled samples read as file: sources, for a demo without a network', async () => {
+  const { fetchSource } = await import('../../skills/research/fetch-source.ts');
+  const { RESEARCH_SAMPLES_DIR } = await import('../../skills/research/research-skill.ts');
+  const limits = { maxBytes: 1_000_000, timeoutMs: 1_000 };
+  const rss = await fetchSource(new URL('rss.xml', RESEARCH_SAMPLES_DIR).href, limits, new AbortController().signal);
+  assert.equal(parseFeed(rss.text, rss.url).items.length, 3);
+  const atom = await fetchSource(new URL('atom.xml', RESEARCH_SAMPLES_DIR).href, limits, new AbortController().signal);
+  assert.equal(parseFeed(atom.text, atom.url).items.length, 2);
+  const page = await fetchSource(new URL('article.html', RESEARCH_SAMPLES_DIR).href, limits, new AbortController().signal);
+  assert.match(extractPage(page.text).text, /Time-of-use tariffs/);
+  await assert.rejects(
+    fetchSource(new URL('rss.xml', RESEARCH_SAMPLES_DIR).href, { ...limits, maxBytes: 100 }, new AbortController().signal),
+    /100-byte cap/,
+  );
+});
