@@ -1,0 +1,155 @@
+/**
+ * Facts the agent and the user keep, and one full-text search (SQLite FTS5, bm25 ranking,
+ * snippets) over facts, daily notes and, when the mail helper's `extractions` table exists,
+ * email extractions. User text never reaches FTS5 as syntax: `toFtsQuery` quotes every term.
+ */
+import type { Store } from './store.ts';
+
+export interface Fact {
+  id: number;
+  text: string;
+  /** Who recorded it: 'user', 'agent' or a job name. */
+  source: string;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+}
+
+export type MemoryKind = 'fact' | 'note' | 'extraction';
+
+export interface MemoryHit {
+  kind: MemoryKind;
+  /** Row id in `facts`, `daily_notes` or `extractions`. */
+  ref: number;
+  /** YYYY-MM-DD the entry belongs to. */
+  day: string;
+  text: string;
+  /** The matching passage with terms wrapped in `[` `]`. */
+  snippet: string;
+  /** bm25 score: lower is a better match (SQLite's convention). */
+  score: number;
+}
+
+/** Stores a fact and indexes it (by trigger). Throws on empty text. */
+export function addFact(db: Store, fact: { text: string; source?: string; now?: Date }): Fact {
+  const text = fact.text.trim();
+  if (text === '') throw new Error('a fact needs some text');
+  const createdAt = (fact.now ?? new Date()).toISOString();
+  const source = fact.source ?? 'user';
+  const result = db.prepare('INSERT INTO facts (text, source, created_at) VALUES (?, ?, ?)').run(text, source, createdAt);
+  return { id: Number(result.lastInsertRowid), text, source, createdAt };
+}
+
+/** Facts newest first; empty when there are none. */
+export function listFacts(db: Store, options: { limit?: number } = {}): Fact[] {
+  const rows = db
+    .prepare('SELECT id, text, source, created_at AS createdAt FROM facts ORDER BY id DESC LIMIT ?')
+    .all(options.limit ?? -1) as Fact[];
+  return rows;
+}
+
+/** Deletes a fact and its index entry; returns false when no fact has that id. */
+export function forgetFact(db: Store, id: number): boolean {
+  return db.prepare('DELETE FROM facts WHERE id = ?').run(id).changes > 0;
+}
+
+/**
+ * Turns free text into an FTS5 query that cannot be a syntax error: every word becomes a
+ * quoted string (quotes doubled), operators and punctuation are dropped, terms are OR-ed so
+ * that bm25 ranks entries matching more of them first. Returns '' when no word is left.
+ */
+export function toFtsQuery(text: string): string {
+  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const unique = [...new Set(words.map((word) => word.toLowerCase()))].slice(0, 32);
+  return unique.map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/**
+ * Ranked search over facts, daily notes and email extractions (best first). Returns [] for
+ * a query with no searchable words. Indexes any new extractions first.
+ */
+export function searchMemory(
+  db: Store,
+  query: string,
+  options: { limit?: number; kinds?: MemoryKind[] } = {},
+): MemoryHit[] {
+  const match = toFtsQuery(query);
+  if (match === '') return [];
+  syncExtractions(db);
+  const kinds = options.kinds ?? ['fact', 'note', 'extraction'];
+  const placeholders = kinds.map(() => '?').join(', ');
+  const rows = db
+    .prepare(
+      `SELECT kind, ref, day, body AS text,
+              snippet(memory_search, 0, '[', ']', '…', 16) AS snippet,
+              bm25(memory_search) AS score
+         FROM memory_search
+        WHERE memory_search MATCH ? AND kind IN (${placeholders})
+        ORDER BY score, ref DESC
+        LIMIT ?`,
+    )
+    .all(match, ...kinds, options.limit ?? 10) as MemoryHit[];
+  return rows.map((row) => ({ ...row, ref: Number(row.ref) }));
+}
+
+/** Rough token count used for prompt budgets: characters / 4, rounded up. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export interface RelevantFacts {
+  facts: Fact[];
+  /** The facts as a Markdown list, ready for a prompt; '' when none. */
+  text: string;
+  /** estimateTokens(text), never above the cap. */
+  tokens: number;
+}
+
+/**
+ * The facts most relevant to `query`, best first, as many as fit in `tokenCap` tokens
+ * (chars/4) once rendered as a list. A fact too long for what is left is skipped, not cut.
+ */
+export function relevantFacts(db: Store, query: string, tokenCap: number): RelevantFacts {
+  const hits = searchMemory(db, query, { kinds: ['fact'], limit: 50 });
+  const facts: Fact[] = [];
+  let text = '';
+  for (const hit of hits) {
+    const line = `- ${hit.text}\n`;
+    if (estimateTokens(text + line) > tokenCap) continue;
+    text += line;
+    const row = db
+      .prepare('SELECT id, text, source, created_at AS createdAt FROM facts WHERE id = ?')
+      .get(hit.ref) as Fact | undefined;
+    if (row) facts.push(row);
+  }
+  return { facts, text, tokens: estimateTokens(text) };
+}
+
+/**
+ * Indexes rows of the mail helper's `extractions` table added since the last sync. The
+ * table is optional and its columns are not ours: every TEXT column of a row is indexed.
+ * Returns how many rows were indexed (0 when the table does not exist).
+ */
+export function syncExtractions(db: Store): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extractions'").get();
+  if (!table) return 0;
+  const columns = (db.prepare('PRAGMA table_info(extractions)').all() as { name: string; type: string }[])
+    .filter((column) => /TEXT|CHAR|CLOB|JSON|^$/i.test(column.type))
+    .map((column) => column.name)
+    .filter((name) => !/(^|_)(at|id|key|hash)$/i.test(name));
+  if (columns.length === 0) return 0;
+  const dateColumn = (db.prepare('PRAGMA table_info(extractions)').all() as { name: string }[])
+    .map((column) => column.name)
+    .find((name) => /(created|extracted|received)_at$|^date$/i.test(name));
+  const last = db.prepare("SELECT COALESCE(MAX(ref), 0) AS last FROM memory_search WHERE kind = 'extraction'").get() as {
+    last: number;
+  };
+  const quoted = columns.map((name) => `"${name.replaceAll('"', '""')}"`);
+  const body = quoted.map((name) => `COALESCE(${name}, '')`).join(" || ' ' || ");
+  const day = dateColumn ? `substr("${dateColumn}", 1, 10)` : "''";
+  return db
+    .prepare(
+      `INSERT INTO memory_search (body, kind, ref, day)
+       SELECT ${body}, 'extraction', rowid, ${day} FROM extractions WHERE rowid > ? ORDER BY rowid`,
+    )
+    .run(last.last).changes;
+}

@@ -1,0 +1,145 @@
+/**
+ * Fetching a source over HTTP with a size cap (the body is streamed and reading stops past
+ * the cap), a timeout and the job's abort signal. Every failure is a `SourceError` naming
+ * the source, so one bad source can be reported while the others are processed.
+ */
+import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface FetchLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+export interface FetchedSource {
+  url: string;
+  /** The URL after redirects. */
+  finalUrl: string;
+  contentType: string;
+  text: string;
+}
+
+/** A source that could not be fetched or parsed; the message starts with the source URL. */
+export class SourceError extends Error {
+  readonly source: string;
+  constructor(source: string, problem: string) {
+    super(`${source}: ${problem}`);
+    this.name = 'SourceError';
+    this.source = source;
+  }
+}
+
+const USER_AGENT = 'Switchboard-research/0.1 (+self-hosted personal agent)';
+
+/**
+ * Fetches `url` (http, https, or file for bundled samples). Throws `SourceError` for a bad
+ * status, a body over `maxBytes`, or no answer within `timeoutMs`; rethrows the abort
+ * when `signal` fires.
+ */
+export async function fetchSource(
+  url: string,
+  limits: FetchLimits,
+  signal: AbortSignal,
+  fetchFunction: FetchFunction = fetch,
+): Promise<FetchedSource> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SourceError(url, 'not a valid URL');
+  }
+  if (parsed.protocol === 'file:') return readFileSource(url, parsed, limits.maxBytes);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new SourceError(url, `unsupported scheme ${parsed.protocol} (expected http or https)`);
+  }
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const combined = AbortSignal.any([signal, timeout]);
+  try {
+    const response = await fetchFunction(url, {
+      signal: combined,
+      redirect: 'follow',
+      headers: {
+        'user-agent': USER_AGENT,
+        accept: 'application/rss+xml, application/atom+xml, application/xml, text/xml, text/html;q=0.9, */*;q=0.5',
+      },
+    });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new SourceError(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limits.maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(url, limits.maxBytes);
+    }
+    const bytes = await readCapped(url, response, limits.maxBytes);
+    const contentType = response.headers.get('content-type') ?? '';
+    return { url, finalUrl: response.url || url, contentType, text: decode(bytes, contentType) };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason ?? error;
+    if (timeout.aborted) throw new SourceError(url, `no complete answer within ${limits.timeoutMs} ms (timeout)`);
+    if (error instanceof SourceError) throw error;
+    throw new SourceError(url, `fetch failed: ${describe(error)}`);
+  }
+}
+
+async function readCapped(url: string, response: Response, maxBytes: number): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      // Stop reading: the rest of the body is never downloaded.
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readFileSource(url: string, parsed: URL, maxBytes: number): Promise<FetchedSource> {
+  const path = fileURLToPath(parsed);
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new SourceError(url, `cannot read file: ${describe(error)}`);
+  }
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
+    if (bytesRead > maxBytes) throw tooLarge(url, maxBytes);
+    const contentType = /\.html?$/i.test(path) ? 'text/html' : 'application/xml';
+    return { url, finalUrl: url, contentType, text: buffer.subarray(0, bytesRead).toString('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
+
+function decode(bytes: Uint8Array, contentType: string): string {
+  const charset = /charset=["']?([\w-]+)/i.exec(contentType)?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+function tooLarge(url: string, maxBytes: number): SourceError {
+  return new SourceError(url, `response larger than the ${maxBytes}-byte cap (maxBytes); stopped reading`);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

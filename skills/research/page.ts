@@ -1,0 +1,59 @@
+/**
+ * Readable text from a web page: @mozilla/readability over linkedom's DOM. linkedom only
+ * builds a tree: no script runs and no subresource (image, stylesheet, frame) is loaded.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+
+export interface ExtractedPage {
+  title: string;
+  text: string;
+  excerpt: string;
+  published?: string;
+}
+
+/** The page's main text, or its whole body text when Readability finds no article. Never throws on odd HTML. */
+export function extractPage(html: string): ExtractedPage {
+  const { document } = parseHTML(html);
+  removeInert(document);
+  const fallbackTitle = normaliseSpace(document.querySelector('title')?.textContent ?? '');
+  const article = new Readability(document as never, { charThreshold: 200 }).parse();
+  if (article?.textContent) {
+    const text = normaliseText(article.textContent);
+    const published = article.publishedTime ? new Date(article.publishedTime) : undefined;
+    return {
+      title: normaliseSpace(article.title ?? '') || fallbackTitle,
+      text,
+      excerpt: normaliseSpace(article.excerpt ?? '') || text.slice(0, 200),
+      published: published && !Number.isNaN(published.getTime()) ? published.toISOString() : undefined,
+    };
+  }
+  const text = normaliseText(document.body?.textContent ?? '');
+  return { title: fallbackTitle, text, excerpt: text.slice(0, 200) };
+}
+
+/** Text of an HTML fragment (feed summaries); plain text passes through unchanged but trimmed. */
+export function htmlToText(fragment: string): string {
+  if (!/[<&]/.test(fragment)) return normaliseText(fragment);
+  const { document } = parseHTML(`<!doctype html><html><body>${fragment}</body></html>`);
+  removeInert(document);
+  return normaliseText(document.body?.textContent ?? '');
+}
+
+/** Scripts, styles and templates are not reading matter. */
+function removeInert(document: { querySelectorAll(selector: string): ArrayLike<{ remove(): void }> }): void {
+  for (const node of Array.from(document.querySelectorAll('script, style, noscript, template'))) node.remove();
+}
+
+function normaliseText(text: string): string {
+  return text
+    .split(/\n/)
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function normaliseSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
