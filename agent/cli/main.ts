@@ -7,6 +7,7 @@ import { ConfigError } from '../../config/load.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
+import { registerMemoryCommand } from './commands/memory.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerConfigCommands(program);
   registerDoctorCommand(program);
+  registerMemoryCommand(program);
   registerSimulateCommand(program);
   return program;
 }
