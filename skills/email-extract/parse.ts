@@ -70,7 +70,7 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     notes.push(`${parsed.attachments.length - MAX_ATTACHMENTS_LISTED} more attachments not listed`);
   }
 
-  const date = parsed.date instanceof Date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : undefined;
+  const date = headerDate(parsed.headerLines, parsed.date);
   return {
     messageId: parsed.messageId ? clamp(parsed.messageId, MAX_HEADER_CHARS) : undefined,
     from: addresses(parsed.from)[0],
@@ -90,6 +90,17 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
 export function capText(text: string, max: number): { value: string; truncated: boolean } {
   if (text.length <= max) return { value: text, truncated: false };
   return { value: `${text.slice(0, max)}\n[… truncated: ${text.length - max} more characters]`, truncated: true };
+}
+
+/**
+ * The Date header as a Date, or undefined when it is missing or unreadable: mailparser
+ * substitutes the current time for an unreadable one, which would misplace every relative date.
+ */
+function headerDate(headerLines: { key: string; line: string }[], parsed: Date | undefined): Date | undefined {
+  const line = headerLines.find((header) => header.key === 'date')?.line;
+  if (!line || !parsed || Number.isNaN(parsed.getTime())) return undefined;
+  const value = line.slice(line.indexOf(':') + 1).trim();
+  return Number.isNaN(Date.parse(value)) ? undefined : parsed;
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
