@@ -96,7 +96,7 @@ export function capText(text: string, max: number): { value: string; truncated: 
  * The Date header as a Date, or undefined when it is missing or unreadable: mailparser
  * substitutes the current time for an unreadable one, which would misplace every relative date.
  */
-function headerDate(headerLines: { key: string; line: string }[], parsed: Date | undefined): Date | undefined {
+function headerDate(headerLines: readonly { key: string; line: string }[], parsed: Date | undefined): Date | undefined {
   const line = headerLines.find((header) => header.key === 'date')?.line;
   if (!line || !parsed || Number.isNaN(parsed.getTime())) return undefined;
   const value = line.slice(line.indexOf(':') + 1).trim();
