@@ -27,6 +27,8 @@ export interface DovecotServer {
   password: string;
   /** Appends a raw RFC 822 message; returns its UID. Creates the mailbox when missing. */
   append(rawMessage: string | Buffer, mailbox?: string): Promise<number>;
+  /** Appends many messages over one connection (for benchmarks); returns the last UID. */
+  appendMany(rawMessages: Iterable<string | Buffer>, mailbox?: string): Promise<number>;
   /** Deletes and recreates a mailbox, which gives it a new UIDVALIDITY and UIDs from 1. */
   recreateMailbox(mailbox: string): Promise<void>;
   /** An imapflow client for the test user, already connected. The caller logs out. */
@@ -117,6 +119,19 @@ export async function startDovecot(options: { user?: string; password?: string }
         const appended = await imap.append(mailbox, rawMessage);
         if (!appended || typeof appended.uid !== 'number') throw new Error(`APPEND to ${mailbox} returned no UID`);
         return appended.uid;
+      } finally {
+        await imap.logout();
+      }
+    },
+    async appendMany(rawMessages, mailbox = 'INBOX') {
+      const imap = await client();
+      let last = 0;
+      try {
+        for (const raw of rawMessages) {
+          const appended = await imap.append(mailbox, raw);
+          last = appended ? appended.uid ?? last : last;
+        }
+        return last;
       } finally {
         await imap.logout();
       }
