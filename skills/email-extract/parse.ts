@@ -1,0 +1,147 @@
+/**
+ * Raw RFC 822 → `ParsedEmail` with mailparser: charsets decoded (mailparser falls back to
+ * latin1-safe decoding for an unknown declared charset), HTML-only mail converted to text
+ * without loading anything remote, attachments listed but never read into the prompt, and
+ * the body capped for the prompt with a marker.
+ */
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import type { Address, FetchedMessage, ParsedEmail } from './types.ts';
+
+export const DEFAULT_MAX_BODY_CHARS = 12_000;
+const MAX_HEADER_CHARS = 500;
+const MAX_RECIPIENTS = 20;
+const MAX_ATTACHMENTS_LISTED = 30;
+
+export interface ParseOptions {
+  /** Longest body text handed on; longer text is cut with a marker. */
+  maxBodyChars?: number;
+}
+
+/**
+ * Parses one fetched message. Never throws for malformed mail: what cannot be parsed becomes
+ * a note and an empty field, so a broken message is still stored and the mailbox moves on.
+ */
+export async function parseEmail(message: FetchedMessage, options: ParseOptions = {}): Promise<ParsedEmail> {
+  const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  const contentHash = createHash('sha256').update(message.source).digest('hex');
+  const notes: string[] = [];
+  if (message.oversized) {
+    notes.push(`body not downloaded: the message is ${message.size} bytes, over the size cap; headers only`);
+  }
+  let parsed;
+  try {
+    parsed = await simpleParser(message.source, {
+      // cid: images would otherwise be inlined as data: URLs into `html`; we never use them.
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      maxHtmlLengthToParse: 2_000_000,
+    });
+  } catch (error) {
+    notes.push(`could not be parsed as MIME: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
+    return {
+      messageId: undefined,
+      from: undefined,
+      to: [],
+      cc: [],
+      subject: '',
+      date: undefined,
+      text: '',
+      bodyTruncated: false,
+      attachments: [],
+      notes,
+      contentHash,
+    };
+  }
+
+  // mailparser fills `text` from the HTML part when there is no plain part; `html` is never
+  // rendered or fetched from, so remote images and scripts cannot load.
+  let text = message.oversized ? '' : (parsed.text ?? '');
+  if (!text.trim() && typeof parsed.html === 'string' && !message.oversized) text = htmlToPlain(parsed.html);
+  const { value: body, truncated } = capText(normaliseText(text), maxBodyChars);
+
+  const attachments = parsed.attachments.slice(0, MAX_ATTACHMENTS_LISTED).map((attachment) => ({
+    filename: clamp(attachment.filename ?? '(unnamed)', 200),
+    contentType: clamp(attachment.contentType ?? 'application/octet-stream', 100),
+    size: attachment.size ?? attachment.content?.length ?? 0,
+  }));
+  if (parsed.attachments.length > MAX_ATTACHMENTS_LISTED) {
+    notes.push(`${parsed.attachments.length - MAX_ATTACHMENTS_LISTED} more attachments not listed`);
+  }
+
+  const date = headerDate(parsed.headerLines, parsed.date);
+  return {
+    messageId: parsed.messageId ? clamp(parsed.messageId, MAX_HEADER_CHARS) : undefined,
+    from: addresses(parsed.from)[0],
+    to: addresses(parsed.to).slice(0, MAX_RECIPIENTS),
+    cc: addresses(parsed.cc).slice(0, MAX_RECIPIENTS),
+    subject: clamp(oneLine(parsed.subject ?? ''), MAX_HEADER_CHARS),
+    date,
+    text: body,
+    bodyTruncated: truncated,
+    attachments,
+    notes,
+    contentHash,
+  };
+}
+
+/** Cuts `text` to `max` characters, ending it with a marker that says how much was cut. */
+export function capText(text: string, max: number): { value: string; truncated: boolean } {
+  if (text.length <= max) return { value: text, truncated: false };
+  return { value: `${text.slice(0, max)}\n[… truncated: ${text.length - max} more characters]`, truncated: true };
+}
+
+/**
+ * The Date header as a Date, or undefined when it is missing or unreadable: mailparser
+ * substitutes the current time for an unreadable one, which would misplace every relative date.
+ */
+function headerDate(headerLines: readonly { key: string; line: string }[], parsed: Date | undefined): Date | undefined {
+  const line = headerLines.find((header) => header.key === 'date')?.line;
+  if (!line || !parsed || Number.isNaN(parsed.getTime())) return undefined;
+  const value = line.slice(line.indexOf(':') + 1).trim();
+  return Number.isNaN(Date.parse(value)) ? undefined : parsed;
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
+  if (!field) return [];
+  const objects = Array.isArray(field) ? field : [field];
+  const flat: Address[] = [];
+  const visit = (entry: EmailAddress) => {
+    if (entry.group) entry.group.forEach(visit);
+    else flat.push({ name: clamp(oneLine(entry.name ?? ''), 200), address: clamp(entry.address ?? '', 320) });
+  };
+  objects.forEach((object) => object.value.forEach(visit));
+  return flat;
+}
+
+/** A fallback for HTML that mailparser did not turn into text: tags dropped, entities decoded. */
+function htmlToPlain(html: string): string {
+  return html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function normaliseText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function oneLine(value: string): string {
+  return value.replace(/[\r\n\t]+/g, ' ').trim();
+}
+
+function clamp(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,279 @@
+/**
+ * The `email-extract` skill: for each configured IMAP account and mailbox, fetch the
+ * messages above the stored watermark in bounded batches, extract facts from each on the
+ * orchestration tier, and store each message with the watermark past it in one transaction.
+ *
+ * Guarantees, and why:
+ * - Exactly once. A message's row and the watermark move together (memory/extractions.ts),
+ *   so a crash or abort at any point leaves the message either stored with the watermark past
+ *   it, or neither; a restart resumes at the first unstored UID. The only repeat is the model
+ *   call that was in flight when the process died (at most one per crash), never a second row.
+ * - One bad message never blocks a mailbox. An answer that fails validation is retried once a
+ *   tier up; if that fails too, or the provider refuses the message itself (content filter,
+ *   too long, bad request), the message is stored with status 'failed' and the error, and the
+ *   watermark moves on. Outages, budget stops and aborts are not the message's fault: they
+ *   stop the run with the watermark before the message, so the next run tries it again.
+ * - UIDVALIDITY change (mailbox recreated, server migrated): every old UID may now name another
+ *   message, so the mailbox is rescanned from UID 1 under the new validity. A message already
+ *   stored (same account, content hash and Message-ID) is skipped without a model call, so
+ *   nothing is processed twice and nothing is lost. The same check skips a copy of a message
+ *   that was already extracted in another mailbox of the account.
+ * - Untrusted mail. The request has no tools, and this skill has no capability but reading
+ *   mail and writing its own tables: nothing in a message can send mail, run a skill or change
+ *   config, whatever the model answers.
+ */
+import { z } from 'zod';
+import { CheckFailedError } from '../../agent/escalation.ts';
+import type { ImapAccountConfig } from '../../config/schema.ts';
+import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
+import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import { extractEmail } from './extract.ts';
+import { openImapMailbox } from './imap-source.ts';
+import { DEFAULT_MAX_BODY_CHARS, parseEmail } from './parse.ts';
+import type { Extraction, MailAccount, MailSession, MessageSize, OpenMailbox, ParsedEmail } from './types.ts';
+
+export interface EmailExtractDeps {
+  /** `config.mail.accounts`. */
+  accounts: Record<string, ImapAccountConfig>;
+  /** Opens an IMAP session; default `openImapMailbox`. Tests pass Dovecot-backed or fake sessions. */
+  openMailbox?: OpenMailbox;
+  /** Default: `context.now`. */
+  clock?: () => Date;
+}
+
+const optionsSchema = z.strictObject({
+  accounts: z.array(z.string()).min(1).optional().describe('Account names to read (default: all)'),
+  batchSize: z.number().int().min(1).max(500).default(50),
+  maxMessageBytes: z.number().int().min(1_024).default(5 * 1024 * 1024).describe('Larger messages: headers only'),
+  maxBatchBytes: z.number().int().min(1_024).default(25 * 1024 * 1024).describe('Bytes fetched per batch at most'),
+  maxBodyChars: z.number().int().min(500).default(DEFAULT_MAX_BODY_CHARS),
+});
+export type EmailExtractOptions = z.output<typeof optionsSchema>;
+
+/** A header-only fetch costs about this much, whatever the message's size. */
+const OVERSIZED_FETCH_BYTES = 64 * 1024;
+const ERROR_TEXT_MAX = 500;
+
+/** Counts for one run, kept in the run's details. */
+export interface ExtractTotals {
+  messages: number;
+  extracted: number;
+  failed: number;
+  duplicates: number;
+  actionItems: number;
+  deadlines: number;
+  validityChanges: string[];
+}
+
+export class EmailExtractOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmailExtractOptionsError';
+  }
+}
+
+/** Validates the job's options; throws `EmailExtractOptionsError` naming each bad key. */
+export function parseEmailExtractOptions(options: Record<string, unknown>): EmailExtractOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `options.${issue.path.join('.')}: ${issue.message}`);
+  throw new EmailExtractOptionsError(`email-extract: ${problems.join('; ')}`);
+}
+
+export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
+  const openMailbox = deps.openMailbox ?? openImapMailbox;
+  return {
+    name: 'email-extract',
+    description: 'Reads new mail over IMAP and stores its category, people, dates, action items, amounts and a summary',
+    async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
+      const options = parseEmailExtractOptions(context.options);
+      const clock = deps.clock ?? (() => context.now());
+      const names = options.accounts ?? Object.keys(deps.accounts);
+      const unknown = names.filter((name) => !deps.accounts[name]);
+      if (unknown.length) {
+        throw new EmailExtractOptionsError(`email-extract: options.accounts names ${unknown.join(', ')}, not in mail.accounts`);
+      }
+      const totals: ExtractTotals = { messages: 0, extracted: 0, failed: 0, duplicates: 0, actionItems: 0, deadlines: 0, validityChanges: [] };
+      for (const name of names) {
+        signal.throwIfAborted();
+        const account: MailAccount = { ...deps.accounts[name], name };
+        const session = await openMailbox(account, signal);
+        try {
+          for (const mailbox of account.mailboxes) {
+            await extractMailbox({ context, signal, session, account, mailbox, options, clock, totals });
+          }
+        } finally {
+          await session.close();
+        }
+      }
+      return { summary: summarise(totals), details: { ...totals } };
+    },
+  };
+}
+
+interface MailboxRun {
+  context: SkillContext;
+  signal: AbortSignal;
+  session: MailSession;
+  account: MailAccount;
+  mailbox: string;
+  options: EmailExtractOptions;
+  clock: () => Date;
+  totals: ExtractTotals;
+}
+
+async function extractMailbox(run: MailboxRun): Promise<void> {
+  const { context, session, account, mailbox, options, clock, signal } = run;
+  const db = context.db;
+  const opened = await session.open(mailbox);
+  const stored = readWatermark(db, account.name, mailbox);
+  if (!stored || stored.uidValidity !== opened.uidValidity) {
+    if (stored) {
+      context.logger.warn(
+        { event: 'mail-validity-changed', account: account.name, mailbox, from: stored.uidValidity, to: opened.uidValidity },
+        'UIDVALIDITY changed: rescanning the mailbox, skipping messages already stored',
+      );
+      run.totals.validityChanges.push(`${account.name}/${mailbox}`);
+    }
+    resetWatermark(db, account.name, mailbox, opened.uidValidity, clock());
+  }
+  const lastUid = readWatermark(db, account.name, mailbox)?.lastUid ?? 0;
+  const pending = await session.listAfter(lastUid);
+  for (const batch of batches(pending, options)) {
+    signal.throwIfAborted();
+    const messages = await session.fetchMessages(batch, options.maxMessageBytes);
+    for (const message of messages) {
+      signal.throwIfAborted();
+      const email = await parseEmail(message, { maxBodyChars: options.maxBodyChars });
+      if (findStoredDuplicate(db, account.name, email.messageId ?? null, email.contentHash) !== undefined) {
+        if (skipMessage(db, account.name, mailbox, opened.uidValidity, message.uid, clock()) === 'skipped') run.totals.duplicates++;
+        continue;
+      }
+      const key = `${account.name}/${mailbox}/${opened.uidValidity}/${message.uid}`;
+      const base = baseRecord(account.name, mailbox, opened.uidValidity, message.uid, message.size, message.oversized, email);
+      let record: MessageRecord;
+      try {
+        const checked = await extractEmail(
+          context.router,
+          { key, email, timezone: context.timezone },
+          signal,
+          { runId: context.runId, job: context.job, skill: context.skill },
+        );
+        record = extractedRecord(base, checked.value, checked.response.modelId, checked.escalation !== undefined, checked.response.costUsd);
+      } catch (error) {
+        if (signal.aborted || !isMessageFault(error)) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        record = { ...base, status: 'failed', error: reason.slice(0, ERROR_TEXT_MAX) };
+        context.logger.warn({ event: 'mail-extract-failed', key, error: record.error }, 'extraction failed; stored as failed');
+      }
+      if (storeMessage(db, record, context.timezone, clock()) !== 'stored') continue;
+      run.totals.messages++;
+      if (record.status === 'extracted') {
+        run.totals.extracted++;
+        run.totals.actionItems += record.actionItems.length;
+        run.totals.deadlines += record.dates.filter((date) => date.isDeadline).length;
+      } else {
+        run.totals.failed++;
+      }
+    }
+  }
+}
+
+/** Consecutive groups of at most `batchSize` messages and about `maxBatchBytes` fetched bytes. */
+export function* batches(entries: MessageSize[], options: Pick<EmailExtractOptions, 'batchSize' | 'maxBatchBytes' | 'maxMessageBytes'>): Generator<MessageSize[]> {
+  let batch: MessageSize[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const cost = entry.size > options.maxMessageBytes ? OVERSIZED_FETCH_BYTES : entry.size;
+    if (batch.length && (batch.length >= options.batchSize || bytes + cost > options.maxBatchBytes)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += cost;
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * True when the error is about this message rather than the service: its answer failed
+ * validation twice, or a provider refused the message itself. Such a message is stored as
+ * failed instead of blocking the mailbox.
+ */
+export function isMessageFault(error: unknown): boolean {
+  if (error instanceof CheckFailedError) return true;
+  const messageKinds = new Set(['content_filtered', 'context_too_long', 'bad_request']);
+  const kinds: unknown[] = [];
+  if (error && typeof error === 'object') {
+    const shaped = error as { kind?: unknown; attempts?: { errorKind?: unknown; kind?: unknown }[] };
+    if (shaped.kind !== undefined) kinds.push(shaped.kind);
+    for (const attempt of Array.isArray(shaped.attempts) ? shaped.attempts : []) kinds.push(attempt.errorKind ?? attempt.kind);
+  }
+  return kinds.length > 0 && kinds.every((kind) => typeof kind === 'string' && messageKinds.has(kind));
+}
+
+function baseRecord(
+  account: string,
+  mailbox: string,
+  uidValidity: string,
+  uid: number,
+  size: number,
+  oversized: boolean,
+  email: ParsedEmail,
+): MessageRecord {
+  return {
+    account,
+    mailbox,
+    uidValidity,
+    uid,
+    messageId: email.messageId ?? null,
+    contentHash: email.contentHash,
+    fromName: email.from?.name || null,
+    fromAddress: email.from?.address || null,
+    subject: email.subject || null,
+    sentAt: email.date ? email.date.toISOString() : null,
+    size,
+    oversized,
+    status: 'failed',
+    category: null,
+    summary: null,
+    extraction: null,
+    error: null,
+    model: null,
+    escalated: false,
+    costUsd: 0,
+    dates: [],
+    actionItems: [],
+    amounts: [],
+  };
+}
+
+function extractedRecord(base: MessageRecord, extraction: Extraction, model: string, escalated: boolean, costUsd: number): MessageRecord {
+  return {
+    ...base,
+    status: 'extracted',
+    category: extraction.category,
+    summary: extraction.summary,
+    extraction,
+    model,
+    escalated,
+    costUsd,
+    dates: extraction.dates,
+    actionItems: extraction.actionItems,
+    amounts: extraction.amounts,
+  };
+}
+
+/** "12 new messages, 3 action items, 2 deadlines" (+ failures and duplicates when any). */
+export function summarise(totals: ExtractTotals): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const parts = [
+    count(totals.messages, 'new message', 'new messages'),
+    count(totals.actionItems, 'action item', 'action items'),
+    count(totals.deadlines, 'deadline', 'deadlines'),
+  ];
+  if (totals.failed) parts.push(`${totals.failed} failed extraction${totals.failed === 1 ? '' : 's'}`);
+  if (totals.duplicates) parts.push(count(totals.duplicates, 'duplicate skipped', 'duplicates skipped'));
+  return parts.join(', ');
+}
