@@ -8,6 +8,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerMemoryCommand } from './commands/memory.ts';
+import { registerInboxCommand } from './commands/inbox.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerDoctorCommand(program);
   registerMemoryCommand(program);
+  registerInboxCommand(program);
   registerSimulateCommand(program);
   return program;
 }
