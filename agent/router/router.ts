@@ -13,7 +13,7 @@
  * request (failed ones included), i.e. what this request cost, matching the ledger rows.
  */
 import type { Config } from '../../config/schema.ts';
-import { releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
+import { clearStaleReservations, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
@@ -120,7 +120,7 @@ function errorOf(failure: unknown, model: ModelSpec, signal: AbortSignal | undef
 }
 
 /**
- * Builds the router. Throws at once when config names a model or provider that does not
+ * Builds the router and clears reservations left by dead processes. Throws at once when config names a model or provider that does not
  * exist, so a bad chain is found at start-up rather than at the first call.
  */
 export function createRouter(deps: RouterDeps): Router {
@@ -132,6 +132,9 @@ export function createRouter(deps: RouterDeps): Router {
   const caps = budgetCapsFromConfig(config);
   const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
   const logger = deps.logger;
+  // Money held by a process that died mid-call would otherwise stay reserved.
+  const cleared = clearStaleReservations(db, { now: clock() });
+  if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
 
   async function plan(
     task: RoutingTask,
