@@ -1,0 +1,155 @@
+import * as AnthropicErrors from '@anthropic-ai/sdk';
+import * as OpenAIErrors from 'openai';
+import type { ErrorKind, Usage } from '../types.ts';
+import { ProviderError } from './errors.ts';
+
+export interface ErrorContext {
+  provider: string;
+  model: string;
+  /** Redacted from every message; never copied into the error. */
+  apiKey?: string;
+  /** The caller's signal: once aborted, any failure is `aborted`. */
+  signal?: AbortSignal;
+  /** The response had begun streaming when the failure came: it becomes `stream_cut`. */
+  streamStarted?: boolean;
+  /** Usage seen before the failure (a cut stream's message_start, say). */
+  usage?: Usage;
+  /** Clock for HTTP-date `retry-after` values. */
+  now?: number;
+}
+
+type SdkApiError = OpenAIErrors.APIError | AnthropicErrors.APIError;
+
+/**
+ * Turns any failure of a provider call (SDK error, network error, cut stream, abort) into the
+ * one `ProviderError` that leaves the provider layer. Decides on the SDKs' error classes and
+ * on status, `code` and `type` fields; reads message text only where the provider offers no
+ * field (Anthropic's "prompt is too long"). The message keeps the status and the provider's
+ * own words, with the API key redacted. Never throws.
+ */
+export function classifyProviderError(error: unknown, context: ErrorContext): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const sdkMessage = providerMessage(error);
+  const message = redact(`${context.provider} (${context.model}): ${sdkMessage}`, context.apiKey);
+  const keyLeaked = context.apiKey !== undefined && context.apiKey.length > 0 && sdkMessage.includes(context.apiKey);
+  const make = (kind: ErrorKind, extra: { status?: number; retryAfterMs?: number } = {}) =>
+    new ProviderError({
+      kind,
+      message,
+      provider: context.provider,
+      model: context.model,
+      usage: context.usage,
+      // The SDK error carries the provider's text verbatim; drop it when that text holds the key.
+      cause: keyLeaked ? undefined : error,
+      ...extra,
+    });
+
+  if (context.signal?.aborted || isAbort(error)) return make('aborted');
+  if (context.streamStarted) return make('stream_cut', { status: isSdkApiError(error) ? error.status : undefined });
+  if (error instanceof OpenAIErrors.APIConnectionTimeoutError || error instanceof AnthropicErrors.APIConnectionTimeoutError) return make('timeout');
+  if (error instanceof OpenAIErrors.APIConnectionError || error instanceof AnthropicErrors.APIConnectionError) return make('network');
+  if (isSdkApiError(error)) {
+    const status = error.status;
+    const kind = kindOfApiError(error);
+    return make(kind, { status, retryAfterMs: kind === 'rate_limited' || kind === 'overloaded' ? retryAfterMs(error.headers, context.now ?? Date.now()) : undefined });
+  }
+  if (isNetworkFailure(error)) return make('network');
+  // A 200 whose body is not JSON, an unknown stop reason, anything else the provider sent
+  // that cannot be understood: the provider's fault, as a 5xx would be.
+  return make('server');
+}
+
+function kindOfApiError(error: SdkApiError): ErrorKind {
+  const status = error.status;
+  if (error instanceof AnthropicErrors.APIError) {
+    switch (error.type) {
+      case 'overloaded_error':
+        return 'overloaded';
+      case 'rate_limit_error':
+        return 'rate_limited';
+      case 'timeout_error':
+        return 'timeout';
+      default:
+        break;
+    }
+  }
+  if (status === undefined) return 'server';
+  switch (status) {
+    case 429:
+      return 'rate_limited';
+    case 503:
+    case 529:
+      return 'overloaded';
+    case 408:
+      return 'timeout';
+    case 401:
+    case 403:
+    // 402: the account cannot pay; like a bad key, no retry on this provider will help.
+    case 402:
+      return 'auth';
+    case 413:
+      return 'context_too_long';
+  }
+  if (status >= 500) return 'server';
+  if (isContextTooLong(error)) return 'context_too_long';
+  if (isContentFiltered(error)) return 'content_filtered';
+  return 'bad_request';
+}
+
+const OPENAI_CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'invalid_prompt']);
+
+function isContextTooLong(error: SdkApiError): boolean {
+  if (error instanceof OpenAIErrors.APIError) return error.code === 'context_length_exceeded';
+  // Anthropic gives no code for this; its documented message is the only signal.
+  return error.type === 'invalid_request_error' && /prompt is too long/i.test(error.apiMessage ?? '');
+}
+
+function isContentFiltered(error: SdkApiError): boolean {
+  if (error instanceof OpenAIErrors.APIError) return typeof error.code === 'string' && OPENAI_CONTENT_FILTER_CODES.has(error.code);
+  return false;
+}
+
+function isSdkApiError(error: unknown): error is SdkApiError {
+  return error instanceof OpenAIErrors.APIError || error instanceof AnthropicErrors.APIError;
+}
+
+function isAbort(error: unknown): boolean {
+  return (
+    error instanceof OpenAIErrors.APIUserAbortError ||
+    error instanceof AnthropicErrors.APIUserAbortError ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
+}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** undici's "terminated"/"fetch failed" TypeErrors carry the socket's error code in `cause`. */
+function isNetworkFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR'))) return true;
+  }
+  return false;
+}
+
+/** `retry-after-ms` (milliseconds), else `retry-after` as seconds or an HTTP date. */
+export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
+  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const value = headers?.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Anthropic's SDK message is the whole error body as JSON; its `apiMessage` is the provider's words. */
+function providerMessage(error: unknown): string {
+  if (error instanceof AnthropicErrors.APIError && error.apiMessage) return `${error.status ?? ''} ${error.apiMessage}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}
+
+function redact(text: string, apiKey: string | undefined): string {
+  return apiKey ? text.replaceAll(apiKey, '[redacted]') : text;
+}

@@ -1,0 +1,96 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The provider simulator's shapes: what a test or a replay can script, and what the
+ * simulator records. Plain data only.
+ */
+
+/** Usage a script, a usage hook or the usage header dictates, in Switchboard's normalised terms. */
+export interface SimulatedUsage {
+  /** Uncached input tokens (see `Usage.inputTokens`). */
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+export interface SimulatedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A scripted answer; `usage` overrides the usage the simulator would compute. */
+export type SimulatorReply =
+  | { text: string; usage?: SimulatedUsage }
+  | { toolCalls: SimulatedToolCall[]; usage?: SimulatedUsage }
+  | { json: unknown; usage?: SimulatedUsage };
+
+/** A scripted failure, in each provider's real wire shape. */
+export type SimulatorFault =
+  /** 429 with `retry-after` (seconds, default 1). */
+  | { fault: 'rate_limit'; retryAfterSeconds?: number }
+  /** 500. */
+  | { fault: 'server' }
+  /** 503. */
+  | { fault: 'unavailable' }
+  /** 529, Anthropic's `overloaded_error`. */
+  | { fault: 'overloaded' }
+  /** Wait, then give the default answer. */
+  | { fault: 'delay'; ms: number }
+  /** Never answer; the connection stays open until the client gives up or the simulator closes. */
+  | { fault: 'hang' }
+  /** Destroy the socket before any response. */
+  | { fault: 'drop' }
+  /** 200 with a body that is not JSON. */
+  | { fault: 'malformed' }
+  /** Start the answer, then destroy the socket after `afterChunks` stream events. */
+  | { fault: 'cut'; afterChunks: number }
+  /** 400 in the provider's context-length shape. */
+  | { fault: 'context_too_long' }
+  /** 401; the message echoes the key it was sent, as the worst real provider would. */
+  | { fault: 'auth' };
+
+export type ScriptStep = SimulatorReply | SimulatorFault;
+
+export type SimulatorApi = 'openai' | 'anthropic';
+
+export interface RecordedRequest {
+  api: SimulatorApi;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body as the SDK sent it. */
+  body: Record<string, unknown>;
+  /** The model name as sent in the request. */
+  model: string;
+}
+
+/** Decides the usage of one call; `undefined` leaves the computed usage. */
+export type UsageHook = (request: RecordedRequest) => SimulatedUsage | undefined;
+
+export interface SimulatorOptions {
+  /** 0 or absent: an ephemeral port. */
+  port?: number;
+  host?: '127.0.0.1';
+}
+
+export interface Simulator {
+  /** Base URL, e.g. `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** `url + '/v1'`, the `baseURL` for the openai SDK. */
+  readonly openaiBaseURL: string;
+  /** `url`, the `baseURL` for the Anthropic SDK (it appends `/v1/messages`). */
+  readonly anthropicBaseURL: string;
+  /** Every chat request received, in order, including those answered with a fault. */
+  readonly requests: readonly RecordedRequest[];
+  /** Queues the next answers for `model` (the name as sent); each request takes one. */
+  script(model: string, ...steps: ScriptStep[]): void;
+  /** A persistent fault for `model` (an outage), checked after the script queue; `undefined` clears it. */
+  setFault(model: string, fault: SimulatorFault | undefined): void;
+  /** A usage hook for `model`, consulted after the usage header and before computing. */
+  setUsageFor(model: string, hook: UsageHook | undefined): void;
+  /** Clears scripts, faults, hooks, recorded requests and the prompt-cache memory. */
+  reset(): void;
+  /** Stops listening and destroys open connections (hung requests included). */
+  close(): Promise<void>;
+}
