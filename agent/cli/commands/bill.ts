@@ -1,0 +1,126 @@
+/**
+ * `switchboard bill`: what a day or month of model calls cost, by tier, job and model, and
+ * what routing saved against sending every call to the flagship model.
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { billFor, type Bill, type BillLine, type BillPeriod } from '../../../memory/bill.ts';
+import { openStore } from '../../../memory/store.ts';
+import { CliError, EXIT_BAD_INPUT, loadContext, type GlobalOptions } from '../context.ts';
+
+interface BillOptions {
+  today?: boolean;
+  day?: string;
+  month?: string;
+  json?: boolean;
+}
+
+/** The period the options ask for; the current UTC month when none. Throws `CliError` (exit 2) on bad input. */
+export function billPeriodFromOptions(options: BillOptions, now: Date = new Date()): BillPeriod {
+  const chosen = [options.today, options.day, options.month].filter((value) => value !== undefined && value !== false);
+  if (chosen.length > 1) throw new CliError('bill: give only one of --today, --day, --month', EXIT_BAD_INPUT);
+  if (options.day !== undefined) {
+    if (!isRealDate(options.day)) throw new CliError(`bill --day: expected YYYY-MM-DD, got "${options.day}"`, EXIT_BAD_INPUT);
+    return { period: 'day', date: options.day };
+  }
+  if (options.month !== undefined) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.month)) {
+      throw new CliError(`bill --month: expected YYYY-MM, got "${options.month}"`, EXIT_BAD_INPUT);
+    }
+    return { period: 'month', date: options.month };
+  }
+  const today = now.toISOString().slice(0, 10);
+  return options.today ? { period: 'day', date: today } : { period: 'month', date: today.slice(0, 7) };
+}
+
+function isRealDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}
+
+/** USD with enough decimals that small sums do not read as zero: 2 above $100, 4 above $0.01, else 6. */
+export function formatUsd(amount: number): string {
+  const magnitude = Math.abs(amount);
+  const decimals = magnitude >= 100 ? 2 : magnitude >= 0.01 || magnitude === 0 ? 4 : 6;
+  return `$${amount.toFixed(decimals)}`;
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** Rows of cells as aligned columns: the first column left-aligned, the rest right-aligned. */
+export function alignTable(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '))
+    .join('\n');
+}
+
+function section(title: string, lines: BillLine[]): string {
+  const header = [title, 'calls', 'failed', 'input', 'cached', 'output', 'cost', 'flagship'];
+  const body = lines.map((line) => [
+    line.key,
+    formatCount(line.calls),
+    formatCount(line.failedCalls),
+    formatCount(line.inputTokens),
+    formatCount(line.cachedInputTokens),
+    formatCount(line.outputTokens),
+    formatUsd(line.costUsd),
+    formatUsd(line.flagshipCostUsd),
+  ]);
+  return alignTable([header, ...body]);
+}
+
+/** The human bill, as printed by `switchboard bill`. */
+export function renderBill(bill: Bill, flagship?: string): string {
+  const parts: string[] = [];
+  const simulated = bill.includesSimulated ? ' (includes simulated calls)' : '';
+  parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label}${simulated}`);
+  if (bill.totals.calls === 0) {
+    parts.push('No calls in this period.');
+    return `${parts.join('\n')}\n`;
+  }
+  const savings = bill.savings;
+  parts.push(
+    alignTable([
+      ['Spent', formatUsd(bill.totals.costUsd)],
+      [`Same tokens on the flagship${flagship ? ` (${flagship})` : ''}`, formatUsd(savings.flagshipCostUsd)],
+      [
+        'Saved by routing',
+        savings.percentSaved === null
+          ? 'n/a'
+          : `${savings.percentSaved.toFixed(1)}% (flagship costs ${savings.ratio === null ? 'n/a' : `${savings.ratio.toFixed(2)}x`})`,
+      ],
+      ['Saved by prompt caching', formatUsd(bill.cacheSavingsUsd)],
+      ['Calls', `${formatCount(bill.totals.calls)} (${formatCount(bill.totals.failedCalls)} failed)`],
+    ]),
+  );
+  parts.push('', section('tier', bill.byTier), '', section('job', bill.byJob), '', section('model', bill.byModel));
+  if (bill.includesSimulated) parts.push('', `${formatCount(bill.simulatedCalls)} of these calls were simulated: their cost is what a real provider would have charged.`);
+  return `${parts.join('\n')}\n`;
+}
+
+/** Registers `switchboard bill [--today|--day YYYY-MM-DD|--month YYYY-MM] [--json]`. */
+export function registerBillCommand(program: Command): void {
+  program
+    .command('bill')
+    .description('what model calls cost for a day or month, by tier, job and model, and what routing saved')
+    .option('--today', 'bill today (UTC)')
+    .option('--day <date>', 'bill one day, YYYY-MM-DD (UTC)')
+    .option('--month <month>', 'bill one month, YYYY-MM (default: this month)')
+    .option('--json', 'print the bill as JSON')
+    .action((options: BillOptions) => {
+      const period = billPeriodFromOptions(options);
+      const context = loadContext(program.opts<GlobalOptions>());
+      const store = openStore(existsSync(context.databasePath) ? context.databasePath : ':memory:');
+      try {
+        const bill = billFor(store, period);
+        if (options.json) process.stdout.write(`${JSON.stringify({ ...bill, flagship: context.config.flagship }, null, 2)}\n`);
+        else process.stdout.write(renderBill(bill, context.config.flagship));
+      } finally {
+        store.close();
+      }
+    });
+}

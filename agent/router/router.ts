@@ -1,0 +1,377 @@
+/**
+ * The money path: every model call goes through `complete`, which decides the tier, walks
+ * the chain with breakers, retry-after and fallback across providers, reserves budget
+ * before each attempt and writes each attempt to the ledger in the same transaction that
+ * releases its reservation.
+ *
+ * Ledger policy: one row per attempt actually sent to a provider (ok, error or aborted,
+ * with the partial usage a failed call reports), linked by `fallback_from` to the previous
+ * row of the same request. A model skipped because its breaker is open, or a call refused
+ * by a budget cap, was never made: it appears in `attempts` (callId 0) but not in the ledger.
+ *
+ * A response's `costUsd` and `flagshipCostUsd` are the sums over every attempt of the
+ * request (failed ones included), i.e. what this request cost, matching the ledger rows.
+ */
+import type { Config } from '../../config/schema.ts';
+import { clearStaleReservations, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
+import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
+import type { Store } from '../../memory/store.ts';
+import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
+import type { Logger } from '../logger.ts';
+import { ProviderError } from '../providers/errors.ts';
+import type { ProviderRegistry } from '../providers/types.ts';
+import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../types.ts';
+import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
+import { createBreaker, type ModelBreaker } from './breaker.ts';
+import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, type PlannedChain } from './chain.ts';
+import { ChainError, type AttemptError } from './errors.ts';
+import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from './types.ts';
+
+export { ChainError } from './errors.ts';
+export type { AttemptError } from './errors.ts';
+
+export interface RouterDeps {
+  db: Store;
+  config: Config;
+  models: ReadonlyMap<string, ModelSpec>;
+  providers: ProviderRegistry;
+  /** The tier decision for tasks with no forced tier and no size verdict (classifier, kinds, orchestrator). */
+  decideTier: (task: RoutingTask, signal?: AbortSignal) => Promise<{ tier: Tier; reason: string }>;
+  clock?: () => Date;
+  logger?: Logger;
+  /** Jitter source for backoff; injected by tests. */
+  random?: () => number;
+  /** The wait before a retry; injected by tests that must not sleep. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The router with the breaker it shares with `status`. */
+export interface Router extends ModelRouter {
+  decide(task: RoutingTask, request?: ChatRequest, origin?: CallOrigin): Promise<RouteDecision>;
+  readonly breaker: ModelBreaker;
+}
+
+/** How often one request may call the same model again after a retryable failure. */
+export const MAX_RETRIES_PER_MODEL = 2;
+
+/** What one attempt's usage cost, what the flagship would have charged, and what prompt caching saved. */
+export function priceUsage(
+  usage: Usage,
+  model: ModelSpec,
+  flagship: ModelSpec,
+  day: string,
+): { costUsd: number; flagshipCostUsd: number; cacheSavingsUsd: number } {
+  const price = priceOn(model, day);
+  const perToken = 1 / 1_000_000;
+  return {
+    costUsd: calculateCost(usage, price),
+    flagshipCostUsd: calculateCost(usage, priceOn(flagship, day)),
+    cacheSavingsUsd:
+      usage.cachedInputTokens * (price.input - price.cachedInput) * perToken -
+      usage.cacheWriteTokens * (price.cacheWrite - price.input) * perToken,
+  };
+}
+
+/** Budget caps from config: `budgets.*` plus `jobs.<name>.budget.*`; when both cap a job, the lower wins. */
+export function budgetCapsFromConfig(config: Config): BudgetCaps {
+  const capSet = (period: 'daily' | 'monthly'): CapSet => {
+    const base = config.budgets[period];
+    const jobs: Record<string, number> = { ...base.jobs };
+    for (const [name, job] of Object.entries(config.jobs)) {
+      const own = job.budget[period];
+      if (own !== undefined) jobs[name] = jobs[name] === undefined ? own : Math.min(jobs[name], own);
+    }
+    return { total: base.total, tiers: { ...base.tiers }, jobs };
+  };
+  return { daily: capSet('daily'), monthly: capSet('monthly') };
+}
+
+/** A cap in words, for errors and the ledger's reason column. */
+export function describeCap(blocked: BlockingCap): string {
+  const scope = blocked.scope === 'total' ? 'total' : `${blocked.scope} ${blocked.name}`;
+  return (
+    `${blocked.period} ${scope} cap $${blocked.capUsd.toFixed(4)} reached ` +
+    `(spent $${blocked.spentUsd.toFixed(4)}, reserved $${blocked.reservedUsd.toFixed(4)}, this call needs up to $${blocked.requestedUsd.toFixed(4)})`
+  );
+}
+
+/** Throws when a chain names a model that is not configured, or a model's provider has no client. */
+function validateChains(config: Config, models: ReadonlyMap<string, ModelSpec>, providers: ProviderRegistry): void {
+  const chains: Array<[string, string[]]> = Object.entries(config.tiers).map(([tier, chain]) => [`tiers.${tier}`, chain]);
+  for (const [name, job] of Object.entries(config.jobs)) {
+    for (const [tier, chain] of Object.entries(job.tiers)) if (chain) chains.push([`jobs.${name}.tiers.${tier}`, chain]);
+  }
+  for (const [path, chain] of chains) {
+    for (const id of chain) {
+      const model = models.get(id);
+      if (!model) throw new Error(`${path}: model "${id}" is not defined under models`);
+      if (!providers.has(model.provider)) throw new Error(`${path}: model "${id}" uses provider "${model.provider}", which has no client`);
+    }
+  }
+  if (!models.has(config.flagship)) throw new Error(`flagship: model "${config.flagship}" is not defined under models`);
+}
+
+function errorOf(failure: unknown, model: ModelSpec, signal: AbortSignal | undefined): ProviderError | undefined {
+  if (failure instanceof ProviderError) return failure;
+  if (signal?.aborted) {
+    return new ProviderError({ kind: 'aborted', message: 'aborted by the caller', provider: model.provider, model: model.id, cause: failure });
+  }
+  return undefined;
+}
+
+/**
+ * Builds the router and clears reservations left by dead processes. Throws at once when config names a model or provider that does not
+ * exist, so a bad chain is found at start-up rather than at the first call.
+ */
+export function createRouter(deps: RouterDeps): Router {
+  const { db, config, models, providers } = deps;
+  validateChains(config, models, providers);
+  const clock = deps.clock ?? (() => new Date());
+  const wait = deps.sleep ?? abortableSleep;
+  const flagship = models.get(config.flagship)!;
+  const caps = budgetCapsFromConfig(config);
+  const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
+  const logger = deps.logger;
+  // Money held by a process that died mid-call would otherwise stay reserved.
+  const cleared = clearStaleReservations(db, { now: clock() });
+  if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
+
+  async function plan(
+    task: RoutingTask,
+    request: ChatRequest,
+    origin: CallOrigin | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ planned: PlannedChain; reason: string; inputTokens: number }> {
+    const inputTokens = task.inputTokens ?? estimateInputTokens(request);
+    const threshold = config.routing.largeContextThreshold;
+    let tier: Tier;
+    let reason: string;
+    if (inputTokens > threshold) {
+      tier = 'large-context';
+      reason = `size rule: ~${inputTokens} input tokens > ${threshold}`;
+    } else if (task.tier) {
+      tier = task.tier;
+      reason = `tier ${task.tier} set by the caller`;
+    } else {
+      ({ tier, reason } = await deps.decideTier(task, signal));
+    }
+    const planned = planChain(config, models, tier, inputTokens, request, origin?.job);
+    return { planned, reason: [reason, ...planned.notes].join('; '), inputTokens };
+  }
+
+  async function decide(task: RoutingTask, request: ChatRequest = { messages: [] }, origin?: CallOrigin): Promise<RouteDecision> {
+    const { planned, reason } = await plan(task, request, origin, undefined);
+    const open = planned.models.filter((id) => breaker.isOpen(id));
+    const notes = open.map((id) => `skipped ${id}: breaker open`);
+    return { tier: planned.tier, chain: planned.models.filter((id) => !open.includes(id)), reason: [reason, ...notes].join('; ') };
+  }
+
+  async function complete(routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> {
+    const { task, request, origin } = routed;
+    if (signal?.aborted) {
+      throw new ProviderError({ kind: 'aborted', message: 'aborted before the call', provider: 'router', model: '' });
+    }
+    const first = await plan(task, request, origin, signal);
+    const inputTokens = first.inputTokens;
+    let planned = first.planned;
+    let reason = first.reason;
+    let downgradedFrom: Tier | undefined;
+
+    const attempts: AttemptRecord[] = [];
+    const errors: AttemptError[] = [];
+    const retriesOf = new Map<string, number>();
+    const givenUp = new Set<string>();
+    const deadProviders = new Set<string>();
+    let previousCallId: number | undefined;
+    let avoidProvider: string | undefined;
+    let retry: { model: string; delayMs: number } | undefined;
+    let attemptNote = '';
+    let costUsd = 0;
+    let flagshipCostUsd = 0;
+
+    const decision = (): RouteDecision => ({ tier: planned.tier, chain: planned.models, reason });
+    const available = (id: string) => !givenUp.has(id) && !deadProviders.has(models.get(id)!.provider);
+    const worstCaseAt = (model: ModelSpec, day: string) =>
+      worstCaseCost(inputTokens, maxOutputFor(model, request), priceOn(model, day));
+    const skip = (model: ModelSpec, kind: 'circuit_open', message: string) => {
+      attempts.push({ callId: 0, model: model.id, provider: model.provider, outcome: 'error', errorKind: kind, errorMessage: message, latencyMs: 0, costUsd: 0 });
+      errors.push({ callId: 0, model: model.id, provider: model.provider, kind, message });
+      givenUp.add(model.id);
+    };
+
+    for (;;) {
+      const modelId = retry?.model ?? pickNext(planned.models, models, available, avoidProvider);
+      if (modelId === undefined) throw new ChainError(planned.tier, errors);
+      const model = models.get(modelId)!;
+      if (retry) {
+        await wait(retry.delayMs, signal);
+        retry = undefined;
+      }
+
+      const now = clock();
+      const { day, month } = ledgerPeriod(now);
+      const worstCase = worstCaseAt(model, day);
+      const reservation = reserveBudget(
+        db,
+        { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now },
+        caps,
+      );
+      if (!reservation.ok) {
+        const capText = describeCap(reservation.blocked);
+        const lower = config.budgets.onCap === 'downgrade' ? lowerTier(planned.tier) : undefined;
+        if (lower) {
+          downgradedFrom ??= planned.tier;
+          logger?.warn({ event: 'budget-downgrade', from: planned.tier, to: lower, cap: capText }, 'budget cap: downgrading');
+          planned = planChain(config, models, lower, inputTokens, request, origin?.job);
+          reason = [reason, `budget: ${capText}: downgraded to ${lower}`, ...planned.notes].join('; ');
+          avoidProvider = undefined;
+          continue;
+        }
+        throw new ProviderError({ kind: 'budget_exceeded', message: `budget: ${capText}`, provider: model.provider, model: modelId });
+      }
+
+      const admission = breaker.admit(modelId);
+      if (!admission.admitted) {
+        releaseReservation(db, reservation.reservationId);
+        skip(model, 'circuit_open', admission.reason);
+        continue;
+      }
+
+      const client = providers.get(model.provider)!;
+      const startedAt = clock();
+      const started = performance.now();
+      let response: ChatResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await client.complete(model, request, signal);
+      } catch (error) {
+        failure = error;
+      }
+      const latencyMs = performance.now() - started;
+      const error = response ? undefined : errorOf(failure, model, signal);
+      const usage = response?.usage ?? error?.usage ?? emptyUsage();
+      const prices = priceUsage(usage, model, flagship, ledgerPeriod(startedAt).day);
+      const call: CallRecord = {
+        startedAt,
+        tier: planned.tier,
+        provider: model.provider,
+        model: modelId,
+        usage,
+        ...prices,
+        latencyMs,
+        outcome: response ? 'ok' : error?.kind === 'aborted' ? 'aborted' : 'error',
+        errorKind: error?.kind,
+        errorMessage: response ? undefined : (error?.message ?? String(failure)),
+        fallbackFrom: previousCallId,
+        reason: reason + attemptNote,
+        simulated: response?.simulated ?? client.spec.simulated,
+        runId: origin?.runId,
+        job: origin?.job,
+        skill: origin?.skill,
+        step: origin?.step,
+      };
+      let callId: number;
+      try {
+        callId = settleReservation(db, reservation.reservationId, call);
+      } catch (settleError) {
+        releaseReservation(db, reservation.reservationId);
+        throw settleError;
+      }
+      previousCallId = callId;
+      costUsd += prices.costUsd;
+      flagshipCostUsd += prices.flagshipCostUsd;
+      attempts.push({
+        callId,
+        model: modelId,
+        provider: model.provider,
+        outcome: call.outcome,
+        errorKind: error?.kind,
+        errorMessage: call.errorMessage,
+        latencyMs,
+        costUsd: prices.costUsd,
+      });
+
+      if (response) {
+        breaker.recordSuccess(modelId, admission.probe);
+        return {
+          ...response,
+          decision: decision(),
+          modelId,
+          provider: model.provider,
+          costUsd,
+          flagshipCostUsd,
+          callId,
+          attempts,
+          downgradedFrom,
+        };
+      }
+
+      if (!error) {
+        // Not a classified provider failure: a bug in a client. The row is written; the chain stops.
+        breaker.recordFailure(modelId, 'aborted', admission.probe);
+        throw failure;
+      }
+      breaker.recordFailure(modelId, error.kind, admission.probe);
+      errors.push({ callId, model: modelId, provider: model.provider, kind: error.kind, status: error.status, message: error.message });
+      logger?.warn({ event: 'call-failed', model: modelId, provider: model.provider, kind: error.kind, status: error.status }, 'model call failed');
+
+      switch (error.kind) {
+        case 'aborted':
+          throw error;
+        case 'bad_request':
+        case 'content_filtered':
+        case 'budget_exceeded':
+          throw new ChainError(planned.tier, errors, errors.at(-1));
+        case 'auth':
+          // Keys are per provider: no other model there will do better.
+          deadProviders.add(model.provider);
+          avoidProvider = model.provider;
+          attemptNote = `; after ${modelId}: auth, provider ${model.provider} skipped`;
+          continue;
+        case 'context_too_long':
+          givenUp.add(modelId);
+          if (planned.tier !== 'large-context') {
+            planned = planChain(config, models, 'large-context', inputTokens, request, origin?.job);
+            reason = [reason, `${modelId} said context too long: moved to large-context`, ...planned.notes].join('; ');
+          }
+          attemptNote = `; after ${modelId}: context_too_long`;
+          continue;
+        case 'rate_limited':
+        case 'overloaded':
+        case 'server':
+        case 'timeout':
+        case 'network':
+        case 'stream_cut':
+        case 'circuit_open': {
+          const retries = retriesOf.get(modelId) ?? 0;
+          const next = pickNext(planned.models, models, (id) => id !== modelId && available(id), model.provider);
+          const nextCostsMore = next === undefined || worstCaseAt(models.get(next)!, day) > worstCase;
+          const retryAfter = error.retryAfterMs;
+          const mayRetry = retries < MAX_RETRIES_PER_MODEL && !breaker.isOpen(modelId);
+          if (mayRetry && retryAfter !== undefined && retryAfter <= config.retry.maxWait && nextCostsMore) {
+            retry = { model: modelId, delayMs: backoffDelay(retries, { baseMs: config.retry.baseDelay, maxMs: config.retry.maxWait, retryAfterMs: retryAfter }) };
+          } else if (mayRetry && retryAfter === undefined && next === undefined) {
+            retry = { model: modelId, delayMs: backoffDelay(retries, { baseMs: config.retry.baseDelay, maxMs: config.retry.maxWait, random: deps.random }) };
+          }
+          if (retry) {
+            retriesOf.set(modelId, retries + 1);
+            attemptNote = `; retry of ${modelId} after ${error.kind}, waited ${retry.delayMs} ms`;
+          } else {
+            givenUp.add(modelId);
+            avoidProvider = model.provider;
+            attemptNote = `; fallback after ${modelId}: ${error.kind}`;
+          }
+          continue;
+        }
+        default:
+          assertNever(error.kind);
+      }
+    }
+  }
+
+  return { complete, decide, breaker };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled error kind: ${String(value)}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * The bill: what a day or a month of calls cost, by tier, job and model, against what the
+ * same tokens would have cost on the flagship model. Reads only the `call_totals` rollup
+ * (one row per day, tier, job, model, provider and simulated flag), never the ledger itself.
+ */
+import type { Store } from './store.ts';
+
+export interface BillPeriod {
+  period: 'day' | 'month';
+  /** YYYY-MM-DD for a day; YYYY-MM (or any date in the month) for a month. */
+  date: string;
+}
+
+export interface BillLine {
+  /** Tier, job (`(ad hoc)` for calls outside a job), model id, or `total`. */
+  key: string;
+  calls: number;
+  failedCalls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  flagshipCostUsd: number;
+  cacheSavingsUsd: number;
+}
+
+export interface Bill {
+  period: 'day' | 'month';
+  /** The day or month billed (YYYY-MM-DD or YYYY-MM). */
+  label: string;
+  totals: BillLine;
+  /** Each sorted by cost, highest first. */
+  byTier: BillLine[];
+  byJob: BillLine[];
+  /** Keyed by model id; `provider` says where it ran. */
+  byModel: Array<BillLine & { provider: string }>;
+  savings: {
+    routedCostUsd: number;
+    flagshipCostUsd: number;
+    /** flagship / routed; null when nothing was spent. */
+    ratio: number | null;
+    /** 100 * (1 - routed / flagship); null when the flagship figure is 0. */
+    percentSaved: number | null;
+  };
+  /** What prompt caching saved: cache reads at the uncached price, minus the cache-write premium. */
+  cacheSavingsUsd: number;
+  includesSimulated: boolean;
+  simulatedCalls: number;
+}
+
+export const AD_HOC_JOB = '(ad hoc)';
+
+interface TotalsRow {
+  tier: string;
+  job: string;
+  model: string;
+  provider: string;
+  simulated: number;
+  calls: number;
+  failedCalls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  flagshipCostUsd: number;
+  cacheSavingsUsd: number;
+}
+
+const SUMS = `SUM(calls) AS calls, SUM(failed_calls) AS failedCalls, SUM(input_tokens) AS inputTokens,
+  SUM(cached_input_tokens) AS cachedInputTokens, SUM(cache_write_tokens) AS cacheWriteTokens,
+  SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens, SUM(cost_usd) AS costUsd,
+  SUM(flagship_cost_usd) AS flagshipCostUsd, SUM(cache_savings_usd) AS cacheSavingsUsd`;
+
+function emptyLine(key: string): BillLine {
+  return {
+    key,
+    calls: 0,
+    failedCalls: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    flagshipCostUsd: 0,
+    cacheSavingsUsd: 0,
+  };
+}
+
+function add(line: BillLine, row: TotalsRow): void {
+  line.calls += row.calls;
+  line.failedCalls += row.failedCalls;
+  line.inputTokens += row.inputTokens;
+  line.cachedInputTokens += row.cachedInputTokens;
+  line.cacheWriteTokens += row.cacheWriteTokens;
+  line.outputTokens += row.outputTokens;
+  line.reasoningTokens += row.reasoningTokens;
+  line.costUsd += row.costUsd;
+  line.flagshipCostUsd += row.flagshipCostUsd;
+  line.cacheSavingsUsd += row.cacheSavingsUsd;
+}
+
+function byCost<T extends BillLine>(lines: Iterable<T>): T[] {
+  return [...lines].sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key));
+}
+
+/** Normalises the billed period; throws an Error naming the expected shape on a bad date. */
+export function billLabel(period: BillPeriod): string {
+  if (period.period === 'day') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(period.date)) throw new Error(`a day is YYYY-MM-DD, got ${JSON.stringify(period.date)}`);
+    return period.date;
+  }
+  if (!/^\d{4}-\d{2}(-\d{2})?$/.test(period.date)) throw new Error(`a month is YYYY-MM, got ${JSON.stringify(period.date)}`);
+  return period.date.slice(0, 7);
+}
+
+/** The bill of one UTC day or month. An empty period gives zero totals and empty breakdowns. */
+export function billFor(db: Store, period: BillPeriod): Bill {
+  const label = billLabel(period);
+  const column = period.period === 'day' ? 'day' : 'month';
+  const rows = db
+    .prepare(
+      `SELECT tier, job, model, provider, simulated, ${SUMS} FROM call_totals WHERE ${column} = ?
+       GROUP BY tier, job, model, provider, simulated`,
+    )
+    .all(label) as TotalsRow[];
+
+  const totals = emptyLine('total');
+  const tiers = new Map<string, BillLine>();
+  const jobs = new Map<string, BillLine>();
+  const modelLines = new Map<string, BillLine & { provider: string }>();
+  let simulatedCalls = 0;
+  for (const row of rows) {
+    add(totals, row);
+    const job = row.job === '' ? AD_HOC_JOB : row.job;
+    if (!tiers.has(row.tier)) tiers.set(row.tier, emptyLine(row.tier));
+    add(tiers.get(row.tier)!, row);
+    if (!jobs.has(job)) jobs.set(job, emptyLine(job));
+    add(jobs.get(job)!, row);
+    if (!modelLines.has(row.model)) modelLines.set(row.model, { ...emptyLine(row.model), provider: row.provider });
+    add(modelLines.get(row.model)!, row);
+    if (row.simulated === 1) simulatedCalls += row.calls;
+  }
+  return {
+    period: period.period,
+    label,
+    totals,
+    byTier: byCost(tiers.values()),
+    byJob: byCost(jobs.values()),
+    byModel: byCost(modelLines.values()),
+    savings: {
+      routedCostUsd: totals.costUsd,
+      flagshipCostUsd: totals.flagshipCostUsd,
+      ratio: totals.costUsd > 0 ? totals.flagshipCostUsd / totals.costUsd : null,
+      percentSaved: totals.flagshipCostUsd > 0 ? 100 * (1 - totals.costUsd / totals.flagshipCostUsd) : null,
+    },
+    cacheSavingsUsd: totals.cacheSavingsUsd,
+    includesSimulated: simulatedCalls > 0,
+    simulatedCalls,
+  };
+}
