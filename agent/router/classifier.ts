@@ -58,7 +58,8 @@ const CUES: readonly Cue[] = [
     name: 'meta-routing',
     pattern: new RegExp(
       [
-        String.raw`\b(?:which|what)\b[^.?!"]{0,20}\b(?:tool|tier|skill|handler|integration|agent)s?\b`,
+        String.raw`\b(?:which|wich|what)\b[^.?!"]{0,20}\b(?:tool|tier|skill|handler|integration|agent)s?\b`,
+        String.raw`\b(?:which|wich|what) model (?:handles|gets|takes|is for|fits)\b|\b(?:name|give me|just) the tier\b|\btier only\b`,
         String.raw`\b(?:orchestration|execution|reasoning|coding|cheap|cheaper|cheapest|small|smaller|big|bigger|expensive|large)[- ](?:tier|model)s?\b`,
         String.raw`\btier (?:for|label|please|only)\b`,
         String.raw`\broute (?:this|it|that|the request|the task)\b|\brouting (?:question|decision)\b|\brouter\b`,
@@ -77,7 +78,7 @@ const CUES: readonly Cue[] = [
     pattern: new RegExp(
       [
         String.raw`\b(?:python|rust|golang|java|kotlin|swift|ruby|perl|php|lua|scala|haskell|elixir|typescript|javascript|js|ts|node|deno|react|vue|svelte|pandas|numpy|sql|sqlite|postgres|mysql|bash|zsh|powershell|applescript|vba|jq|awk|sed|grep)\b`,
-        String.raw`\b(?:regexp?|regex(?:es)?|regular expressions?|scripts?|scripting|snippet|one-liner|functions?|class|methods?|variables?|refactor\w*|compile\w*|debug\w*|stack ?trace|quer(?:y|ies)|schema|migrations?|endpoints?|api|webhooks?|cron\w*|callbacks?|promises?|async|await|loops?|parser|parse|implement\w*|component|hooks?|modules?|dependenc(?:y|ies)|imports?|library|framework|formula|macro|command line|cli)\b`,
+        String.raw`\b(?:regexp?|regex(?:es)?|regular expressions?|scripts?|scripting|snippet|one-liner|functions?|class|methods?|variables?|refactor\w*|compile\w*|debug\w*|stack ?trace|quer(?:y|ies)|schema|migrations?|endpoints?|api|webhooks?|cron\w*|callbacks?|promises?|async|await|loops?|parser|parse|implement\w*|component|hooks?|modules?|dependenc(?:y|ies)|imports?|library|framework|formula|macro|command line|cli|rrule|crontab|tar|gzip|rsync|curl|wget|ffmpeg|imagemagick|chmod|ssh)\b`,
         String.raw`\b(?:write|add|fix)\b[^.?!]{0,25}\btests?\b|\b(?:unit|integration|failing) tests?\b|\b(?:jest|pytest|mocha|vitest)\b`,
         String.raw`\b(?:yaml|json|toml|csv|xml|ini|tsconfig|dockerfile|docker|compose|kubernetes|terraform|ansible|nginx|systemd|makefile|npm|pip|git|github|ci|lint\w*|coding|(?:the|this|my|some|write|writing|python|source) code)\b`,
         String.raw`\b(?:batch|bulk)\b[^.?!]{0,15}\b(?:convert|rename|resize|move|delete)|\b\w+(?:Error|Exception)\b|\b(?:bugs?|bugfix|patch|crash\w*|null pointer|segfault|off-by-one)\b`,
@@ -89,14 +90,14 @@ const CUES: readonly Cue[] = [
   {
     name: 'automation',
     pattern:
-      /\b(?:automat\w*|home ?assistant|node-red|zigbee\w*|esphome|mqtt|ifttt|shortcuts? automation|blueprint|every (?:day|night|morning|evening|hour|week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|nightly|hourly)\b/i,
+      /\b(?:automat\w*|home ?assistant|node-red|zigbee\w*|esphome|mqtt|ifttt|shortcuts? automation|blueprint|every (?:day|night|morning|evening|hour|week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|nightly|hourly|whenever|every time|each time|at (?:sunset|sunrise|dusk|dawn)|set (?:that|this|it) up|zaps?|triggers?)\b/i,
   },
   {
     name: 'reasoning',
     pattern: new RegExp(
       [
         String.raw`\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh\w*|in[- ]depth|deep[- ]dive|go deep|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz]\w*|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term)\b`,
-        String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against)\b`,
+        String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against|devil'?s advocate|why (?:shouldn'?t|should(?:n'?t)? not) (?:i|we)|poke holes|what could go wrong|consequences|curated|synthesi[sz]\w*|realistic\w*|wiser?|sensible|smarter|a mistake|interpret\w*|how should (?:i|we))\b`,
         String.raw`\b(?:smartest|wisest|optimal|best (?:move|approach|way|option|strategy|choice)|is it (?:worth|wise|sensible|better)|make sense|feasib\w*|viab\w*|diagnos\w*|root cause|outlook|forecast|prioriti[sz]\w*)\b`,
       ].join('|'),
       'i',
@@ -110,7 +111,30 @@ const CUES: readonly Cue[] = [
   {
     name: 'large-input',
     pattern:
-      /\b\d[\d,]*[- ]?(?:page|pages|rows|messages|emails|notes|files|words|hours?)\b|\b(?:entire|whole|complete|full[- ]length|huge|massive|enormous|giant|every file|all (?:of )?(?:these|the|my) (?:\w+ )?(?:files|emails|documents|logs|notes|chats?|papers))\b|\b\d+ ?(?:gb|mb)\b/i,
+      /\b(?:\d{2,}|\d{1,3}(?:,\d{3})+)[- ]?(?:page|pages|hours?)\b|\b(?:\d{3,}|\d{1,3}(?:,\d{3})+)[- ]?(?:rows|lines|messages|emails|notes|files|words)\b|\b(?:entire|whole|complete|full[- ]length|huge|massive|enormous|giant|every file|all (?:of )?(?:these|the|my) (?:\w+ )?(?:files|emails|documents|logs|notes|chats?|papers))\b|\b\d+ ?(?:gb|mb)\b/i,
+  },
+  {
+    // Changing the shape or format of data is execution work, whatever the data is about.
+    name: 'transform',
+    pattern:
+      /\b(?:convert\w*|transform\w*|reformat\w*|re-format\w*|normali[sz]\w*|dedupe\w*|de-?duplicat\w*|merg(?:e|es|ed|ing)|pivot\w*|flatten\w*|reshap\w*)\b|\b(?:vcf|vcard|ics|ical|enex|markdown|html|xlsx|xls|gpx|geojson|epub)\b|→|->/i,
+  },
+  {
+    // Reading, condensing or pulling things out of a given text is orchestration work.
+    name: 'summarise-extract',
+    pattern:
+      /\b(?:summar\w*|tl;?dr|gist|recap\w*|synopsis|sum up|boil down|condense|digest|rundown|overview|highlights|key points|main points|takeaways|extract\w*|pull (?:out|the)|grab|copy out|find the|look up|what did \w+ say)\b/i,
+  },
+  {
+    // Day-to-day actions on the user's own accounts and devices.
+    name: 'personal-action',
+    pattern:
+      /\b(?:remind me|calendar|diary|invite|reply|respond|rsvp|forward|inbox|unread|to-?do|shopping list|reading list|lights?|thermostat|playlist|alarm|timer)\b|\b(?:write|draft|send) (?:a |an )?(?:short |quick |brief |polite )?(?:reply|response|message|text|note|email)\b/i,
+  },
+  {
+    // A short "this or that?" question asks for a judgement between options.
+    name: 'either-or-question',
+    pattern: /^[^.?!]{0,60}\b\w+ or \w+\b[^.?!]{0,40}\?\s*$/i,
   },
 ];
 
