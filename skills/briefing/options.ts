@@ -1,0 +1,20 @@
+/**
+ * The briefing job's options (`jobs.<job>.options`), validated at the start of each run so a
+ * typo names its key path instead of silently dropping a section.
+ */
+import { z } from 'zod';
+import { SECTION_NAMES, type BriefingOptions } from './types.ts';
+
+const optionsSchema = z.strictObject({
+  sections: z.array(z.enum(SECTION_NAMES)).min(1).default([...SECTION_NAMES]),
+  dueWithinDays: z.number().int().min(0).max(60).default(3),
+  maxUnread: z.number().int().min(1).max(50).default(10),
+});
+
+/** Parses job options; throws an Error naming `jobs.<job>.options.<key>` on bad input. */
+export function parseBriefingOptions(options: Record<string, unknown>, job: string): BriefingOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `jobs.${job}.options${issue.path.map((key) => `.${String(key)}`).join('')}: ${issue.message}`);
+  throw new Error(`invalid briefing options: ${problems.join('; ')}`);
+}

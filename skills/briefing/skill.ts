@@ -1,0 +1,89 @@
+/**
+ * The morning briefing: gathers today's calendar, deadlines, important mail, other skills'
+ * latest results, yesterday's spend and job problems; has the orchestrator write a short
+ * intro; renders the mail in code; and delivers it at most once per run slot.
+ */
+import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import { deliverOnce, findDelivery } from '../../memory/deliveries.ts';
+import { createTableExtractionSource } from './extraction-source.ts';
+import { gatherBriefing, type GatheredBriefing } from './gather.ts';
+import { composeIntro } from './intro.ts';
+import { parseBriefingOptions } from './options.ts';
+import { renderBriefing, usd } from './render.ts';
+import { runUsedSimulator } from './ledger-sources.ts';
+import type { Briefing, BriefingDeps } from './types.ts';
+
+/** The `briefing` skill. Side effects (mail, Google) come from `deps`; the ledger from the run's database. */
+export function createBriefingSkill(deps: BriefingDeps): Skill {
+  return {
+    name: 'briefing',
+    description: 'A morning briefing mail: calendar, deadlines, important mail, markets, repositories, spend and job health.',
+    async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
+      const options = parseBriefingOptions(context.options, context.job);
+      // A retried slot whose mail already went out does no work at all: no sources, no model call.
+      const previous = findDelivery(context.db, context.idempotencyKey);
+      if (previous?.status === 'sent') {
+        return {
+          summary: `briefing already delivered for this slot (${previous.channel}, ${previous.messageId})`,
+          details: { delivered: false, channel: previous.channel, messageId: previous.messageId, location: previous.location },
+        };
+      }
+      const extractions = deps.extractions ?? createTableExtractionSource(context.db, context.now(), context.timezone, options.maxUnread);
+      const gathered = await gatherBriefing(deps, extractions, context, options, signal);
+      const intro = await composeIntro(context, gathered, signal);
+      const briefing: Briefing = {
+        ...gathered,
+        intro,
+        simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
+      };
+      const rendered = renderBriefing(briefing);
+      const outcome = await deliverOnce(
+        context.db,
+        context.idempotencyKey,
+        () =>
+          deps.delivery.deliver(
+            {
+              subject: rendered.subject,
+              html: rendered.html,
+              text: rendered.text,
+              ...(deps.mail?.from ? { from: deps.mail.from } : {}),
+              ...(deps.mail?.to ? { to: deps.mail.to } : {}),
+              job: context.job,
+              date: context.now(),
+              headers: { 'X-Switchboard-Job': context.job, 'X-Switchboard-Run': String(context.runId) },
+            },
+            signal,
+          ),
+        { job: context.job, now: context.now },
+      );
+      return {
+        summary: summarise(briefing, outcome.record.channel ?? deps.delivery.channel),
+        details: {
+          delivered: outcome.delivered,
+          channel: outcome.record.channel,
+          messageId: outcome.record.messageId,
+          location: outcome.record.location,
+          simulated: briefing.simulated,
+          sections: sectionStatuses(briefing),
+        },
+      };
+    },
+  };
+}
+
+function sectionStatuses(briefing: Briefing): Record<string, string> {
+  const names = ['intro', 'calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
+  return Object.fromEntries(names.map((name) => [name, briefing[name].status]));
+}
+
+/** One line for `runs`: what went out and the headline figures. */
+function summarise(briefing: GatheredBriefing & Pick<Briefing, 'simulated'>, channel: string): string {
+  const parts: string[] = [];
+  if (briefing.calendar.status === 'ok') parts.push(`${briefing.calendar.data.today.length} events today`);
+  if (briefing.deadlines.status === 'ok') parts.push(`${briefing.deadlines.data.length} due soon`);
+  if (briefing.mail.status === 'ok') parts.push(`${briefing.mail.data.length} important mail`);
+  if (briefing.spend.status === 'ok') parts.push(`yesterday ${usd(briefing.spend.data.costUsd)}`);
+  const unavailable = (['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const).filter((name) => briefing[name].status === 'unavailable');
+  if (unavailable.length) parts.push(`unavailable: ${unavailable.join(', ')}`);
+  return `briefing ${channel === 'outbox' ? 'written to outbox' : 'sent'}${briefing.simulated ? ' (simulated)' : ''}: ${parts.join(', ') || 'no sections'}`;
+}

@@ -1,0 +1,125 @@
+/**
+ * The briefing as plain data: each section is gathered into a `Section` (ok, skipped because
+ * its source is not configured, or unavailable because the source failed), then rendered by
+ * code. Text that came from mail, calendars or models is untrusted and escaped on render.
+ */
+import type { CalendarEvent, CalendarSource, UnreadMailSource } from '../google/types.ts';
+import type { MailDelivery } from '../../agent/mail/types.ts';
+import type { Config } from '../../config/schema.ts';
+
+export const SECTION_NAMES = ['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export type Section<T> =
+  | { status: 'ok'; data: T }
+  | { status: 'skipped'; reason: string }
+  /** The source is configured but failed; `reason` is short and safe to show ("auth error"). */
+  | { status: 'unavailable'; reason: string };
+
+export interface Agenda {
+  today: CalendarEvent[];
+  tomorrow: CalendarEvent[];
+}
+
+export interface DueItem {
+  kind: 'deadline' | 'action';
+  /** Local date YYYY-MM-DD. */
+  day: string;
+  text: string;
+  /** Subject of the mail it came from. */
+  subject?: string;
+  from?: string;
+}
+
+export interface MailItem {
+  from: string;
+  subject: string;
+  /** Gmail snippet, or the extraction's summary. */
+  snippet: string;
+  receivedAt?: string;
+  source: 'gmail' | 'mail';
+}
+
+/** The latest succeeded run of another skill (market, code-edit). */
+export interface SkillSnapshot {
+  job: string;
+  ranAt: string;
+  summary: string;
+  highlights: string[];
+}
+
+export interface BudgetLine {
+  label: string;
+  spentUsd: number;
+  capUsd: number;
+  state: 'ok' | 'near' | 'over';
+}
+
+export interface SpendReport {
+  /** The ledger day reported (UTC day, labelled with the user's yesterday). */
+  day: string;
+  calls: number;
+  failedCalls: number;
+  costUsd: number;
+  flagshipCostUsd: number;
+  byTier: { tier: string; calls: number; costUsd: number }[];
+  /** True when any call of the day was answered by the simulator. */
+  simulated: boolean;
+  budget: BudgetLine[];
+}
+
+export interface JobProblem {
+  job: string;
+  status: string;
+  at: string;
+  error?: string;
+}
+
+export interface Intro {
+  text: string;
+  priorities: string[];
+}
+
+export interface Briefing {
+  /** The user's local date of the briefing, YYYY-MM-DD. */
+  date: string;
+  timeZone: string;
+  generatedAt: string;
+  runId?: number;
+  intro: Section<Intro>;
+  calendar: Section<Agenda>;
+  deadlines: Section<DueItem[]>;
+  mail: Section<MailItem[]>;
+  market: Section<SkillSnapshot>;
+  code: Section<SkillSnapshot>;
+  spend: Section<SpendReport>;
+  jobs: Section<JobProblem[]>;
+  /** Any figure or text in the briefing came from simulated model calls. */
+  simulated: boolean;
+}
+
+/** Deadlines and action items extracted from mail (memory/extractions.ts on the email branch). */
+export interface ExtractionSource {
+  /** Open deadlines and action items due from today to `days` days ahead (and overdue ones), soonest first. */
+  dueSoon(days: number): Promise<DueItem[]>;
+  /** Recent mail the extraction judged worth reading, newest first. */
+  importantUnread(): Promise<MailItem[]>;
+}
+
+/** What the daemon wires in; every source is optional and its section is skipped without it. */
+export interface BriefingDeps {
+  delivery: MailDelivery;
+  calendar?: CalendarSource;
+  gmail?: UnreadMailSource;
+  /** Defaults to the mail extraction tables in the run's database, when they exist. */
+  extractions?: ExtractionSource;
+  budgets?: Config['budgets'];
+  /** Sender and recipient; default `mail.smtp.from`/`to`. */
+  mail?: { from?: string; to?: string };
+}
+
+export interface BriefingOptions {
+  sections: SectionName[];
+  dueWithinDays: number;
+  maxUnread: number;
+}
