@@ -38,7 +38,17 @@ export interface CallRecord {
   job?: string;
   skill?: string;
   step?: number;
+  /** The routed task (kind, text cut to 300 chars, forced tier), for re-pricing under another policy. */
+  task?: CallTask;
 }
+
+export interface CallTask {
+  kind?: string;
+  text?: string;
+  tier?: string;
+}
+
+const MAX_TASK_TEXT = 300;
 
 /** A ledger row as read back. */
 export interface CallRow {
@@ -68,6 +78,7 @@ export interface CallRow {
   fallbackFrom: number | null;
   reason: string | null;
   simulated: boolean;
+  task: CallTask | undefined;
 }
 
 export interface CallFilter {
@@ -109,11 +120,11 @@ export function ledgerPeriod(moment: Date): { day: string; month: string } {
 const INSERT_CALL = `INSERT INTO calls (started_at, day, month, run_id, job, skill, step, tier, provider, model,
   input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   cost_usd, flagship_cost_usd, cache_savings_usd, latency_ms, outcome, error_kind, error_message,
-  fallback_from, reason, simulated)
+  fallback_from, reason, simulated, task)
   VALUES (@startedAt, @day, @month, @runId, @job, @skill, @step, @tier, @provider, @model,
   @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens,
   @costUsd, @flagshipCostUsd, @cacheSavingsUsd, @latencyMs, @outcome, @errorKind, @errorMessage,
-  @fallbackFrom, @reason, @simulated)`;
+  @fallbackFrom, @reason, @simulated, @task)`;
 
 /** The named parameters of one `calls` insert; exported for bulk loaders (bench/bill.ts). */
 export function callParameters(call: CallRecord): Record<string, string | number | null> {
@@ -144,7 +155,16 @@ export function callParameters(call: CallRecord): Record<string, string | number
     fallbackFrom: call.fallbackFrom ?? null,
     reason: call.reason ?? null,
     simulated: call.simulated ? 1 : 0,
+    task: call.task ? JSON.stringify(taskForLedger(call.task)) : null,
   };
+}
+
+function taskForLedger(task: CallTask): CallTask {
+  const stored: CallTask = {};
+  if (task.kind) stored.kind = task.kind;
+  if (task.text) stored.text = task.text.length > MAX_TASK_TEXT ? task.text.slice(0, MAX_TASK_TEXT) : task.text;
+  if (task.tier) stored.tier = task.tier;
+  return stored;
 }
 
 /** The prepared insert for `db`; prepared once per database and reused. */
@@ -191,6 +211,7 @@ interface RawCallRow {
   fallback_from: number | null;
   reason: string | null;
   simulated: number;
+  task: string | null;
 }
 
 function toCallRow(raw: RawCallRow): CallRow {
@@ -221,6 +242,7 @@ function toCallRow(raw: RawCallRow): CallRow {
     fallbackFrom: raw.fallback_from,
     reason: raw.reason,
     simulated: raw.simulated === 1,
+    task: raw.task ? (JSON.parse(raw.task) as CallTask) : undefined,
   };
 }
 

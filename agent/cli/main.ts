@@ -9,6 +9,10 @@ import { registerConfigCommands } from './commands/config.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerMemoryCommand } from './commands/memory.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
+import { registerBillCommand } from './commands/bill.ts';
+import { registerRouteCommand } from './commands/route.ts';
+import { registerReplayCommand } from './commands/replay.ts';
+import { registerAuthGoogleCommand } from './commands/auth-google.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerMemoryCommand(program);
   registerInboxCommand(program);
+  registerBillCommand(program);
+  registerRouteCommand(program);
+  registerReplayCommand(program);
+  registerAuthGoogleCommand(program);
   registerSimulateCommand(program);
   return program;
 }

@@ -243,7 +243,7 @@ export function createRouter(deps: RouterDeps): Router {
       let response: ChatResponse | undefined;
       let failure: unknown;
       try {
-        response = await client.complete(model, request, signal);
+        response = await client.complete(model, request, signal, routed.callOptions);
       } catch (error) {
         failure = error;
       }
@@ -269,6 +269,7 @@ export function createRouter(deps: RouterDeps): Router {
         job: origin?.job,
         skill: origin?.skill,
         step: origin?.step,
+        task: { kind: task.kind, text: task.text, tier: task.tier },
       };
       let callId: number;
       try {

@@ -6,6 +6,7 @@ needed=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || needed+=(dovecot-imapd)
 command -v systemd-analyze >/dev/null 2>&1 || needed+=(systemd)
 command -v git >/dev/null 2>&1 || needed+=(git)
+[ -x /usr/bin/chromium ] || needed+=(chromium)
 if [ "${#needed[@]}" -gt 0 ]; then
   echo "installing: ${needed[*]}"
   apt-get update -qq
