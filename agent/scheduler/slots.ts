@@ -54,12 +54,19 @@ export function latestSlot(schedule: SlotSchedule, at: Date): Date | null {
     tz: schedule.timezone,
     currentDate: new Date(at.getTime() + 1),
   });
-  for (let attempt = 0; attempt < 4 && iterator.hasPrev(); attempt++) {
-    const candidate = iterator.prev().toDate();
-    const forward = nextSlot(schedule, new Date(candidate.getTime() - 1));
-    if (forward && forward.getTime() === candidate.getTime()) return candidate;
+  // prev() may name the second pass of a repeated fixed time, which forward iteration skips.
+  // Step back three candidates, then walk forward from there: the forward walk is the truth.
+  let anchor: Date | null = null;
+  for (let step = 0; step < 3 && iterator.hasPrev(); step++) anchor = iterator.prev().toDate();
+  if (!anchor) return null;
+  let latest: Date | null = null;
+  let cursor = new Date(anchor.getTime() - 1);
+  while (true) {
+    const slot = nextSlot(schedule, cursor);
+    if (!slot || slot.getTime() > at.getTime()) return latest;
+    latest = slot;
+    cursor = slot;
   }
-  return null;
 }
 
 /**
