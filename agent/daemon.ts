@@ -120,6 +120,19 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
     JSON.stringify({ pid: process.pid, startedAt: startedAt.toISOString(), dataDir: context.dataDir, configPath: context.source.path, state: 'running' }),
     startedAt.toISOString(),
   );
+  // Handlers are in place before the ready line: a supervisor may signal right after it.
+  const onStop = () => void stop();
+  const onReload = () => void reload();
+  function detachSignals(): void {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onReload);
+  }
+  if (options.handleSignals !== false) {
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+    process.on('SIGHUP', onReload);
+  }
   const jobCount = Object.values(config.jobs).filter((job) => job.enabled).length;
   logger.info({ event: 'daemon-ready', dataDir: context.dataDir, config: context.source.path, jobs: jobCount }, 'daemon ready');
 
@@ -164,17 +177,5 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
     return stopping;
   }
 
-  const onStop = () => void stop();
-  const onReload = () => void reload();
-  function detachSignals(): void {
-    process.off('SIGTERM', onStop);
-    process.off('SIGINT', onStop);
-    process.off('SIGHUP', onReload);
-  }
-  if (options.handleSignals !== false) {
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
-    process.on('SIGHUP', onReload);
-  }
   return { stopped, stop, reload };
 }
