@@ -72,7 +72,7 @@ export function renderUnit(options: UnitOptions): string {
   return lines.join('\n');
 }
 
-/** `switchboard service install [--user] [--dry-run] [--unit-dir DIR] [--env-file FILE]`. */
+/** `switchboard service install [--user] [--dry-run] [--unit-dir DIR] [--environment-file FILE]`. */
 export function registerServiceCommand(program: Command): void {
   const service = program.command('service').description('install Switchboard as a systemd service');
   service
@@ -81,13 +81,14 @@ export function registerServiceCommand(program: Command): void {
     .option('--user', 'a user unit (~/.config/systemd/user), run by `systemctl --user`')
     .option('--dry-run', 'print the unit instead of writing it')
     .option('--unit-dir <dir>', 'where to write the unit (default /etc/systemd/system, or ~/.config/systemd/user with --user)')
-    .option('--env-file <file>', 'environment file for API keys (default ~/.config/switchboard/switchboard.env)')
+    // Not --env-file: Node 20 takes that flag for itself even after the script name.
+    .option('--environment-file <file>', 'environment file for API keys (default ~/.config/switchboard/switchboard.env)')
     .option('--name <name>', 'unit name without .service', 'switchboard')
-    .action((options: { user?: boolean; dryRun?: boolean; unitDir?: string; envFile?: string; name: string }) => {
+    .action((options: { user?: boolean; dryRun?: boolean; unitDir?: string; environmentFile?: string; name: string }) => {
       const context = loadContext(program.opts<GlobalOptions>());
       if (!/^[A-Za-z0-9@._-]+$/.test(options.name)) throw new CliError(`--name: not a unit name: "${options.name}"`, EXIT_BAD_INPUT);
       const home = context.env.HOME ?? homedir();
-      const environmentFile = resolve(options.envFile ?? join(home, '.config', 'switchboard', 'switchboard.env'));
+      const environmentFile = resolve(options.environmentFile ?? join(home, '.config', 'switchboard', 'switchboard.env'));
       const unit = renderUnit({
         nodePath: process.execPath,
         entryPath: join(REPOSITORY, 'bin', 'switchboard.js'),
