@@ -6,6 +6,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config/load.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerStatusCommand } from './commands/status.ts';
+import { registerRunsCommand } from './commands/runs.ts';
+import { registerServiceCommand } from './commands/service.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerMemoryCommand } from './commands/memory.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
@@ -23,6 +28,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerConfigCommands(program);
+  registerStartCommand(program);
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerRunsCommand(program);
+  registerServiceCommand(program);
   registerDoctorCommand(program);
   registerMemoryCommand(program);
   registerInboxCommand(program);

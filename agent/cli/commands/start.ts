@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { CliError, EXIT_FAILURE, loadContext, type GlobalOptions } from '../context.ts';
+import { DaemonLockedError, startDaemon } from '../../daemon.ts';
+
+/** `switchboard start`: runs the daemon in the foreground until SIGTERM/SIGINT (systemd runs it this way). */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the daemon in the foreground: schedule every enabled job, log JSON lines on stdout')
+    .action(async () => {
+      const context = loadContext(program.opts<GlobalOptions>());
+      let handle;
+      try {
+        handle = startDaemon(context);
+      } catch (error) {
+        if (error instanceof DaemonLockedError) throw new CliError(error.message, EXIT_FAILURE);
+        throw error;
+      }
+      const code = await handle.stopped;
+      process.exitCode = code;
+      // A skill that ignored its abort signal must not keep a stopped daemon alive.
+      setTimeout(() => process.exit(code), 3_000).unref();
+    });
+}

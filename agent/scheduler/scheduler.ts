@@ -1,0 +1,459 @@
+/**
+ * The scheduler: turns ticks into claimed runs and runs them under each job's overlap policy
+ * and the global concurrency limit.
+ *
+ * - A tick names a time; the slot is the latest slot of the job's schedule at or before it
+ *   (slots.ts), so a late tick still maps to its own slot. node-cron drives ticks in the
+ *   daemon (its `date` is the planned instant; its `execution:missed` events tick too); tests
+ *   call `tick(job, at)` with a controlled clock.
+ * - A slot is claimed through its idempotency key (`job@<ISO>`, UNIQUE in job_runs) in the
+ *   same transaction that advances the job's watermark: a double tick, a second scheduler on
+ *   the same database or a restart finds it "already claimed" and does nothing.
+ * - Overlap `skip`: a slot that comes while the job is busy (running, queued, or running in
+ *   another live process) is recorded `skipped_overlap`. Overlap `queue`: it waits and runs
+ *   after the current run; at most one run waits per job, so a job slower than its schedule
+ *   cannot grow a backlog (further slots are recorded `skipped_overlap`).
+ * - `daemon.concurrency` bounds runs across jobs; the rest wait (status `queued`).
+ *
+ * Start-up (`recover`), once, before `start`:
+ * - `queued`/`running` rows whose process is gone become `interrupted`. With
+ *   `retryInterrupted`, the newest interrupted scheduled run of the job is retried once on the
+ *   same row (attempt 2, same key) if nothing of the job ran after it; a run interrupted on
+ *   its second attempt stays interrupted.
+ * - Missed slots are those after the job's watermark (the newest slot accounted for). A job
+ *   never seen before gets its watermark set to now: no catch-up on history. With
+ *   `catchUp: { within }` the most recent missed slot runs once (trigger `catch-up`) if it is
+ *   no older than `within`; otherwise, and with `catchUp: skip`, it is recorded `missed`.
+ *   Only one `missed` row is written per job however long the downtime: the newest
+ *   not-run slot, with `result.missedSlots` (the count, capped at 10,000) and the range.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config, JobConfig } from '../../config/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../../memory/store.ts';
+import type { JobExecutor } from '../job-executor.ts';
+import { RunAbort } from '../job-executor.ts';
+import {
+  claimRun,
+  finishRun,
+  listActiveRuns,
+  listRuns,
+  recordStep,
+  requeueInterrupted,
+  lastScheduledSlot,
+  type RunRecord,
+  type RunTrigger,
+} from '../../memory/runs.ts';
+import { advanceWatermark, getWatermark, markFirstSeen } from '../../memory/job-state.ts';
+import { isProcessAlive, processIdentity } from './process-identity.ts';
+import { jobTimeZone, latestSlot, slotKey, slotsBetween, systemClock, type Clock, type SlotSchedule } from './slots.ts';
+
+const MISSED_COUNT_CAP = 10_000;
+/** A slot this recent at `start()` fell between `recover()` and the first cron tick: run it. */
+const START_GAP_MS = 5_000;
+
+export interface SchedulerDeps {
+  db: Store;
+  config: Config;
+  logger: Logger;
+  executor: JobExecutor;
+  clock?: Clock;
+  /** `cron`: node-cron drives ticks (the daemon). `manual`: the caller calls `tick` (tests). */
+  ticks?: 'cron' | 'manual';
+  /** Liveness of the process that owns a run row; injectable for tests. */
+  isAlive?: (pid: number | null, owner: string | null) => boolean;
+  /** How often a queued run re-checks a run of its job held by another process (default 1 s). */
+  foreignPollMs?: number;
+}
+
+export type TickResult =
+  | { kind: 'queued'; run: RunRecord }
+  | { kind: 'skipped'; run: RunRecord }
+  | { kind: 'already-claimed'; slot: Date; existing: RunRecord }
+  | { kind: 'ignored'; reason: string };
+
+export interface RecoveryReport {
+  interrupted: RunRecord[];
+  retried: RunRecord[];
+  caughtUp: RunRecord[];
+  missed: RunRecord[];
+  /** Jobs seen for the first time: their watermark starts now. */
+  firstSeen: string[];
+}
+
+export interface Scheduler {
+  recover(): RecoveryReport;
+  start(): void;
+  tick(job: string, at?: Date): TickResult;
+  /** Applies a new config: ticks follow the new schedules; running runs are left alone. */
+  reload(config: Config): void;
+  /** Stops ticking; waits up to `graceMs` for running runs, then aborts them (interrupted). */
+  stop(graceMs: number): Promise<void>;
+  /** Resolves when nothing runs or waits. */
+  idle(): Promise<void>;
+  /** The enabled jobs and what each is doing now. */
+  jobs(): Array<{ name: string; schedule: SlotSchedule; running: boolean; queued: number }>;
+}
+
+interface Pending {
+  run: RunRecord;
+  job: JobConfig;
+}
+
+interface JobEntry {
+  name: string;
+  job: JobConfig;
+  schedule: SlotSchedule;
+  task?: ScheduledTask;
+  /** The run holding the job: waiting for a concurrency slot or running. */
+  active?: Pending & { controller: AbortController; launched: boolean };
+  pending: Pending[];
+  /** Newest slot this process has handled, to drop duplicate ticks before touching the db. */
+  lastSlotMs: number;
+  foreignTimer?: NodeJS.Timeout;
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const { db, executor } = deps;
+  const clock = deps.clock ?? systemClock;
+  const isAlive = deps.isAlive ?? ((pid, owner) => isProcessAlive(pid, owner));
+  const owner = processIdentity();
+  let config = deps.config;
+  const logger = deps.logger.child({ component: 'scheduler' });
+  const entries = new Map<string, JobEntry>();
+  const waiting: JobEntry[] = [];
+  const idleListeners: Array<() => void> = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let running = 0;
+  let stopping = false;
+  let ticking = false;
+
+  function makeEntry(name: string, job: JobConfig, previous?: JobEntry): JobEntry {
+    const schedule = { expression: job.schedule, timezone: jobTimeZone(job, config) };
+    const watermark = getWatermark(db, name)?.getTime() ?? 0;
+    return {
+      name,
+      job,
+      schedule,
+      active: previous?.active,
+      pending: previous?.pending ?? [],
+      lastSlotMs: Math.max(previous?.lastSlotMs ?? 0, watermark),
+      foreignTimer: previous?.foreignTimer,
+    };
+  }
+
+  function buildEntries(): void {
+    const previous = new Map(entries);
+    entries.clear();
+    for (const [name, job] of Object.entries(config.jobs)) {
+      if (!job.enabled) continue;
+      entries.set(name, makeEntry(name, job, previous.get(name)));
+    }
+  }
+  buildEntries();
+
+  function foreignBusy(entry: JobEntry): boolean {
+    return listActiveRuns(db, entry.name).some(
+      (row) => row.id !== entry.active?.run.id && !entry.pending.some((item) => item.run.id === row.id) && isAlive(row.pid, row.owner),
+    );
+  }
+
+  function busy(entry: JobEntry): boolean {
+    return entry.active !== undefined || entry.pending.length > 0 || foreignBusy(entry);
+  }
+
+  /** Claims `slot` for `entry` and advances the watermark, atomically. */
+  function claimSlot(entry: JobEntry, slot: Date, trigger: RunTrigger): TickResult {
+    const now = clock.now();
+    const outcome = db.transaction((): TickResult => {
+      const isBusy = busy(entry);
+      const queueFull = entry.job.overlap === 'queue' && entry.pending.length > 0;
+      const skip = isBusy && (entry.job.overlap === 'skip' || queueFull);
+      const claim = claimRun(db, {
+        job: entry.name,
+        skill: entry.job.skill,
+        slot: slot.toISOString(),
+        idempotencyKey: slotKey(entry.name, slot),
+        trigger,
+        status: skip ? 'skipped_overlap' : 'queued',
+        now,
+        pid: process.pid,
+        owner,
+        error: skip ? (queueFull ? 'a run of this job is already queued' : 'the previous run of this job is still running') : undefined,
+      });
+      advanceWatermark(db, entry.name, slot, now);
+      if (!claim.claimed) return { kind: 'already-claimed', slot, existing: claim.existing };
+      return skip ? { kind: 'skipped', run: claim.run } : { kind: 'queued', run: claim.run };
+    }).immediate();
+    entry.lastSlotMs = Math.max(entry.lastSlotMs, slot.getTime());
+    if (outcome.kind === 'queued') {
+      logger.debug({ event: 'slot-claimed', job: entry.name, slot: slot.toISOString(), runId: outcome.run.id, trigger });
+      entry.pending.push({ run: outcome.run, job: entry.job });
+      pump(entry);
+    } else if (outcome.kind === 'skipped') {
+      logger.info({ event: 'slot-skipped', job: entry.name, slot: slot.toISOString(), reason: outcome.run.error });
+    } else if (outcome.kind === 'already-claimed') {
+      logger.debug({ event: 'slot-already-claimed', job: entry.name, slot: slot.toISOString(), by: outcome.existing.pid });
+    }
+    return outcome;
+  }
+
+  function tick(name: string, at: Date = clock.now()): TickResult {
+    if (stopping) return { kind: 'ignored', reason: 'stopping' };
+    const entry = entries.get(name);
+    if (!entry) return { kind: 'ignored', reason: `no enabled job ${name}` };
+    const slot = latestSlot(entry.schedule, at);
+    if (!slot) return { kind: 'ignored', reason: 'no slot at or before this time' };
+    if (slot.getTime() <= entry.lastSlotMs) return { kind: 'ignored', reason: 'slot already handled' };
+    return claimSlot(entry, slot, 'schedule');
+  }
+
+  function pump(entry: JobEntry): void {
+    if (stopping || entry.active || entry.pending.length === 0) return;
+    if (foreignBusy(entry)) {
+      // Another process (a manual `switchboard run`) holds the job: look again shortly.
+      if (!entry.foreignTimer) {
+        entry.foreignTimer = setTimeout(() => {
+          entry.foreignTimer = undefined;
+          pump(entry);
+        }, deps.foreignPollMs ?? 1_000);
+      }
+      return;
+    }
+    const next = entry.pending.shift()!;
+    entry.active = { ...next, controller: new AbortController(), launched: false };
+    if (running < config.daemon.concurrency) launch(entry);
+    else waiting.push(entry);
+  }
+
+  function launch(entry: JobEntry): void {
+    const active = entry.active!;
+    active.launched = true;
+    running++;
+    const done = executor
+      .execute({ run: active.run, job: active.job, signal: active.controller.signal })
+      .catch((error: unknown) => {
+        logger.error({ event: 'executor-error', job: entry.name, runId: active.run.id, error: String(error) });
+      })
+      .finally(() => {
+        running--;
+        inFlight.delete(done);
+        for (const holder of [entry, entries.get(entry.name)]) if (holder?.active === active) holder.active = undefined;
+        while (!stopping && waiting.length > 0 && running < config.daemon.concurrency) launch(waiting.shift()!);
+        pump(entry);
+        // A reload may have replaced the entry object: keep the current one moving too.
+        const current = entries.get(entry.name);
+        if (current && current !== entry) pump(current);
+        notifyIdle();
+      });
+    inFlight.add(done);
+  }
+
+  function isIdle(): boolean {
+    if (running > 0 || waiting.length > 0) return false;
+    for (const entry of entries.values()) if (entry.active || entry.pending.length > 0) return false;
+    return true;
+  }
+
+  function notifyIdle(): void {
+    if (!isIdle()) return;
+    for (const listener of idleListeners.splice(0)) listener();
+  }
+
+  function recover(): RecoveryReport {
+    const now = clock.now();
+    const report: RecoveryReport = { interrupted: [], retried: [], caughtUp: [], missed: [], firstSeen: [] };
+    for (const row of listActiveRuns(db)) {
+      if (isAlive(row.pid, row.owner)) continue;
+      const ended = finishRun(db, row.id, {
+        status: 'interrupted',
+        at: now,
+        error: `the process running it (pid ${row.pid ?? '?'}) stopped before it finished`,
+      });
+      if (!ended) continue;
+      recordStep(db, row.id, {
+        step: 0,
+        kind: 'interruption',
+        outcome: 'interrupted',
+        detail: { attempt: row.attempt, pid: row.pid, startedAt: row.startedAt, detectedAt: now.toISOString() },
+        at: now,
+      });
+      report.interrupted.push(row);
+      logger.warn({ event: 'run-interrupted', job: row.job, runId: row.id, key: row.idempotencyKey, pid: row.pid });
+    }
+
+    for (const entry of entries.values()) {
+      if (entry.job.retryInterrupted) {
+        const retried = retryNewestInterrupted(entry, now);
+        if (retried) report.retried.push(retried);
+      }
+      const watermark = getWatermark(db, entry.name) ?? lastScheduledSlot(db, entry.name);
+      if (!watermark) {
+        markFirstSeen(db, entry.name, now);
+        advanceWatermark(db, entry.name, now, now);
+        entry.lastSlotMs = now.getTime();
+        report.firstSeen.push(entry.name);
+        continue;
+      }
+      entry.lastSlotMs = Math.max(entry.lastSlotMs, watermark.getTime());
+      const latest = latestSlot(entry.schedule, now);
+      if (!latest || latest.getTime() <= watermark.getTime()) continue;
+      const { slots, truncated } = slotsBetween(entry.schedule, watermark, latest, MISSED_COUNT_CAP);
+      const catchUp = entry.job.catchUp;
+      const runLatest = catchUp !== 'skip' && now.getTime() - latest.getTime() <= catchUp.within;
+      if (runLatest) {
+        const outcome = claimSlot(entry, latest, 'catch-up');
+        if (outcome.kind === 'queued' || outcome.kind === 'skipped') report.caughtUp.push(outcome.run);
+        logger.info({ event: 'catch-up', job: entry.name, slot: latest.toISOString(), result: outcome.kind });
+      }
+      const notRun = runLatest ? slots.slice(0, -1) : slots;
+      if (notRun.length > 0) {
+        const newest = notRun[notRun.length - 1];
+        const count = truncated ? `${notRun.length}+` : notRun.length;
+        const claim = db.transaction(() => {
+          const result = claimRun(db, {
+            job: entry.name,
+            skill: entry.job.skill,
+            slot: newest.toISOString(),
+            idempotencyKey: slotKey(entry.name, newest),
+            trigger: 'schedule',
+            status: 'missed',
+            now,
+            pid: process.pid,
+            owner,
+            error: `${count} slot(s) missed while the daemon was down (${notRun[0].toISOString()} to ${newest.toISOString()})`,
+            result: { missedSlots: truncated ? MISSED_COUNT_CAP : notRun.length, truncated, from: notRun[0].toISOString(), to: newest.toISOString() },
+          });
+          advanceWatermark(db, entry.name, runLatest ? latest : newest, now);
+          return result;
+        }).immediate();
+        if (claim.claimed) report.missed.push(claim.run);
+        logger.warn({ event: 'slots-missed', job: entry.name, count, from: notRun[0].toISOString(), to: newest.toISOString() });
+      }
+      entry.lastSlotMs = Math.max(entry.lastSlotMs, latest.getTime());
+    }
+    return report;
+  }
+
+  function retryNewestInterrupted(entry: JobEntry, now: Date): RunRecord | undefined {
+    const [newest] = listRuns(db, { job: entry.name, statuses: ['interrupted'], limit: 1 });
+    if (!newest || newest.attempt > 1 || newest.slot.startsWith('manual:')) return undefined;
+    const laterWork = db
+      .prepare(
+        `SELECT COUNT(*) AS count FROM job_runs WHERE job = ? AND id > ? AND status IN ('running', 'queued', 'succeeded', 'failed', 'timed_out', 'cancelled')`,
+      )
+      .get(entry.name, newest.id) as { count: number };
+    if (laterWork.count > 0) return undefined;
+    const requeued = requeueInterrupted(db, newest.id, newest.attempt, now, process.pid, owner);
+    if (!requeued) return undefined;
+    logger.info({ event: 'run-retry', job: entry.name, runId: requeued.id, key: requeued.idempotencyKey, attempt: requeued.attempt });
+    entry.pending.push({ run: requeued, job: entry.job });
+    pump(entry);
+    return requeued;
+  }
+
+  const cronLogger = {
+    info: (message: string) => logger.debug({ event: 'cron' }, message),
+    warn: (message: string) => logger.warn({ event: 'cron' }, message),
+    error: (message: string | Error, error?: Error) => logger.error({ event: 'cron', error: String(error ?? message) }, String(message)),
+    debug: (message: string | Error) => logger.debug({ event: 'cron' }, String(message)),
+  };
+
+  function scheduleTasks(): void {
+    for (const entry of entries.values()) {
+      const task = cron.schedule(entry.schedule.expression, (context) => void tick(entry.name, context.date), {
+        timezone: entry.schedule.timezone,
+        name: entry.name,
+        logger: cronLogger,
+      });
+      // A late heartbeat (blocked event loop) still owes its slot: tick it, the claim decides.
+      task.on('execution:missed', (context) => void tick(entry.name, context.date));
+      entry.task = task;
+    }
+  }
+
+  function stopTasks(): void {
+    for (const entry of entries.values()) {
+      void entry.task?.destroy();
+      entry.task = undefined;
+    }
+  }
+
+  function start(): void {
+    if (deps.ticks !== 'manual') {
+      ticking = true;
+      scheduleTasks();
+    }
+    const now = clock.now();
+    for (const entry of entries.values()) {
+      const latest = latestSlot(entry.schedule, now);
+      if (latest && latest.getTime() > entry.lastSlotMs && now.getTime() - latest.getTime() <= START_GAP_MS) tick(entry.name, now);
+    }
+  }
+
+  function reload(next: Config): void {
+    if (ticking) stopTasks();
+    config = next;
+    const now = clock.now();
+    for (const [name, job] of Object.entries(next.jobs)) {
+      if (!job.enabled || getWatermark(db, name)) continue;
+      // A job added by this reload starts from now, like a job first seen at start.
+      markFirstSeen(db, name, now);
+      advanceWatermark(db, name, now, now);
+    }
+    buildEntries();
+    if (ticking) scheduleTasks();
+    logger.info({ event: 'config-reloaded', jobs: entries.size });
+  }
+
+  async function stop(graceMs: number): Promise<void> {
+    stopping = true;
+    if (ticking) stopTasks();
+    const now = clock.now();
+    const dropped: Pending[] = [];
+    for (const entry of [...entries.values(), ...waiting]) {
+      clearTimeout(entry.foreignTimer);
+      dropped.push(...entry.pending.splice(0));
+      if (entry.active && !entry.active.launched) {
+        dropped.push(entry.active);
+        entry.active = undefined;
+      }
+    }
+    waiting.length = 0;
+    for (const item of dropped) {
+      finishRun(db, item.run.id, { status: 'interrupted', at: now, error: 'the daemon stopped before this run started' });
+    }
+    if (inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace-over'>((resolve) => {
+        timer = setTimeout(() => resolve('grace-over'), graceMs);
+      });
+      const result = await Promise.race([Promise.allSettled([...inFlight]).then(() => 'done' as const), graceOver]);
+      clearTimeout(timer);
+      if (result === 'grace-over') {
+        logger.warn({ event: 'shutdown-abort', running: inFlight.size, graceMs });
+        for (const entry of new Set([...entries.values()])) {
+          entry.active?.controller.abort(new RunAbort('shutdown', `the daemon stopped; the run exceeded the shutdown grace (${graceMs} ms)`));
+        }
+        await Promise.allSettled([...inFlight]);
+      }
+    }
+    notifyIdle();
+  }
+
+  function idle(): Promise<void> {
+    if (isIdle()) return Promise.resolve();
+    return new Promise((resolve) => idleListeners.push(resolve));
+  }
+
+  function jobs() {
+    return [...entries.values()].map((entry) => ({
+      name: entry.name,
+      schedule: entry.schedule,
+      running: entry.active?.launched ?? false,
+      queued: entry.pending.length + (entry.active && !entry.active.launched ? 1 : 0),
+    }));
+  }
+
+  return { recover, start, tick, reload, stop, idle, jobs };
+}

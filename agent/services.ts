@@ -1,0 +1,79 @@
+/**
+ * What `start`, `run` and `status` share: the store, the logger, the skills and the job
+ * executor, opened from a loaded CLI context and closed together.
+ *
+ * Seam for the lead: `options.router`, `options.extraSkills` and `options.makeOrchestrate`
+ * are where the model router (with the simulator behind it), the model-backed skills and the
+ * orchestrator loop plug in. Without them only the built-in `command` skill can run, and a
+ * skill that asks for a model gets a clear error.
+ */
+import type { CommandContext } from './cli/context.ts';
+import type { JobConfig } from '../config/schema.ts';
+import type { ModelRouter } from './router/types.ts';
+import type { Skill, SkillContext } from '../skills/types.ts';
+import type { RunRecord } from '../memory/runs.ts';
+import { openStore, type Store } from '../memory/store.ts';
+import { createLogger, silentLogger, type Logger } from './logger.ts';
+import { createSkillRegistry } from './skill-registry.ts';
+import { createJobExecutor, type JobExecutor } from './job-executor.ts';
+import type { Config } from '../config/schema.ts';
+import type { Clock } from './scheduler/slots.ts';
+
+export interface ServicesOptions {
+  /** `quiet` for CLI commands that print their own output; default logs at `log.level` on stdout. */
+  logging?: 'daemon' | 'quiet' | 'stderr';
+  logger?: Logger;
+  /** The current config, when it can change under the services (SIGHUP reload). */
+  config?: () => Config;
+  router?: ModelRouter;
+  extraSkills?: Skill[];
+  makeOrchestrate?: (run: RunRecord, job: JobConfig) => SkillContext['orchestrate'];
+  clock?: Clock;
+}
+
+export interface Services {
+  db: Store;
+  logger: Logger;
+  skills: Map<string, Skill>;
+  executor: JobExecutor;
+  router?: ModelRouter;
+  /** Closes the database; safe to call twice. */
+  close(): void;
+}
+
+export function openServices(context: CommandContext, options: ServicesOptions = {}): Services {
+  const logger =
+    options.logger ??
+    (options.logging === 'quiet'
+      ? silentLogger()
+      : createLogger({
+          level: context.config.log.level,
+          secrets: context.secrets,
+          destination: options.logging === 'stderr' ? process.stderr : process.stdout,
+        }));
+  const db = openStore(context.databasePath);
+  const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills: options.extraSkills });
+  const executor = createJobExecutor({
+    db,
+    config: options.config ?? context.config,
+    dataDir: context.dataDir,
+    logger,
+    skills,
+    router: options.router,
+    makeOrchestrate: options.makeOrchestrate,
+    clock: options.clock,
+  });
+  let closed = false;
+  return {
+    db,
+    logger,
+    skills,
+    executor,
+    router: options.router,
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

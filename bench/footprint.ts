@@ -1,0 +1,109 @@
+/**
+ * Daemon footprint: start-to-ready time (median of 5 spawns of `switchboard start`, until the
+ * `daemon-ready` line), idle RSS and CPU time with ten jobs scheduled, against a bare
+ * `node -e "setInterval(()=>{},1e9)"` baseline. Targets: ready < 1 s, RSS < 100 MB, ~0 CPU idle.
+ *
+ *   node --import tsx bench/footprint.ts [--quick]   (--quick: 5 s idle instead of 60 s)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'switchboard.js');
+const CLOCK_TICKS = 100;
+
+function writeTenJobs(dir: string): string {
+  const path = join(dir, 'config.yaml');
+  const jobs = Array.from({ length: 10 }, (_, index) =>
+    `  job-${index}:\n    schedule: "${index} 3 * * *"\n    skill: command\n    options: { command: [true] }`,
+  ).join('\n');
+  writeFileSync(
+    path,
+    `version: 1\nlog: { level: info }\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: m\njobs:\n${jobs}\n`,
+  );
+  return path;
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp | null): Promise<number> {
+  const started = performance.now();
+  if (!pattern) return new Promise((done) => child.once('spawn', () => done(performance.now() - started)));
+  return new Promise((done, fail) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (pattern.test(text)) done(performance.now() - started);
+    });
+    child.once('exit', (code) => fail(new Error(`exited ${code} before ready: ${text}`)));
+  });
+}
+
+function procStats(pid: number): { rssMb: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rssMb: rssKb / 1024, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface FootprintFigures {
+  readyMsMedian: number;
+  baselineStartMsMedian: number;
+  idleSeconds: number;
+  rssMb: number;
+  baselineRssMb: number;
+  idleCpuSeconds: number;
+  baselineIdleCpuSeconds: number;
+}
+
+export async function measureFootprint(options: { quick?: boolean } = {}): Promise<FootprintFigures> {
+  const idleSeconds = options.quick ? 5 : 60;
+  const ready: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+    const config = writeTenJobs(dir);
+    const child = spawn(process.execPath, [BIN, '--config', config, '--data-dir', join(dir, 'data'), 'start'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ready.push(await waitFor(child, /daemon-ready/));
+    await stop(child);
+    // The baseline has no ready line: measure until it has printed one byte after start.
+    const bare = spawn(process.execPath, ['-e', 'process.stdout.write("x");setInterval(()=>{},1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    baseline.push(await waitFor(bare, /x/));
+    await stop(bare);
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  const child = spawn(process.execPath, [BIN, '--config', writeTenJobs(dir), '--data-dir', join(dir, 'data'), 'start'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = spawn(process.execPath, ['-e', 'process.stdout.write("x");setInterval(()=>{},1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await Promise.all([waitFor(child, /daemon-ready/), waitFor(bare, /x/)]);
+  await sleep(1_000);
+  const before = procStats(child.pid!);
+  const bareBefore = procStats(bare.pid!);
+  await sleep(idleSeconds * 1000);
+  const after = procStats(child.pid!);
+  const bareAfter = procStats(bare.pid!);
+  await Promise.all([stop(child), stop(bare)]);
+  return {
+    readyMsMedian: Math.round(median(ready)),
+    baselineStartMsMedian: Math.round(median(baseline)),
+    idleSeconds,
+    rssMb: Math.round(after.rssMb * 10) / 10,
+    baselineRssMb: Math.round(bareAfter.rssMb * 10) / 10,
+    idleCpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 100) / 100,
+    baselineIdleCpuSeconds: Math.round((bareAfter.cpuSeconds - bareBefore.cpuSeconds) * 100) / 100,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await measureFootprint({ quick: process.argv.includes('--quick') });
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}

@@ -1,0 +1,101 @@
+/**
+ * The built-in `command` skill: runs a configured program, like a cron line with Switchboard's
+ * guarantees (one run per slot, timeout, cancel, run history). No model is involved.
+ *
+ *   jobs:
+ *     nightly-backup:
+ *       schedule: "0 3 * * *"
+ *       skill: command
+ *       options:
+ *         command: [restic, backup, /srv]   # program and arguments; no shell
+ *         cwd: /srv                          # optional, default the data dir
+ *         env: { RESTIC_REPOSITORY: /mnt/backup }
+ *
+ * The child gets SWITCHBOARD_IDEMPOTENCY_KEY (stable per slot, also on a retry),
+ * SWITCHBOARD_JOB and SWITCHBOARD_RUN_ID, so a script can skip work it already did.
+ * The abort signal (timeout, cancel, shutdown) sends SIGTERM, then SIGKILL 5 s later.
+ * A non-zero exit fails the run with the tail of stderr.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Skill, SkillContext, SkillResult } from '../types.ts';
+
+const TAIL_BYTES = 2_000;
+const KILL_AFTER_MS = 5_000;
+
+export interface CommandOptions {
+  command: string[];
+  cwd?: string;
+  env: Record<string, string>;
+}
+
+/** Reads `options` of a command job; throws naming the key when they are malformed. */
+export function parseCommandOptions(job: string, options: Record<string, unknown>): CommandOptions {
+  const command = options.command;
+  if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
+    throw new Error(`jobs.${job}.options.command: expected a non-empty list of strings (program and arguments)`);
+  }
+  if (options.cwd !== undefined && typeof options.cwd !== 'string') throw new Error(`jobs.${job}.options.cwd: expected a path`);
+  const env = options.env ?? {};
+  if (typeof env !== 'object' || env === null || Object.values(env).some((value) => typeof value !== 'string')) {
+    throw new Error(`jobs.${job}.options.env: expected a mapping of names to strings`);
+  }
+  return { command, cwd: options.cwd as string | undefined, env: env as Record<string, string> };
+}
+
+export function createCommandSkill(): Skill {
+  return {
+    name: 'command',
+    description: 'Runs a configured program (options.command) with the run idempotency key in its environment.',
+    run: (context, signal) => runCommand(context, signal),
+  };
+}
+
+function runCommand(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
+  const options = parseCommandOptions(context.job, context.options);
+  const [program, ...args] = options.command;
+  return new Promise((resolvePromise, reject) => {
+    if (signal.aborted) return reject(new Error('aborted before start'));
+    const child = spawn(program, args, {
+      cwd: options.cwd ? resolve(context.dataDir, options.cwd) : context.dataDir,
+      env: {
+        ...process.env,
+        ...options.env,
+        SWITCHBOARD_IDEMPOTENCY_KEY: context.idempotencyKey,
+        SWITCHBOARD_JOB: context.job,
+        SWITCHBOARD_RUN_ID: String(context.runId),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdoutTail = '';
+    let stderrTail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutTail = (stdoutTail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+    });
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+      killTimer.unref();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(new Error(`cannot start ${program}: ${error.message}`));
+    });
+    child.on('close', (code, killedBy) => {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(killTimer);
+      if (code === 0) {
+        resolvePromise({ summary: `${program} exited 0`, details: { exitCode: 0, stdoutTail: stdoutTail.trim() } });
+        return;
+      }
+      const how = killedBy ? `was killed by ${killedBy}` : `exited ${code}`;
+      const tail = stderrTail.trim();
+      reject(new Error(`${program} ${how}${tail ? `: ${tail}` : ''}`));
+    });
+  });
+}
