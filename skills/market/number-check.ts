@@ -18,7 +18,7 @@ export function extractNumbers(text: string): { raw: string; value: number; deci
   const found: { raw: string; value: number; decimals: number }[] = [];
   // Dates are checked as whole tokens first, so 2025-03-14 is not read as 2025, -3 and -14.
   const withoutDates = text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' ');
-  for (const match of withoutDates.matchAll(/(?<![\w.])[-−+]?\$?\d[\d,]*(?:\.\d+)?%?/g)) {
+  for (const match of withoutDates.matchAll(/(?<![\w.])[-−+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?/g)) {
     const raw = match[0];
     const digits = raw.replace(/[,$%+]/g, '').replace('−', '-');
     const value = Number(digits);
