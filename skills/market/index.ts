@@ -1,0 +1,108 @@
+/**
+ * The `market` skill: a watchlist report for the briefing. Reads its job options merged over
+ * the `skills.market` settings.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../../config/schema.ts';
+import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import type { PriceSource } from './price-sources.ts';
+import { runMarketReport, type MarketReport, type MarketRequest } from './run-market-report.ts';
+
+export { runMarketReport, describeAge, isBudgetExceeded } from './run-market-report.ts';
+export type { MarketReport, MarketRequest, MarketDeps, WatchItem, DataNote, ModelSection } from './run-market-report.ts';
+export type { PriceSource } from './price-sources.ts';
+
+export interface MarketSkillDeps {
+  /** `skills.market` from config. */
+  settings?: Record<string, unknown>;
+  fetch?: typeof fetch;
+  env?: NodeJS.ProcessEnv;
+}
+
+const duration = z.union([z.number().int().positive(), z.string()]).transform((value, context) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const sourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('csv-file'), path: z.string().min(1).describe('Path template with {symbol}') }),
+  z.strictObject({
+    type: z.literal('http'),
+    url: z.string().regex(/^https?:\/\//, 'an http(s) URL template with {symbol}'),
+    format: z.enum(['csv', 'alphavantage']).default('csv'),
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+    timeout: duration.default(15_000),
+    maxBytes: z.number().int().positive().default(5_000_000),
+  }),
+]);
+
+const optionsSchema = z.object({
+  watchlist: z
+    .array(z.union([z.string().min(1), z.strictObject({ symbol: z.string().min(1), name: z.string().optional(), file: z.string().optional() })]))
+    .min(1),
+  source: sourceSchema.optional(),
+  notes: z.string().optional(),
+  deepAnalysis: z.boolean().default(true),
+  correlationWindow: z.number().int().min(5).default(60),
+  analysisJob: z.string().min(1).optional(),
+});
+
+/** Job options over skill settings, as a request. Throws an Error naming the key path on bad input. */
+export function marketRequestFromOptions(options: Record<string, unknown>, settings: Record<string, unknown>, job: string): MarketRequest {
+  const parsed = optionsSchema.safeParse({ ...settings, ...options });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`market options (jobs.${job}.options / skills.market): ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  let source: PriceSource | undefined;
+  if (value.source?.type === 'http') {
+    const { timeout, ...rest } = value.source;
+    source = { ...rest, timeoutMs: timeout };
+  } else if (value.source) {
+    source = value.source;
+  }
+  return {
+    watchlist: value.watchlist.map((item) => (typeof item === 'string' ? { symbol: item } : item)),
+    source,
+    notes: value.notes,
+    deepAnalysis: value.deepAnalysis,
+    correlationWindow: value.correlationWindow,
+    origin: { job },
+    analysisOrigin: { job: value.analysisJob ?? job },
+  };
+}
+
+/** One line for `runs` and the briefing. */
+export function summariseReport(report: MarketReport): string {
+  const firstLine = report.snapshot.text?.split('\n').find((line) => line.trim())?.trim();
+  const stale = report.dataNotes.filter((note) => note.source !== 'fresh').length;
+  const lead = firstLine ?? `${report.figures.length} symbols, figures only`;
+  const extra = [stale ? `${stale} symbol(s) from cache or missing` : '', report.analysis.status === 'deferred' ? 'deep analysis deferred (budget)' : '', report.analysis.status === 'downgraded' ? `deep analysis downgraded to ${report.analysis.tier}` : '']
+    .filter(Boolean)
+    .join('; ');
+  return extra ? `${lead} (${extra})` : lead;
+}
+
+export function createMarketSkill(deps: MarketSkillDeps = {}): Skill {
+  return {
+    name: 'market',
+    description: 'Watchlist figures computed in code, a snapshot for the briefing and a deeper analysis',
+    async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
+      const request = marketRequestFromOptions(context.options, deps.settings ?? {}, context.job);
+      request.origin = { ...request.origin, runId: context.runId, skill: 'market' };
+      request.analysisOrigin = { ...request.analysisOrigin, runId: context.runId, skill: 'market' };
+      const report = await runMarketReport(
+        { router: context.router, db: context.db, fetch: deps.fetch, env: deps.env, now: context.now, logger: context.logger },
+        request,
+        signal,
+      );
+      const { text, ...rest } = report;
+      return { summary: summariseReport(report), details: { report: text, ...rest } };
+    },
+  };
+}
