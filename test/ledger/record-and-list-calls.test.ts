@@ -21,6 +21,7 @@ function aCall(overrides: Partial<CallRecord> = {}): CallRecord {
     skill: 'briefing',
     step: 2,
     reason: 'kind code',
+    task: { kind: 'code', text: 'Rename the helper', tier: 'execution' },
     ...overrides,
   };
 }
@@ -56,7 +57,23 @@ test('a recorded call reads back field for field, with its UTC day and month', (
     fallbackFrom: null,
     reason: 'kind code',
     simulated: true,
+    task: { kind: 'code', text: 'Rename the helper', tier: 'execution' },
   });
+});
+
+test('the routed task keeps its first 300 characters, only the fields given, and is absent when none was recorded', () => {
+  const db = openStore(':memory:');
+  const long = `${'a'.repeat(299)}\u00e9${'b'.repeat(50)}`;
+  const cut = getCall(db, recordCall(db, aCall({ task: { text: long } })))!;
+  assert.deepEqual(cut.task, { text: long.slice(0, 300) });
+  assert.equal(cut.task?.text?.length, 300);
+  const stored = db.prepare('SELECT task FROM calls WHERE id = ?').get(cut.id) as { task: string };
+  assert.deepEqual(JSON.parse(stored.task), { text: long.slice(0, 300) }, 'the column holds the cut text, not the whole prompt');
+  const kindOnly = getCall(db, recordCall(db, aCall({ task: { kind: 'extract' } })))!;
+  assert.deepEqual(kindOnly.task, { kind: 'extract' });
+  const none = getCall(db, recordCall(db, aCall({ task: undefined })))!;
+  assert.equal(none.task, undefined);
+  assert.equal((db.prepare('SELECT task FROM calls WHERE id = ?').get(none.id) as { task: null }).task, null);
 });
 
 test('the rollup follows every insert', () => {
