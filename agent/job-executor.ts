@@ -8,6 +8,7 @@
  * shutdown after the grace period); skipped_budget (the job's daily or monthly cap is spent).
  */
 import type { Config, JobConfig } from '../config/schema.ts';
+import { closest } from '../config/load.ts';
 import type { Logger } from './logger.ts';
 import type { ModelRouter, RoutedRequest } from './router/types.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
@@ -226,7 +227,9 @@ export function validateJobs(config: Config, skillNames: Iterable<string>): JobI
   const issues: JobIssue[] = [];
   for (const [name, job] of Object.entries(config.jobs)) {
     if (!known.has(job.skill)) {
-      issues.push({ path: `jobs.${name}.skill`, message: `unknown skill "${job.skill}"; registered skills: ${[...known].join(', ') || '(none)'}` });
+      const suggestion = closest(job.skill, [...known]);
+      const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
+      issues.push({ path: `jobs.${name}.skill`, message: `unknown skill "${job.skill}"${hint}; registered skills: ${[...known].join(', ') || '(none)'}` });
     }
     try {
       assertSchedule({ expression: job.schedule, timezone: jobTimeZone(job, config) });

@@ -6,6 +6,7 @@
  * condition (steps, cost, wall time, a repeated call).
  */
 import type { OrchestrateOptions, OrchestrateResult, SkillTool, ToolResult } from '../skills/types.ts';
+import { buildPromptPrefix } from '../memory/prompt-prefix.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { CallOrigin, ModelRouter, RoutedResponse } from './router/types.ts';
 import { firstStop, maxSteps, overBudget, repeatedCall, wallTime, type StopCondition } from './stop-conditions.ts';
@@ -36,11 +37,18 @@ export interface OrchestratorDeps {
   router: ModelRouter;
   origin: CallOrigin;
   limits: OrchestratorLimits;
-  /** Leading messages shared by every call of the job (system prompt, soul, user): the cacheable prefix. */
-  prefix?: Message[];
+  /** SOUL.md, USER.md and MEMORY.md as read at the start of the job: part of the cacheable prefix. */
+  soul?: { soul: string; user: string; memory: string };
+  /** Facts recalled for this goal (already under a token cap); sent after the prefix. */
+  recalled?: string;
+  /** Output cap per orchestrator step (default 2,048) and per delegate call (default 4,096). */
+  maxOutputTokens?: { step?: number; delegate?: number };
   recordStep?: (record: StepRecord) => void;
   now?: () => number;
 }
+
+const DEFAULT_STEP_OUTPUT = 2_048;
+const DEFAULT_DELEGATE_OUTPUT = 4_096;
 
 const SYSTEM_PROMPT = [
   'You are the orchestrator of Switchboard, a personal agent. You decide each step of a job: which tool to call next, what to summarise or extract.',
@@ -95,8 +103,16 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       DELEGATE_ANALYSIS,
       finishTool(options.resultSchema),
     ];
-    const prefix: Message[] = [{ role: 'system', content: SYSTEM_PROMPT }, ...(deps.prefix ?? [])];
-    const messages: Message[] = [...prefix, { role: 'user', content: taskMessage(options) }];
+    const prefix = buildPromptPrefix({
+      systemPrompt: SYSTEM_PROMPT,
+      soul: deps.soul?.soul ?? '',
+      user: deps.soul?.user ?? '',
+      memory: deps.soul?.memory ?? '',
+      tools: definitions,
+    });
+    const messages: Message[] = [...prefix.messages];
+    if (deps.recalled) messages.push({ role: 'user', content: `Facts remembered from earlier jobs (may be out of date):\n${deps.recalled}` });
+    messages.push({ role: 'user', content: taskMessage(options) });
     const conditions: StopCondition[] = [
       maxSteps(deps.limits.steps),
       overBudget(deps.limits.costUsd),
@@ -115,7 +131,12 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       const response = await deps.router.complete(
         {
           task: { kind: 'routing', tier: 'orchestration' },
-          request: { messages, tools: definitions, cachePrefixMessages: prefix.length },
+          request: {
+            messages,
+            tools: prefix.tools,
+            cachePrefixMessages: prefix.cachePrefixMessages,
+            maxOutputTokens: deps.maxOutputTokens?.step ?? DEFAULT_STEP_OUTPUT,
+          },
           origin: { ...deps.origin, step: steps },
         },
         signal,
@@ -182,6 +203,7 @@ async function runTool(
               { role: 'system', content: `You are the ${tier} model of a personal agent. Answer the task precisely.\n${UNTRUSTED_RULE}` },
               { role: 'user', content: context ? `${question}\n\n${wrapUntrusted('context', context)}` : question },
             ],
+            maxOutputTokens: deps.maxOutputTokens?.delegate ?? DEFAULT_DELEGATE_OUTPUT,
           },
           origin: { ...deps.origin, step },
         },

@@ -18,6 +18,7 @@ import { createSkillRegistry } from './skill-registry.ts';
 import { createJobExecutor, type JobExecutor } from './job-executor.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from './scheduler/slots.ts';
+import type { ModelLayer } from './model-layer.ts';
 
 export interface ServicesOptions {
   /** `quiet` for CLI commands that print their own output; default logs at `log.level` on stdout. */
@@ -28,6 +29,8 @@ export interface ServicesOptions {
   router?: ModelRouter;
   extraSkills?: Skill[];
   makeOrchestrate?: (run: RunRecord, job: JobConfig) => SkillContext['orchestrate'];
+  /** The model side (providers, router, orchestrator, model-backed skills); bound to this services' database. */
+  modelLayer?: ModelLayer;
   clock?: Clock;
 }
 
@@ -52,15 +55,25 @@ export function openServices(context: CommandContext, options: ServicesOptions =
           destination: options.logging === 'stderr' ? process.stderr : process.stdout,
         }));
   const db = openStore(context.databasePath);
-  const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills: options.extraSkills });
+  const bound = options.modelLayer?.bind(db, logger);
+  const router = options.router ?? bound?.router;
+  const extraSkills = [...(options.modelLayer?.skills ?? []), ...(options.extraSkills ?? [])];
+  const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills });
+  const simulated = options.modelLayer?.providers.simulated ?? [];
+  if (simulated.length > 0) {
+    logger.warn(
+      { event: 'providers-simulated', providers: simulated, url: options.modelLayer?.providers.simulator?.url },
+      `no API key for ${simulated.join(', ')}: those calls go to the built-in simulator and are labelled simulated`,
+    );
+  }
   const executor = createJobExecutor({
     db,
     config: options.config ?? context.config,
     dataDir: context.dataDir,
     logger,
     skills,
-    router: options.router,
-    makeOrchestrate: options.makeOrchestrate,
+    router,
+    makeOrchestrate: options.makeOrchestrate ?? bound?.makeOrchestrate,
     clock: options.clock,
   });
   let closed = false;
@@ -69,7 +82,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     logger,
     skills,
     executor,
-    router: options.router,
+    router,
     close() {
       if (closed) return;
       closed = true;

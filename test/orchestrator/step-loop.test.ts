@@ -31,7 +31,7 @@ test('runs tools until finish and returns the finish result', async () => {
   assert.deepEqual(second && second.role === 'tool' ? second.content : undefined, '21C sunny');
   assert.deepEqual(steps.map((step) => step.kind), ['model', 'tool', 'model', 'finish']);
   assert.equal(router.requests[0].task.tier, 'orchestration');
-  assert.deepEqual(router.requests[0].request.tools?.map((tool) => tool.name), ['lookup', 'delegate_code', 'delegate_analysis', 'finish']);
+  assert.deepEqual(router.requests[0].request.tools?.map((tool) => tool.name), ['delegate_analysis', 'delegate_code', 'finish', 'lookup']);
 });
 
 test('a failing tool returns an error result to the model instead of throwing', async () => {

@@ -118,7 +118,7 @@ export function registerBillCommand(program: Command): void {
       try {
         const bill = billFor(store, period);
         if (options.json) process.stdout.write(`${JSON.stringify({ ...bill, flagship: context.config.flagship }, null, 2)}\n`);
-        else process.stdout.write(renderBill(bill, context.config.flagship));
+        else process.stdout.write(`${renderBill(bill, context.config.flagship).trimEnd()}\n`);
       } finally {
         store.close();
       }

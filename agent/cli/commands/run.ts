@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type GlobalOptions } from '../context.ts';
 import { openServices } from '../../services.ts';
+import { openModelLayer } from '../../model-layer.ts';
 import { RunAbort } from '../../job-executor.ts';
 import { claimRun, listActiveRuns, type ClaimResult } from '../../../memory/runs.ts';
 import { isProcessAlive, processIdentity } from '../../scheduler/process-identity.ts';
@@ -23,7 +24,8 @@ export function registerRunCommand(program: Command): void {
         const known = Object.keys(context.config.jobs).join(', ') || '(none)';
         throw new CliError(`no job named "${name}" in ${context.source.path}; jobs: ${known}`, EXIT_BAD_INPUT);
       }
-      const services = openServices(context, { logging: 'stderr' });
+      const modelLayer = await openModelLayer(context.config, context.dataDir);
+      const services = openServices(context, { logging: 'stderr', modelLayer });
       try {
         const now = new Date();
         const claim = services.db
@@ -59,6 +61,7 @@ export function registerRunCommand(program: Command): void {
         if (finished.status !== 'succeeded') process.exitCode = EXIT_FAILURE;
       } finally {
         services.close();
+        await modelLayer.close();
       }
     });
 }

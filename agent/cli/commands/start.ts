@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT_FAILURE, loadContext, type GlobalOptions } from '../context.ts';
 import { DaemonLockedError, startDaemon } from '../../daemon.ts';
+import { openModelLayer } from '../../model-layer.ts';
 
 /** `switchboard start`: runs the daemon in the foreground until SIGTERM/SIGINT (systemd runs it this way). */
 export function registerStartCommand(program: Command): void {
@@ -9,14 +10,17 @@ export function registerStartCommand(program: Command): void {
     .description('run the daemon in the foreground: schedule every enabled job, log JSON lines on stdout')
     .action(async () => {
       const context = loadContext(program.opts<GlobalOptions>());
+      const modelLayer = await openModelLayer(context.config, context.dataDir);
       let handle;
       try {
-        handle = startDaemon(context);
+        handle = startDaemon(context, { modelLayer });
       } catch (error) {
+        await modelLayer.close();
         if (error instanceof DaemonLockedError) throw new CliError(error.message, EXIT_FAILURE);
         throw error;
       }
       const code = await handle.stopped;
+      await modelLayer.close();
       process.exitCode = code;
       // A skill that ignored its abort signal must not keep a stopped daemon alive.
       setTimeout(() => process.exit(code), 3_000).unref();

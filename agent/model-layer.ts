@@ -1,0 +1,92 @@
+/**
+ * The model side of a daemon or CLI process: providers (with the simulator standing in for
+ * those without keys), the router with its tier decision, the orchestrator loop bound to each
+ * run (job limits, the soul files as a cacheable prefix, facts recalled under a token cap,
+ * the `remember` tool, steps recorded for `runs show`), and every model-backed skill built
+ * from config. Opened once per process, before the services, and closed after them.
+ */
+import type { Config, JobConfig } from '../config/schema.ts';
+import { relevantFacts } from '../memory/facts.ts';
+import { recordStep, type RunRecord } from '../memory/runs.ts';
+import { readSoul } from '../memory/soul.ts';
+import type { Store } from '../memory/store.ts';
+import { createBriefingSkill } from '../skills/briefing/skill.ts';
+import { briefingDepsFromConfig } from '../skills/briefing/from-config.ts';
+import { createCodeEditSkill } from '../skills/code-edit/index.ts';
+import { createEmailExtractSkill } from '../skills/email-extract/skill.ts';
+import { createMarketSkill } from '../skills/market/index.ts';
+import { createResearchSkill } from '../skills/research/research-skill.ts';
+import type { Skill, SkillContext } from '../skills/types.ts';
+import type { Logger } from './logger.ts';
+import { createOrchestrator } from './orchestrator.ts';
+import { setUpProviders, type ProviderSetup } from './provider-setup.ts';
+import { createRouter, type Router } from './router/router.ts';
+import { createTierDecider, orchestratorTierQuestion } from './router/tier-decider.ts';
+import { createRememberTool } from './tools/remember.ts';
+
+/** Facts recalled into an orchestrator prompt are capped at this many tokens. */
+export const RECALL_TOKEN_CAP = 600;
+
+export interface ModelLayer {
+  providers: ProviderSetup;
+  /** Every model-backed skill, built from config; the registry adds the built-ins. */
+  skills: Skill[];
+  /** Binds the router and the orchestrator to a database (the services' own connection). */
+  bind(db: Store, logger: Logger): BoundModelLayer;
+  close(): Promise<void>;
+}
+
+export interface BoundModelLayer {
+  router: Router;
+  makeOrchestrate(run: RunRecord, job: JobConfig): SkillContext['orchestrate'];
+}
+
+/** Starts the simulator when needed; throws `MissingKeyError` when a keyed provider has no key and the simulator is off. */
+export async function openModelLayer(config: Config, dataDir: string): Promise<ModelLayer> {
+  const providers = await setUpProviders(config);
+  return {
+    providers,
+    skills: buildSkills(config, dataDir),
+    bind: (db, logger) => bindModelLayer(config, dataDir, providers, db, logger),
+    close: () => providers.close(),
+  };
+}
+
+/** The model-backed skills with their real dependencies from config. */
+export function buildSkills(config: Config, dataDir: string): Skill[] {
+  return [
+    createBriefingSkill(briefingDepsFromConfig(config, dataDir)),
+    createEmailExtractSkill({ accounts: config.mail.accounts }),
+    createCodeEditSkill({ settings: config.skills['code-edit'] ?? {} }),
+    createMarketSkill({ settings: config.skills.market ?? {} }),
+    createResearchSkill(),
+  ];
+}
+
+function bindModelLayer(config: Config, dataDir: string, providers: ProviderSetup, db: Store, logger: Logger): BoundModelLayer {
+  let router: Router | undefined;
+  const decideTier = createTierDecider(config, { askOrchestrator: orchestratorTierQuestion(() => router!) });
+  router = createRouter({ db, config, models: providers.models, providers: providers.registry, decideTier, logger });
+  const boundRouter = router;
+
+  function makeOrchestrate(run: RunRecord, job: JobConfig): SkillContext['orchestrate'] {
+    return async (options, signal) => {
+      // The soul files are read at the start of every orchestrated job, so edits apply at once.
+      const soul = readSoul(dataDir);
+      const recalled = relevantFacts(db, options.goal, RECALL_TOKEN_CAP);
+      const timeZone = soul.settings.timeZone ?? job.timezone ?? config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const remember = createRememberTool({ db, dataDir, job: run.job, timeZone, now: () => new Date() });
+      const orchestrate = createOrchestrator({
+        router: boundRouter,
+        origin: { runId: run.id, job: run.job, skill: run.skill },
+        limits: { steps: job.limits.steps, costUsd: job.limits.costUsd, wallTimeMs: job.limits.wallTime },
+        soul: { soul: soul.soul, user: soul.user, memory: soul.memory },
+        recalled: recalled.text || undefined,
+        recordStep: (step) => recordStep(db, run.id, step),
+      });
+      return orchestrate({ ...options, tools: [...(options.tools ?? []), remember] }, signal);
+    };
+  }
+
+  return { router: boundRouter, makeOrchestrate };
+}
