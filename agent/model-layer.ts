@@ -9,7 +9,7 @@ import type { Config, JobConfig } from '../config/schema.ts';
 import { relevantFacts } from '../memory/facts.ts';
 import { recordStep, type RunRecord } from '../memory/runs.ts';
 import { readSoul } from '../memory/soul.ts';
-import type { Store } from '../memory/store.ts';
+import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
 import { briefingDepsFromConfig } from '../skills/briefing/from-config.ts';
 import { createCodeEditSkill } from '../skills/code-edit/index.ts';
@@ -89,4 +89,22 @@ function bindModelLayer(config: Config, dataDir: string, providers: ProviderSetu
   }
 
   return { router: boundRouter, makeOrchestrate };
+}
+
+/**
+ * For one-off CLI commands that call models (`code`, `market`): the model layer bound to its
+ * own connection to the data dir's database, closed together.
+ */
+export async function openCommandModels(context: { config: Config; dataDir: string; databasePath: string }, logger: Logger) {
+  const layer = await openModelLayer(context.config, context.dataDir);
+  const db = openStore(context.databasePath);
+  const bound = layer.bind(db, logger);
+  return {
+    router: bound.router,
+    logger,
+    close: async () => {
+      db.close();
+      await layer.close();
+    },
+  };
 }

@@ -19,6 +19,10 @@ import { registerRouteCommand } from './commands/route.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerAuthGoogleCommand } from './commands/auth-google.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerCodeCommand, type CommandServices } from './commands/code.ts';
+import { registerMarketCommand } from './commands/market.ts';
+import { openCommandModels } from '../model-layer.ts';
+import { createLogger } from '../logger.ts';
 
 export function buildProgram(): Command {
   const program = new Command('switchboard')
@@ -41,6 +45,11 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerAuthGoogleCommand(program);
   registerSimulateCommand(program);
+  const models: CommandServices = {
+    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, secrets: context.secrets, destination: process.stderr })),
+  };
+  registerCodeCommand(program, models);
+  registerMarketCommand(program, models);
   return program;
 }
 
