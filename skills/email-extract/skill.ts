@@ -24,6 +24,9 @@
  */
 import { z } from 'zod';
 import { CheckFailedError } from '../../agent/escalation.ts';
+import { ProviderError } from '../../agent/providers/errors.ts';
+import { ChainError } from '../../agent/router/errors.ts';
+import type { ErrorKind } from '../../agent/types.ts';
 import type { ImapAccountConfig } from '../../config/schema.ts';
 import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
@@ -196,21 +199,22 @@ export function* batches(entries: MessageSize[], options: Pick<EmailExtractOptio
   if (batch.length) yield batch;
 }
 
+/** Kinds by which a model turned down the request itself rather than failed to serve it. */
+const MESSAGE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['content_filtered', 'context_too_long', 'bad_request']);
+
 /**
  * True when the error is about this message rather than the service: its answer failed
- * validation twice, or a provider refused the message itself. Such a message is stored as
- * failed instead of blocking the mailbox.
+ * validation twice, or the model that ended the chain refused the message itself. For the
+ * router's `ChainError` that is its `kind` (the router stops the chain at the first refusal,
+ * after earlier attempts may have failed for other reasons, and moves a too-long request to
+ * large-context before giving up on it). A chain that made no attempt (every breaker open)
+ * is an outage. Such a message is stored as failed instead of blocking the mailbox.
  */
 export function isMessageFault(error: unknown): boolean {
   if (error instanceof CheckFailedError) return true;
-  const messageKinds = new Set(['content_filtered', 'context_too_long', 'bad_request']);
-  const kinds: unknown[] = [];
-  if (error && typeof error === 'object') {
-    const shaped = error as { kind?: unknown; attempts?: { errorKind?: unknown; kind?: unknown }[] };
-    if (shaped.kind !== undefined) kinds.push(shaped.kind);
-    for (const attempt of Array.isArray(shaped.attempts) ? shaped.attempts : []) kinds.push(attempt.errorKind ?? attempt.kind);
-  }
-  return kinds.length > 0 && kinds.every((kind) => typeof kind === 'string' && messageKinds.has(kind));
+  if (error instanceof ChainError) return error.attempts.length > 0 && MESSAGE_FAULT_KINDS.has(error.kind);
+  if (error instanceof ProviderError) return MESSAGE_FAULT_KINDS.has(error.kind);
+  return false;
 }
 
 function baseRecord(
