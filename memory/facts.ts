@@ -1,7 +1,6 @@
 /**
  * Facts the agent and the user keep, and one full-text search (SQLite FTS5, bm25 ranking,
- * snippets) over facts, daily notes and, when the mail helper's `extractions` table exists,
- * email extractions. User text never reaches FTS5 as syntax: `toFtsQuery` quotes every term.
+ * snippets) over facts, daily notes and mail extractions (memory/extractions.ts). User text never reaches FTS5 as syntax: `toFtsQuery` quotes every term.
  */
 import type { Store } from './store.ts';
 
@@ -18,7 +17,7 @@ export type MemoryKind = 'fact' | 'note' | 'extraction';
 
 export interface MemoryHit {
   kind: MemoryKind;
-  /** Row id in `facts`, `daily_notes` or `extractions`. */
+  /** Row id in `facts`, `daily_notes` or `mail_extractions`. */
   ref: number;
   /** YYYY-MM-DD the entry belongs to. */
   day: string;
@@ -125,31 +124,22 @@ export function relevantFacts(db: Store, query: string, tokenCap: number): Relev
 }
 
 /**
- * Indexes rows of the mail helper's `extractions` table added since the last sync. The
- * table is optional and its columns are not ours: every TEXT column of a row is indexed.
- * Returns how many rows were indexed (0 when the table does not exist).
+ * Indexes mail extractions stored since the last sync: sender, subject, summary and
+ * action items, on the day the mail was sent (stored, without a Date header). A message's
+ * row and its action items are written in one transaction (`storeMessage`), so a row seen
+ * here is complete. One statement, so two processes syncing at once cannot index a row twice.
+ * Returns how many rows were indexed.
  */
 export function syncExtractions(db: Store): number {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extractions'").get();
-  if (!table) return 0;
-  const columns = (db.prepare('PRAGMA table_info(extractions)').all() as { name: string; type: string }[])
-    .filter((column) => /TEXT|CHAR|CLOB|JSON|^$/i.test(column.type))
-    .map((column) => column.name)
-    .filter((name) => !/(^|_)(at|id|key|hash)$/i.test(name));
-  if (columns.length === 0) return 0;
-  const dateColumn = (db.prepare('PRAGMA table_info(extractions)').all() as { name: string }[])
-    .map((column) => column.name)
-    .find((name) => /(created|extracted|received)_at$|^date$/i.test(name));
-  const last = db.prepare("SELECT COALESCE(MAX(ref), 0) AS last FROM memory_search WHERE kind = 'extraction'").get() as {
-    last: number;
-  };
-  const quoted = columns.map((name) => `"${name.replaceAll('"', '""')}"`);
-  const body = quoted.map((name) => `COALESCE(${name}, '')`).join(" || ' ' || ");
-  const day = dateColumn ? `substr("${dateColumn}", 1, 10)` : "''";
   return db
     .prepare(
       `INSERT INTO memory_search (body, kind, ref, day)
-       SELECT ${body}, 'extraction', rowid, ${day} FROM extractions WHERE rowid > ? ORDER BY rowid`,
+       SELECT concat_ws(' ', e.from_name, e.from_address, e.subject, e.summary,
+                        (SELECT group_concat(a.text, ' ') FROM mail_action_items a WHERE a.extraction_id = e.id)),
+              'extraction', e.id, substr(COALESCE(e.sent_at, e.created_at), 1, 10)
+         FROM mail_extractions e
+        WHERE e.id > (SELECT COALESCE(MAX(ref), 0) FROM memory_search WHERE kind = 'extraction')
+        ORDER BY e.id`,
     )
-    .run(last.last).changes;
+    .run().changes;
 }

@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
 import type { Tier } from '../../agent/types.ts';
+import { readWatermark, resetWatermark, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
 import { openStore, type Store } from '../../memory/store.ts';
 import type { SkillContext } from '../../skills/types.ts';
 import type { ImapAccountConfig } from '../../config/schema.ts';
@@ -147,4 +148,45 @@ export function tableCounts(db: Store): Record<string, number> {
     job_state: count('job_state'),
     calls: count('calls'),
   };
+}
+
+/**
+ * Stores an extracted message the way the skill does (`storeMessage`, watermark and all), as
+ * the next UID of home/INBOX; override any field. Returns the row id in `mail_extractions`.
+ */
+export function aStoredMessage(db: Store, overrides: Partial<MessageRecord> = {}, timezone = 'Europe/Paris', now = new Date('2025-03-14T10:00:00Z')): number {
+  const account = overrides.account ?? 'home';
+  const mailbox = overrides.mailbox ?? 'INBOX';
+  const watermark = readWatermark(db, account, mailbox);
+  if (!watermark) resetWatermark(db, account, mailbox, '7', now);
+  const uid = (watermark?.lastUid ?? 0) + 1;
+  const record: MessageRecord = {
+    account,
+    mailbox,
+    uidValidity: watermark?.uidValidity ?? '7',
+    uid,
+    messageId: `<${account}-${uid}@example.com>`,
+    contentHash: `hash-${account}-${mailbox}-${uid}`,
+    fromName: 'Alice Example',
+    fromAddress: 'alice@example.com',
+    subject: `Subject ${uid}`,
+    sentAt: now.toISOString(),
+    size: 100,
+    oversized: false,
+    status: 'extracted',
+    category: 'work',
+    summary: 'A note from Alice',
+    extraction: {},
+    error: null,
+    model: 'fake-orchestration',
+    escalated: false,
+    costUsd: 0.0001,
+    dates: [],
+    actionItems: [],
+    amounts: [],
+    ...overrides,
+  };
+  const outcome = storeMessage(db, record, timezone, now);
+  if (outcome !== 'stored') throw new Error(`aStoredMessage: ${outcome}`);
+  return (db.prepare('SELECT id FROM mail_extractions WHERE account = ? AND mailbox = ? AND uid = ?').get(account, mailbox, uid) as { id: number }).id;
 }

@@ -83,26 +83,3 @@ test('relevant facts fit under the token cap, best first', () => {
   assert.deepEqual(relevantFacts(db, 'travel', 1), { facts: [], text: '', tokens: 0 });
   db.close();
 });
-
-test('email extractions are searched when their table exists', () => {
-  const db = aStore();
-  assert.deepEqual(searchMemory(db, 'invoice'), [], 'no extractions table: no error');
-  db.exec(`CREATE TABLE extractions (id INTEGER PRIMARY KEY, message_id TEXT, kind TEXT, summary TEXT, created_at TEXT)`);
-  db.prepare('INSERT INTO extractions (message_id, kind, summary, created_at) VALUES (?, ?, ?, ?)').run(
-    '<a@b>',
-    'invoice',
-    'Invoice 42 from Acme due 2025-03-01',
-    '2025-02-10T08:00:00Z',
-  );
-  const [hit] = searchMemory(db, 'acme invoice');
-  assert.equal(hit.kind, 'extraction');
-  assert.equal(hit.day, '2025-02-10');
-  db.prepare('INSERT INTO extractions (message_id, kind, summary, created_at) VALUES (?, ?, ?, ?)').run(
-    '<c@d>',
-    'invoice',
-    'Invoice 43 from Acme',
-    '2025-02-11T08:00:00Z',
-  );
-  assert.equal(searchMemory(db, 'acme').length, 2, 'new rows are indexed once, old ones not twice');
-  db.close();
-});
