@@ -125,7 +125,8 @@ function interpolate(
         continue;
       }
       try {
-        const secret = readFileSync(resolve(baseDir, filePath), 'utf8').trim();
+        const expanded = filePath.startsWith('~/') ? join(env.HOME ?? homedir(), filePath.slice(2)) : filePath;
+        const secret = readFileSync(resolve(baseDir, expanded), 'utf8').trim();
         secrets.push(secret);
         result[targetKey] = secret;
       } catch {

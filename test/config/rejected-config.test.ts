@@ -81,3 +81,16 @@ test('every problem in a file is reported at once', () => {
   assert.ok(issues.some((issue) => issue.path === 'daemon.concurrency'));
   assert.ok(issues.some((issue) => issue.path === 'budgets.onCap'));
 });
+
+test('a key file under ~ is read from the home directory and its key kept for redaction', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const home = mkdtempSync(join(tmpdir(), 'sb-home-'));
+  mkdirSync(join(home, '.config'), { recursive: true });
+  writeFileSync(join(home, '.config', 'openai-key'), 'sk-from-file-0123456789\n', { mode: 0o600 });
+  const text = baseText.replace('apiKey: ${OPENAI_API_KEY:-}', 'apiKeyFile: ~/.config/openai-key');
+  const loaded = parseConfigText(text, source, { HOME: home });
+  assert.equal(loaded.config.providers.openai.apiKey, 'sk-from-file-0123456789');
+  assert.ok(loaded.secrets.includes('sk-from-file-0123456789'));
+});
