@@ -108,7 +108,7 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   }
   const { db, logger, skills, executor } = services;
   const startedAt = new Date();
-  for (const issue of validateJobs(config, skills.keys())) logger.error({ event: 'config-issue', path: issue.path }, issue.message);
+  for (const issue of validateJobs(config, skills)) logger.error({ event: 'config-issue', path: issue.path }, issue.message);
 
   const scheduler = createScheduler({ db, config, logger, executor, clock: options.clock });
   scheduler.recover();
@@ -147,7 +147,7 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   function reload(): boolean {
     try {
       const loaded = loadConfig(context.source, context.env);
-      const issues = validateJobs(loaded.config, skills.keys());
+      const issues = validateJobs(loaded.config, skills);
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
       config = loaded.config;
       scheduler.reload(config);

@@ -222,8 +222,9 @@ export interface JobIssue {
 }
 
 /** Config-check validation of jobs against the registered skills and the slot math; empty when fine. */
-export function validateJobs(config: Config, skillNames: Iterable<string>): JobIssue[] {
-  const known = new Set(skillNames);
+export function validateJobs(config: Config, skills: Iterable<string> | ReadonlyMap<string, Skill>): JobIssue[] {
+  const registry = skills instanceof Map ? (skills as ReadonlyMap<string, Skill>) : undefined;
+  const known = new Set(registry ? registry.keys() : (skills as Iterable<string>));
   const issues: JobIssue[] = [];
   for (const [name, job] of Object.entries(config.jobs)) {
     if (!known.has(job.skill)) {
@@ -240,6 +241,15 @@ export function validateJobs(config: Config, skillNames: Iterable<string>): JobI
       const command = job.options.command;
       if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
         issues.push({ path: `jobs.${name}.options.command`, message: 'expected a non-empty list of strings (program and arguments)' });
+        continue;
+      }
+    }
+    const skill = registry?.get(job.skill);
+    if (job.enabled && skill?.checkOptions) {
+      try {
+        skill.checkOptions(job.options, name);
+      } catch (error) {
+        issues.push({ path: `jobs.${name}.options`, message: describeError(error) });
       }
     }
   }

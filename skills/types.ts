@@ -71,5 +71,10 @@ export interface SkillResult {
 export interface Skill {
   name: string;
   description: string;
+  /**
+   * Validates a job's options at config-check time (and on SIGHUP), before any run; throws an
+   * Error whose message names the bad key. Optional: a skill without it accepts any options.
+   */
+  checkOptions?(options: Record<string, unknown>, job: string): void;
   run(context: SkillContext, signal: AbortSignal): Promise<SkillResult>;
 }

@@ -5,7 +5,7 @@
  */
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { deliverOnce, findDelivery } from '../../memory/deliveries.ts';
-import { createTableExtractionSource } from './extraction-source.ts';
+import { createStoreExtractionSource } from './extraction-source.ts';
 import { gatherBriefing, type GatheredBriefing } from './gather.ts';
 import { composeIntro } from './intro.ts';
 import { parseBriefingOptions } from './options.ts';
@@ -17,6 +17,7 @@ import type { Briefing, BriefingDeps } from './types.ts';
 export function createBriefingSkill(deps: BriefingDeps): Skill {
   return {
     name: 'briefing',
+    checkOptions: (options, job) => void parseBriefingOptions(options, job),
     description: 'A morning briefing mail: calendar, deadlines, important mail, markets, repositories, spend and job health.',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const options = parseBriefingOptions(context.options, context.job);
@@ -28,7 +29,9 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
           details: { delivered: false, channel: previous.channel, messageId: previous.messageId, location: previous.location },
         };
       }
-      const extractions = deps.extractions ?? createTableExtractionSource(context.db, context.now(), context.timezone, options.maxUnread);
+      const extractions =
+        deps.extractions ??
+        (deps.readStoredExtractions ? createStoreExtractionSource(context.db, context.now(), context.timezone, options.maxUnread) : undefined);
       const gathered = await gatherBriefing(deps, extractions, context, options, signal);
       const intro = await composeIntro(context, gathered, signal);
       const briefing: Briefing = {

@@ -95,6 +95,7 @@ export function describeOutcome(outcome: CodeEditOutcome): string {
 export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
   return {
     name: 'code-edit',
+    checkOptions: (options, job) => void codeEditRequestFromOptions(options, deps.settings ?? {}, job),
     description: 'Makes a small, tested change to an allowed local git repository, committed on a new branch',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const request = codeEditRequestFromOptions(context.options, deps.settings ?? {}, context.job);

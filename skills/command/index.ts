@@ -46,6 +46,7 @@ export function parseCommandOptions(job: string, options: Record<string, unknown
 export function createCommandSkill(): Skill {
   return {
     name: 'command',
+    checkOptions: (options, job) => void parseCommandOptions(job, options),
     description: 'Runs a configured program (options.command) with the run idempotency key in its environment.',
     run: (context, signal) => runCommand(context, signal),
   };

@@ -87,6 +87,12 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
   const openMailbox = deps.openMailbox ?? openImapMailbox;
   return {
     name: 'email-extract',
+    checkOptions(options) {
+      const parsed = parseEmailExtractOptions(options);
+      const unknown = (parsed.accounts ?? []).filter((name) => !deps.accounts[name]);
+      if (unknown.length) throw new EmailExtractOptionsError(`email-extract: options.accounts names ${unknown.join(', ')}, not in mail.accounts`);
+      if (Object.keys(deps.accounts).length === 0) throw new EmailExtractOptionsError('email-extract: no IMAP account is configured under mail.accounts');
+    },
     description: 'Reads new mail over IMAP and stores its category, people, dates, action items, amounts and a summary',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const options = parseEmailExtractOptions(context.options);

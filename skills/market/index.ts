@@ -91,6 +91,7 @@ export function summariseReport(report: MarketReport): string {
 export function createMarketSkill(deps: MarketSkillDeps = {}): Skill {
   return {
     name: 'market',
+    checkOptions: (options, job) => void marketRequestFromOptions(options, deps.settings ?? {}, job),
     description: 'Watchlist figures computed in code, a snapshot for the briefing and a deeper analysis',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const request = marketRequestFromOptions(context.options, deps.settings ?? {}, context.job);

@@ -27,6 +27,7 @@ export interface SourceFailure {
 export function createResearchSkill(deps: ResearchSkillDeps = {}): Skill {
   return {
     name: 'research',
+    checkOptions: (options, job) => void parseResearchOptions(options, job),
     description: 'Summarises new items from RSS/Atom feeds and web pages into a digest for the briefing.',
     run: (context, signal) => runResearch(context, signal, deps),
   };

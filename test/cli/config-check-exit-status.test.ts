@@ -56,3 +56,22 @@ test('config schema prints a JSON Schema that knows the top-level keys', () => {
     assert.ok(key in schema.properties, `schema has ${key}`);
   }
 });
+
+test("a job's options are checked by its skill: a bad one exits 2 naming the job's key path", () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'sb-cfg-')), 'config.yaml');
+  const jobs = [
+    'jobs:',
+    '  research:',
+    '    schedule: "0 6 * * *"',
+    '    skill: research',
+    '    options: { feeds: ["file:///tmp/feed.xml"], maxItems: -1 }',
+    '  markets:',
+    '    schedule: "0 18 * * *"',
+    '    skill: markte',
+  ].join('\n');
+  writeFileSync(file, readFileSync(DEFAULT_CONFIG_PATH, 'utf8').replace(/^jobs:\n[\s\S]*$/m, `${jobs}\n`));
+  const result = runCli(['config', 'check', '--config', file]);
+  assert.equal(result.status, 2, result.stdout);
+  assert.match(result.stderr, /jobs\.research\.options: .*jobs\.research\.options\.maxItems/);
+  assert.match(result.stderr, /jobs\.markets\.skill: unknown skill "markte" \(did you mean "market"\?\)/);
+});

@@ -16,7 +16,7 @@ export function registerConfigCommands(program: Command): void {
     .action(() => {
       const context = loadContext(program.opts<GlobalOptions>());
       const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger: silentLogger(), extraSkills: buildSkills(context.config, context.dataDir) });
-      const issues = validateJobs(context.config, skills.keys());
+      const issues = validateJobs(context.config, skills);
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
       const jobs = Object.keys(context.config.jobs).length;
       const models = Object.keys(context.config.models).length;
