@@ -5,7 +5,7 @@ import { answerFromReply, computeUsage, defaultAnswer, truncateAnswer, type Simu
 import { anthropicWire } from './anthropic-wire.ts';
 import { openAIWire } from './openai-wire.ts';
 import { parseUsageHeader, SIM_USAGE_HEADER, SIMULATED_HEADER, SIMULATED_ID_PREFIX } from './protocol.ts';
-import type { RecordedRequest, ScriptStep, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
+import type { RecordedRequest, Responder, ScriptStep, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
 import type { WireError, WireFormat } from './wire.ts';
 
 const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: string }> = {
@@ -23,6 +23,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const scripts = new Map<string, ScriptStep[]>();
   const faults = new Map<string, SimulatorFault>();
   const usageHooks = new Map<string, UsageHook>();
+  const responders = new Map<string, Responder>();
   const seenPrefixes = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const requests: RecordedRequest[] = [];
@@ -64,7 +65,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendError(response, wire.invalidRequest(error.message));
     }
 
-    const step = scripts.get(call.model)?.shift() ?? faults.get(call.model);
+    const step =
+      scripts.get(call.model)?.shift() ??
+      faults.get(call.model) ??
+      responders.get(call.model)?.({ ...recorded, promptText: call.promptText, lastUserText: call.lastUserText, responseSchema: call.responseSchema });
     const fault = step !== undefined && 'fault' in step ? step : undefined;
     const reply = step !== undefined && !('fault' in step) ? step : undefined;
 
@@ -150,10 +154,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (hook === undefined) usageHooks.delete(model);
       else usageHooks.set(model, hook);
     },
+    setResponder(model, responder) {
+      if (responder === undefined) responders.delete(model);
+      else responders.set(model, responder);
+    },
     reset() {
       scripts.clear();
       faults.clear();
       usageHooks.clear();
+      responders.clear();
       seenPrefixes.clear();
       requests.length = 0;
     },

@@ -68,6 +68,22 @@ export interface RecordedRequest {
 /** Decides the usage of one call; `undefined` leaves the computed usage. */
 export type UsageHook = (request: RecordedRequest) => SimulatedUsage | undefined;
 
+/** What a responder sees: the recorded request with its text read the same way whatever wire API it came in on. */
+export interface ResponderRequest extends RecordedRequest {
+  /** Every input text (tools, system, messages), joined. */
+  promptText: string;
+  /** The text of the last user message; empty when none. */
+  lastUserText: string;
+  /** The JSON Schema the answer must satisfy (a json_schema response format or a forced tool), when one is demanded. */
+  responseSchema: Record<string, unknown> | undefined;
+}
+
+/**
+ * Answers a request by looking at it (for a demo or a test whose calls come in no fixed order);
+ * `undefined` leaves the default answer. It may return a fault as well as a reply.
+ */
+export type Responder = (request: ResponderRequest) => ScriptStep | undefined;
+
 export interface SimulatorOptions {
   /** 0 or absent: an ephemeral port. */
   port?: number;
@@ -89,7 +105,12 @@ export interface Simulator {
   setFault(model: string, fault: SimulatorFault | undefined): void;
   /** A usage hook for `model`, consulted after the usage header and before computing. */
   setUsageFor(model: string, hook: UsageHook | undefined): void;
-  /** Clears scripts, faults, hooks, recorded requests and the prompt-cache memory. */
+  /**
+   * A responder for `model`, consulted after the script queue and the persistent fault (an
+   * outage still wins) and before the default answer; `undefined` clears it.
+   */
+  setResponder(model: string, responder: Responder | undefined): void;
+  /** Clears scripts, faults, hooks, responders, recorded requests and the prompt-cache memory. */
   reset(): void;
   /** Stops listening and destroys open connections (hung requests included). */
   close(): Promise<void>;
