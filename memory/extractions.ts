@@ -195,9 +195,17 @@ export interface SearchOptions {
    * items due before today; upcoming: anything dated today or later.
    */
   due?: DueFilter;
+  /**
+   * Deadlines and open action items due on these local days (YYYY-MM-DD, inclusive); plain
+   * dates do not count. Ignored when `due` is given.
+   */
+  deadlinesBetween?: { from: string; to: string };
+  /** Only messages sent at or after this ISO 8601 UTC instant (stored at or after it, without a Date header). */
+  since?: string;
   /** Full-text words over subject, summary and action items (all must match). */
   query?: string;
-  category?: string;
+  /** One category, or any of several. */
+  category?: string | readonly string[];
   account?: string;
   status?: 'extracted' | 'failed';
   limit?: number;
@@ -241,9 +249,14 @@ export function searchExtractions(db: Store, options: SearchOptions): InboxItem[
   const today = localDay(options.now.toISOString(), options.timezone);
   const where: string[] = [];
   const parameters: unknown[] = [];
-  if (options.category) {
-    where.push('e.category = ?');
-    parameters.push(options.category);
+  const categories = typeof options.category === 'string' ? [options.category] : options.category;
+  if (categories) {
+    where.push(`e.category IN (${categories.map(() => '?').join(', ') || 'NULL'})`);
+    parameters.push(...categories);
+  }
+  if (options.since) {
+    where.push('COALESCE(e.sent_at, e.created_at) >= ?');
+    parameters.push(options.since);
   }
   if (options.account) {
     where.push('e.account = ?');
@@ -258,7 +271,11 @@ export function searchExtractions(db: Store, options: SearchOptions): InboxItem[
     where.push('e.id IN (SELECT rowid FROM extractions_fts WHERE extractions_fts MATCH ?)');
     parameters.push(match);
   }
-  const range = options.due ? dueRange(options.due, today) : undefined;
+  const range = options.due
+    ? dueRange(options.due, today)
+    : options.deadlinesBetween
+      ? { ...options.deadlinesBetween, deadlinesOnly: true }
+      : undefined;
   if (range) {
     where.push(
       `(e.id IN (SELECT extraction_id FROM mail_dates WHERE day >= ? AND day <= ? ${range.deadlinesOnly ? 'AND is_deadline = 1' : ''})

@@ -1,75 +1,64 @@
 /**
- * The default `ExtractionSource`: reads the mail extraction tables (mail_extractions,
- * mail_dates, mail_action_items, from migration 003 on the email branch) when they exist, so
- * the briefing works before and after that branch is merged.
+ * The `ExtractionSource` over the mail extractions in the store (memory/extractions.ts, filled
+ * by the email-extract skill): deadlines and open action items, and recent mail in categories
+ * worth a line in the briefing.
  */
+import { searchExtractions, type InboxItem } from '../../memory/extractions.ts';
 import type { Store } from '../../memory/store.ts';
 import { addDays, localDate } from './local-day.ts';
 import type { DueItem, ExtractionSource, MailItem } from './types.ts';
 
-const REQUIRED_TABLES = ['mail_extractions', 'mail_dates', 'mail_action_items'];
 /** Categories worth a line in the briefing; newsletters, notifications, shopping and spam are not. */
 const IMPORTANT_CATEGORIES = ['personal', 'work', 'finance', 'travel'];
+/** How far back an overdue deadline or action item is still shown. */
 const OVERDUE_DAYS = 7;
 const RECENT_HOURS = 24;
 const MAX_ITEMS = 20;
 
-/** A source over the extraction tables in `db`, or undefined when they do not exist. */
-export function createTableExtractionSource(db: Store, now: Date, timeZone: string, maxUnread = 10): ExtractionSource | undefined {
-  const present = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${REQUIRED_TABLES.map(() => '?').join(', ')})`)
-    .all(...REQUIRED_TABLES) as { name: string }[];
-  if (present.length < REQUIRED_TABLES.length) return undefined;
+/** A source over the extractions stored in `db`, seen from `now` in `timeZone`. */
+export function createStoreExtractionSource(db: Store, now: Date, timeZone: string, maxUnread = 10): ExtractionSource {
   const today = localDate(now, timeZone);
   return {
     async dueSoon(days: number): Promise<DueItem[]> {
-      const from = addDays(today, -OVERDUE_DAYS);
-      const until = addDays(today, days);
-      const rows = db
-        .prepare(
-          `SELECT 'deadline' AS kind, d.day AS day, d.what AS text, e.subject AS subject,
-                  COALESCE(e.from_name, e.from_address) AS sender
-           FROM mail_dates d JOIN mail_extractions e ON e.id = d.extraction_id
-           WHERE d.is_deadline = 1 AND d.day >= ? AND d.day <= ?
-           UNION ALL
-           SELECT 'action', a.due_day, a.text, e.subject, COALESCE(e.from_name, e.from_address)
-           FROM mail_action_items a JOIN mail_extractions e ON e.id = a.extraction_id
-           WHERE a.done = 0 AND a.due_day IS NOT NULL AND a.due_day >= ? AND a.due_day <= ?
-           ORDER BY day, kind LIMIT ${MAX_ITEMS}`,
-        )
-        .all(from, until, from, until) as { kind: 'deadline' | 'action'; day: string; text: string; subject: string | null; sender: string | null }[];
-      return rows.map((row) => ({
-        kind: row.kind,
-        day: row.day,
-        text: row.text,
-        ...(row.subject ? { subject: row.subject } : {}),
-        ...(row.sender ? { from: row.sender } : {}),
-      }));
+      const items = searchExtractions(db, {
+        deadlinesBetween: { from: addDays(today, -OVERDUE_DAYS), to: addDays(today, days) },
+        limit: MAX_ITEMS,
+        timezone: timeZone,
+        now,
+      });
+      return items
+        .flatMap((item) => item.due.map((entry) => ({ entry, item })))
+        .filter(({ entry }) => entry.kind !== 'date')
+        .sort((a, b) => a.entry.day.localeCompare(b.entry.day) || a.entry.kind.localeCompare(b.entry.kind))
+        .slice(0, MAX_ITEMS)
+        .map(({ entry, item }) => ({
+          kind: entry.kind === 'action' ? ('action' as const) : ('deadline' as const),
+          day: entry.day,
+          text: entry.text,
+          ...(item.subject ? { subject: item.subject } : {}),
+          ...(senderName(item) ? { from: senderName(item) } : {}),
+        }));
     },
     async importantUnread(): Promise<MailItem[]> {
-      const since = new Date(now.getTime() - RECENT_HOURS * 3_600_000).toISOString();
-      const rows = db
-        .prepare(
-          `SELECT from_name, from_address, subject, summary, COALESCE(sent_at, created_at) AS received_at
-           FROM mail_extractions
-           WHERE status = 'extracted' AND category IN (${IMPORTANT_CATEGORIES.map(() => '?').join(', ')})
-             AND COALESCE(sent_at, created_at) >= ?
-           ORDER BY received_at DESC LIMIT ?`,
-        )
-        .all(...IMPORTANT_CATEGORIES, since, maxUnread) as {
-        from_name: string | null;
-        from_address: string | null;
-        subject: string | null;
-        summary: string | null;
-        received_at: string;
-      }[];
-      return rows.map((row) => ({
-        from: row.from_name && row.from_address ? `${row.from_name} <${row.from_address}>` : (row.from_name ?? row.from_address ?? ''),
-        subject: row.subject ?? '(no subject)',
-        snippet: row.summary ?? '',
-        receivedAt: row.received_at,
-        source: 'mail',
+      const items = searchExtractions(db, {
+        status: 'extracted',
+        category: IMPORTANT_CATEGORIES,
+        since: new Date(now.getTime() - RECENT_HOURS * 3_600_000).toISOString(),
+        limit: maxUnread,
+        timezone: timeZone,
+        now,
+      });
+      return items.map((item) => ({
+        from: item.fromName && item.fromAddress ? `${item.fromName} <${item.fromAddress}>` : (senderName(item) ?? ''),
+        subject: item.subject ?? '(no subject)',
+        snippet: item.summary ?? '',
+        ...(item.sentAt ? { receivedAt: item.sentAt } : {}),
+        source: 'mail' as const,
       }));
     },
   };
+}
+
+function senderName(item: InboxItem): string | undefined {
+  return item.fromName ?? item.fromAddress ?? undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * Wiring the briefing's real dependencies from config, for the daemon: SMTP or the outbox,
- * Google Calendar and Gmail when `google` is configured with a refresh token, and budgets.
+ * Google Calendar and Gmail when `google` is configured with a refresh token, the stored mail
+ * extractions when a mail account is configured, and budgets.
  * The Google libraries still load only on the first call.
  */
 import type { Config } from '../../config/schema.ts';
@@ -16,6 +17,7 @@ export function briefingDepsFromConfig(config: Config, dataDir: string): Briefin
   return {
     delivery: createMailDelivery({ smtp: config.mail.smtp, dataDir, timeZone: config.timezone }),
     ...(connected ? { calendar: createGoogleCalendarSource(connected), gmail: createGmailSource(connected) } : {}),
+    readStoredExtractions: Object.keys(config.mail.accounts).length > 0,
     budgets: config.budgets,
   };
 }

@@ -98,7 +98,7 @@ export interface Briefing {
   simulated: boolean;
 }
 
-/** Deadlines and action items extracted from mail (memory/extractions.ts on the email branch). */
+/** Deadlines, action items and important mail extracted from mail (memory/extractions.ts). */
 export interface ExtractionSource {
   /** Open deadlines and action items due from today to `days` days ahead (and overdue ones), soonest first. */
   dueSoon(days: number): Promise<DueItem[]>;
@@ -111,8 +111,14 @@ export interface BriefingDeps {
   delivery: MailDelivery;
   calendar?: CalendarSource;
   gmail?: UnreadMailSource;
-  /** Defaults to the mail extraction tables in the run's database, when they exist. */
+  /** Deadlines and important mail; defaults to the run's store when `readStoredExtractions` is set. */
   extractions?: ExtractionSource;
+  /**
+   * Read the mail extractions in the run's database when no `extractions` is given. Set (by
+   * `briefingDepsFromConfig`) when a mail account is configured: without one nothing fills
+   * those tables, so the deadline and mail sections are skipped rather than reported empty.
+   */
+  readStoredExtractions?: boolean;
   budgets?: Config['budgets'];
   /** Sender and recipient; default `mail.smtp.from`/`to`. */
   mail?: { from?: string; to?: string };

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBriefingSkill } from '../../skills/briefing/skill.ts';
 import type { CalendarSource, UnreadMailSource } from '../../skills/google/types.ts';
-import { aCall, aContext, aJobRun, aRecordingDelivery, aScriptedOrchestrator, aStore } from './builders.ts';
+import { aStoredMessage } from '../email/builders.ts';
+import { aCall, aContext, aJobRun, aRecordingDelivery, aScriptedOrchestrator, aStore, NOW } from './builders.ts';
 
 const calendar: CalendarSource = {
   async eventsBetween(window) {
@@ -35,9 +36,22 @@ function aLedger() {
 test('a run gathers every section, asks the orchestrator once, renders figures in code and delivers one mail', async (t) => {
   const db = aLedger();
   t.after(() => db.close());
+  aStoredMessage(
+    db,
+    {
+      fromName: 'Allianz',
+      subject: 'Policy renewal',
+      category: 'finance',
+      sentAt: '2025-05-04T18:00:00.000Z',
+      dates: [{ date: '2025-05-06', what: 'Renew the policy', isDeadline: true }],
+      actionItems: [{ text: 'Upload the form', due: '2025-05-05T16:00:00+02:00' }],
+    },
+    'Europe/Berlin',
+    NOW,
+  );
   const delivery = aRecordingDelivery();
   const orchestrator = aScriptedOrchestrator({ intro: 'Dentist tomorrow; reply to Maria.', priorities: ['Reply to Maria'] });
-  const skill = createBriefingSkill({ delivery, calendar, gmail, budgets: { daily: { total: 5, tiers: {}, jobs: {} }, monthly: { total: 10, tiers: {}, jobs: {} }, onCap: 'downgrade' } });
+  const skill = createBriefingSkill({ delivery, calendar, gmail, readStoredExtractions: true, budgets: { daily: { total: 5, tiers: {}, jobs: {} }, monthly: { total: 10, tiers: {}, jobs: {} }, onCap: 'downgrade' } });
 
   const result = await skill.run(aContext(db, { orchestrate: orchestrator.orchestrate }), AbortSignal.timeout(5000));
 
@@ -46,7 +60,8 @@ test('a run gathers every section, asks the orchestrator once, renders figures i
   assert.match(text, /Dentist tomorrow; reply to Maria\./);
   assert.match(text, /09:30\u201309:45 +Stand-up/);
   assert.match(text, /Tomorrow:\n {2}10:00\u201311:00 +Dentist/);
-  assert.match(text, /Maria: Offsite dates/);
+  assert.match(text, /Due soon\n-+\n- Today: To do: Upload the form \(Policy renewal\)\n- Tomorrow: Renew the policy \(Policy renewal\)\n/);
+  assert.match(text, /Important mail\n-+\n- Maria: Offsite dates/, 'Gmail, when connected, is the mail section');
   assert.match(text, /Indices up 0\.4%\n- MSFT \+1\.9%/);
   assert.match(text, /\$0\.40 +spent on 2 calls/, 'yesterday only (4 May), not 3 May');
   assert.match(text, /\$3\.60 +saved by routing \(90%\)/);
@@ -56,7 +71,7 @@ test('a run gathers every section, asks the orchestrator once, renders figures i
   assert.doesNotMatch(text, /simulat/i);
   assert.equal(delivery.sent[0].job, 'morning-briefing');
   assert.equal(delivery.sent[0].headers?.['X-Switchboard-Run'], '7');
-  assert.match(result.summary, /^briefing written to outbox: 1 events today, 1 important mail, yesterday \$0\.40$/);
+  assert.match(result.summary, /^briefing written to outbox: 1 events today, 2 due soon, 1 important mail, yesterday \$0\.40$/);
   assert.equal(result.details?.messageId, '<1@test>');
 });
 
