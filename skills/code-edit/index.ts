@@ -3,7 +3,7 @@
  * branch of its own. Reads its job options merged over the `skills.code-edit` settings.
  */
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config/schema.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
@@ -92,6 +92,31 @@ export function describeOutcome(outcome: CodeEditOutcome): string {
   }
 }
 
+/**
+ * A few short lines for the briefing: the branch (and whether it was pushed), the commit,
+ * the diff stat's totals and the test result. Never empty.
+ */
+export function codeEditHighlights(outcome: CodeEditOutcome): string[] {
+  const lines = [`branch ${outcome.branch} from ${outcome.baseBranch}${outcome.pushed ? ', pushed' : outcome.pushError ? ', push failed' : ''}`];
+  if (outcome.commit) {
+    const subject = outcome.commitMessage?.split('\n')[0]?.trim();
+    lines.push(`commit ${outcome.commit.slice(0, 7)}${subject ? `: ${subject}` : ''}`);
+  }
+  // The last line of `git diff --stat` is the total: "2 files changed, 5 insertions(+), 1 deletion(-)".
+  const totals = outcome.diffStat?.split('\n').at(-1)?.trim();
+  if (totals) lines.push(totals);
+  lines.push(outcome.status === 'already_done' ? 'already done for this slot: nothing changed' : testLine(outcome.tests));
+  return lines;
+}
+
+function testLine(tests: CodeEditOutcome['tests']): string {
+  if (!tests) return 'no tests configured';
+  // The program's base name: a briefing line has no room for /usr/local/bin/.
+  const command = [basename(tests.command[0] ?? ''), ...tests.command.slice(1)].join(' ');
+  if (tests.passed) return `tests passed (${command})`;
+  return `tests failed (${command}: ${tests.timedOut ? 'timed out' : `exit ${tests.exitCode}`})`;
+}
+
 export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
   return {
     name: 'code-edit',
@@ -106,7 +131,7 @@ export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
         signal,
       );
       if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
-      return { summary: describeOutcome(outcome), details: { ...outcome } };
+      return { summary: describeOutcome(outcome), details: { ...outcome, highlights: codeEditHighlights(outcome) } };
     },
   };
 }

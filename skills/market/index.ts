@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../config/schema.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import type { PriceSource } from './price-sources.ts';
-import { runMarketReport, type MarketReport, type MarketRequest } from './run-market-report.ts';
+import { describeAge, runMarketReport, type MarketReport, type MarketRequest } from './run-market-report.ts';
 
 export { runMarketReport, describeAge, isBudgetExceeded } from './run-market-report.ts';
 export type { MarketReport, MarketRequest, MarketDeps, WatchItem, DataNote, ModelSection } from './run-market-report.ts';
@@ -88,6 +88,35 @@ export function summariseReport(report: MarketReport): string {
   return extra ? `${lead} (${extra})` : lead;
 }
 
+const MAX_HIGHLIGHTS = 5;
+
+/**
+ * A few short lines for the briefing, computed in code from the figures (never from model
+ * text): the biggest moves of the day first, each with its close and week, and which
+ * symbols came from the cache or had no data. Empty when there are no figures or notes.
+ */
+export function marketHighlights(report: MarketReport): string[] {
+  const notes = new Map(report.dataNotes.map((note) => [note.symbol, note]));
+  const moves = [...report.figures]
+    .sort((a, b) => Math.abs(b.dailyReturn ?? -1) - Math.abs(a.dailyReturn ?? -1))
+    .map((item) => {
+      const changes = [
+        item.dailyReturn === undefined ? '' : `${signedPercent(item.dailyReturn)} on the day`,
+        item.weeklyReturn === undefined ? '' : `${signedPercent(item.weeklyReturn)} on the week`,
+      ].filter(Boolean);
+      const note = notes.get(item.symbol);
+      const cached = note?.source === 'cache' && note.ageHours !== undefined ? ` (cached, ${describeAge(note.ageHours)} old)` : '';
+      return `${item.symbol} ${item.lastClose.toFixed(2)}${changes.length ? ` ${changes.join(', ')}` : ''}${cached}`;
+    });
+  const missing = report.dataNotes.filter((note) => note.source === 'none').map((note) => `${note.symbol}: no price data`);
+  return [...moves, ...missing].slice(0, MAX_HIGHLIGHTS);
+}
+
+function signedPercent(fraction: number): string {
+  const text = (fraction * 100).toFixed(2);
+  return `${fraction > 0 && text !== '0.00' ? '+' : ''}${text === '-0.00' ? '0.00' : text}%`;
+}
+
 export function createMarketSkill(deps: MarketSkillDeps = {}): Skill {
   return {
     name: 'market',
@@ -103,7 +132,7 @@ export function createMarketSkill(deps: MarketSkillDeps = {}): Skill {
         signal,
       );
       const { text, ...rest } = report;
-      return { summary: summariseReport(report), details: { report: text, ...rest } };
+      return { summary: summariseReport(report), details: { report: text, ...rest, highlights: marketHighlights(report) } };
     },
   };
 }
