@@ -3,6 +3,7 @@
  * same tokens would have cost on the flagship model. Reads only the `call_totals` rollup
  * (one row per day, tier, job, model, provider and simulated flag), never the ledger itself.
  */
+import { budgetEventsFor, type BudgetEventSummary } from './budget-events.ts';
 import type { Store } from './store.ts';
 
 export interface BillPeriod {
@@ -48,6 +49,8 @@ export interface Bill {
   cacheSavingsUsd: number;
   includesSimulated: boolean;
   simulatedCalls: number;
+  /** Budget caps that acted in the period: calls downgraded a tier, or deferred. */
+  budgetEvents: BudgetEventSummary;
 }
 
 export const AD_HOC_JOB = '(ad hoc)';
@@ -161,5 +164,6 @@ export function billFor(db: Store, period: BillPeriod): Bill {
     cacheSavingsUsd: totals.cacheSavingsUsd,
     includesSimulated: simulatedCalls > 0,
     simulatedCalls,
+    budgetEvents: budgetEventsFor(db, period.period === 'day' ? { day: label } : { month: label }),
   };
 }

@@ -13,6 +13,7 @@
  * request (failed ones included), i.e. what this request cost, matching the ledger rows.
  */
 import type { Config } from '../../config/schema.ts';
+import { recordBudgetEvent } from '../../memory/budget-events.ts';
 import { clearStaleReservations, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import type { Store } from '../../memory/store.ts';
@@ -221,12 +222,14 @@ export function createRouter(deps: RouterDeps): Router {
         const lower = config.budgets.onCap === 'downgrade' ? lowerTier(planned.tier) : undefined;
         if (lower) {
           downgradedFrom ??= planned.tier;
+          recordBudgetEvent(db, { at: now, job: origin?.job, kind: 'downgrade', fromTier: planned.tier, toTier: lower, cap: capText });
           logger?.warn({ event: 'budget-downgrade', from: planned.tier, to: lower, cap: capText }, 'budget cap: downgrading');
           planned = planChain(config, models, lower, inputTokens, request, origin?.job);
           reason = [reason, `budget: ${capText}: downgraded to ${lower}`, ...planned.notes].join('; ');
           avoidProvider = undefined;
           continue;
         }
+        recordBudgetEvent(db, { at: now, job: origin?.job, kind: 'defer', fromTier: planned.tier, cap: capText });
         throw new ProviderError({ kind: 'budget_exceeded', message: `budget: ${capText}`, provider: model.provider, model: modelId });
       }
 

@@ -3,6 +3,7 @@
  * flagship (call_totals), budget state against config caps, failed or skipped job runs, and
  * the latest result of another skill (job_runs). Read-only queries; empty results are not errors.
  */
+import { budgetEventsFor } from '../../memory/budget-events.ts';
 import type { Store } from '../../memory/store.ts';
 import type { Config } from '../../config/schema.ts';
 import type { BudgetLine, JobProblem, SkillSnapshot, SpendReport } from './types.ts';
@@ -43,6 +44,7 @@ export function spendReport(db: Store, day: string, month: string, budgets: Conf
     byTier: rows.map((row) => ({ tier: row.tier, calls: row.calls, costUsd: row.cost_usd })),
     simulated: rows.some((row) => row.simulated === 1),
     budget: budgets ? budgetLines(db, day, month, budgets) : [],
+    capEvents: budgetEventsFor(db, { day }).lines,
   };
 }
 

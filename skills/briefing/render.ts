@@ -193,7 +193,10 @@ function spendHtml(spend: SpendReport): string {
         })),
       )
     : '';
-  return listTable(figures) + tiers + simulated + budget;
+  const capEvents = spend.capEvents.length
+    ? paragraph(`<strong>Budget caps acted:</strong> ${spend.capEvents.map((line) => escapeHtml(line)).join('<br>')}`, 13, '#9a6700')
+    : '';
+  return listTable(figures) + tiers + simulated + budget + capEvents;
 }
 
 function jobsHtml(problems: JobProblem[], briefing: Briefing): string {
@@ -247,6 +250,7 @@ function renderText(briefing: Briefing, heading: string): string {
     ...(spend.byTier.length ? [`By tier: ${spend.byTier.map((tier) => `${tier.tier} ${usd(tier.costUsd)} (${tier.calls})`).join(', ')}`] : []),
     ...(spend.simulated ? ['SIMULATED: some of these calls were answered by the simulator.'] : []),
     ...(spend.budget.length ? ['Budget:', ...spend.budget.map((line) => `  ${STATE_LABEL[line.state]}: ${line.label} ${usd(line.spentUsd)} of ${usd(line.capUsd)}`)] : []),
+    ...(spend.capEvents.length ? ['Budget caps acted:', ...spend.capEvents.map((line) => `  ${line}`)] : []),
   ]);
   section('Jobs, last 24 h', briefing.jobs, (problems) =>
     problems.length

@@ -64,6 +64,7 @@ export function sampleBriefing(overrides: Partial<Briefing> = {}): Briefing {
           { label: 'Daily reasoning', spentUsd: 0.04, capUsd: 2, state: 'ok' },
           { label: 'Month to date', spentUsd: 51.2, capUsd: 60, state: 'near' },
         ],
+        capEvents: ['market-close: 1 call downgraded reasoning → execution; daily tier reasoning cap $2.00 reached'],
       },
     },
     jobs: { status: 'ok', data: [{ job: 'nightly-code', status: 'failed', at: '2025-05-05T01:12:00.000Z', error: 'git push rejected (non-fast-forward)' }] },

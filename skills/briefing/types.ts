@@ -66,6 +66,8 @@ export interface SpendReport {
   /** True when any call of the day was answered by the simulator. */
   simulated: boolean;
   budget: BudgetLine[];
+  /** Budget caps that acted that day (calls downgraded or deferred), one line each. */
+  capEvents: string[];
 }
 
 export interface JobProblem {

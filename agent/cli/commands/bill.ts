@@ -78,8 +78,13 @@ export function renderBill(bill: Bill, flagship?: string): string {
   const parts: string[] = [];
   const simulated = bill.includesSimulated ? ' (includes simulated calls)' : '';
   parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label}${simulated}`);
+  const events = bill.budgetEvents;
+  const capLines =
+    events.downgrades + events.deferrals > 0
+      ? ['', `Budget caps acted: ${events.downgrades} downgraded, ${events.deferrals} deferred`, ...events.lines.map((line) => `  ${line}`)]
+      : [];
   if (bill.totals.calls === 0) {
-    parts.push('No calls in this period.');
+    parts.push('No calls in this period.', ...capLines);
     return `${parts.join('\n')}\n`;
   }
   const savings = bill.savings;
@@ -97,7 +102,7 @@ export function renderBill(bill: Bill, flagship?: string): string {
       ['Calls', `${formatCount(bill.totals.calls)} (${formatCount(bill.totals.failedCalls)} failed)`],
     ]),
   );
-  parts.push('', section('tier', bill.byTier), '', section('job', bill.byJob), '', section('model', bill.byModel));
+  parts.push('', section('tier', bill.byTier), '', section('job', bill.byJob), '', section('model', bill.byModel), ...capLines);
   if (bill.includesSimulated) parts.push('', `${formatCount(bill.simulatedCalls)} of these calls were simulated: their cost is what a real provider would have charged.`);
   return `${parts.join('\n')}\n`;
 }

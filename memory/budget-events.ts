@@ -1,0 +1,50 @@
+/**
+ * Budget events: each time a cap downgraded a call to a cheaper tier or deferred it. The
+ * router writes them; the bill and the briefing read them, so a cap never acts silently.
+ */
+import type { Store } from './store.ts';
+
+export interface BudgetEvent {
+  at: Date;
+  job?: string;
+  kind: 'downgrade' | 'defer';
+  fromTier: string;
+  /** The tier the call moved to; absent for a deferral. */
+  toTier?: string;
+  /** The cap that acted, in words (e.g. "daily reasoning cap $2.00: spent $1.98"). */
+  cap: string;
+}
+
+export interface BudgetEventSummary {
+  downgrades: number;
+  deferrals: number;
+  /** One line per distinct (kind, job, from, to), with its count, most frequent first. */
+  lines: string[];
+}
+
+export function recordBudgetEvent(db: Store, event: BudgetEvent): void {
+  const day = event.at.toISOString().slice(0, 10);
+  db.prepare(
+    `INSERT INTO budget_events (at, day, month, job, kind, from_tier, to_tier, cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(event.at.toISOString(), day, day.slice(0, 7), event.job ?? null, event.kind, event.fromTier, event.toTier ?? null, event.cap);
+}
+
+/** Events of a UTC day (YYYY-MM-DD) or month (YYYY-MM); zeros and no lines when none. */
+export function budgetEventsFor(db: Store, period: { day?: string; month?: string }): BudgetEventSummary {
+  const [column, value] = period.day ? ['day', period.day] : ['month', period.month ?? ''];
+  const rows = db
+    .prepare(
+      `SELECT kind, COALESCE(job, '(ad hoc)') AS job, from_tier AS fromTier, to_tier AS toTier, COUNT(*) AS count, MAX(cap) AS cap
+       FROM budget_events WHERE ${column} = ? GROUP BY kind, job, from_tier, to_tier ORDER BY count DESC, kind DESC, job`,
+    )
+    .all(value) as Array<{ kind: 'downgrade' | 'defer'; job: string; fromTier: string; toTier: string | null; count: number; cap: string }>;
+  let downgrades = 0;
+  let deferrals = 0;
+  const lines = rows.map((row) => {
+    if (row.kind === 'downgrade') downgrades += row.count;
+    else deferrals += row.count;
+    const what = row.kind === 'downgrade' ? `downgraded ${row.fromTier} → ${row.toTier}` : `deferred (${row.fromTier})`;
+    return `${row.job}: ${row.count} call${row.count === 1 ? '' : 's'} ${what}; ${row.cap}`;
+  });
+  return { downgrades, deferrals, lines };
+}
