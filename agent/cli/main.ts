@@ -21,6 +21,7 @@ import { registerAuthGoogleCommand } from './commands/auth-google.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerCodeCommand, type CommandServices } from './commands/code.ts';
 import { registerMarketCommand } from './commands/market.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { openCommandModels } from '../model-layer.ts';
 import { createLogger } from '../logger.ts';
 
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   };
   registerCodeCommand(program, models);
   registerMarketCommand(program, models);
+  registerDemoCommand(program);
   return program;
 }
 
