@@ -136,8 +136,14 @@ export const configSchema = z.strictObject({
       confidenceThreshold: z.number().min(0).max(1).default(0.6),
       askOrchestrator: z.boolean().default(true),
       kinds: z.record(z.string(), tierName).default({}),
+      defaultMaxOutputTokens: z
+        .number()
+        .int()
+        .positive()
+        .default(4_096)
+        .describe('Output cap for a call that sets none (clamped to the model); budgets reserve against it'),
     })
-    .default({ largeContextThreshold: 65_536, confidenceThreshold: 0.6, askOrchestrator: true, kinds: {} }),
+    .default({ largeContextThreshold: 65_536, confidenceThreshold: 0.6, askOrchestrator: true, kinds: {}, defaultMaxOutputTokens: 4_096 }),
   retry: z
     .strictObject({
       maxWait: duration.default(5_000).describe('Wait for retry-after up to this long before falling back'),

@@ -168,7 +168,11 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   async function complete(routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> {
-    const { task, request, origin } = routed;
+    const { task, origin } = routed;
+    // A request without an output cap gets the configured default, so the budget reserves a
+    // realistic worst case rather than the model's whole output window.
+    const request: ChatRequest =
+      routed.request.maxOutputTokens === undefined ? { ...routed.request, maxOutputTokens: config.routing.defaultMaxOutputTokens } : routed.request;
     if (signal?.aborted) {
       throw new ProviderError({ kind: 'aborted', message: 'aborted before the call', provider: 'router', model: '' });
     }
