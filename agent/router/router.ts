@@ -250,7 +250,7 @@ export function createRouter(deps: RouterDeps): Router {
       let response: ChatResponse | undefined;
       let failure: unknown;
       try {
-        response = await client.complete(model, request, signal, routed.callOptions);
+        response = await client.complete(model, { ...request, maxOutputTokens: maxOutputFor(model, request) }, signal, routed.callOptions);
       } catch (error) {
         failure = error;
       }
