@@ -2,7 +2,6 @@
  * Turning a `MailMessage` into RFC 5322 bytes with nodemailer's stream transport, so that
  * the outbox file and the SMTP DATA are byte for byte the same message.
  */
-import nodemailer from 'nodemailer';
 import type { ComposedMail, MailMessage } from './types.ts';
 
 /** Used when no SMTP sender is configured and the message only goes to the outbox. */
@@ -17,6 +16,8 @@ export async function composeMail(message: MailMessage): Promise<ComposedMail> {
   const to = message.to ?? OUTBOX_ADDRESS;
   if (!from.trim()) throw new Error('mail message has an empty sender (mail.smtp.from)');
   if (!to.trim()) throw new Error('mail message has an empty recipient (mail.smtp.to)');
+  // Loaded at the first message composed, not when the daemon starts.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const info = await transport.sendMail({
     from,

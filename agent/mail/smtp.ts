@@ -3,7 +3,6 @@
  * send throws, and the delivery record (memory/deliveries.ts) decides whether a later run
  * tries again.
  */
-import nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../../config/schema.ts';
 import { composeMail } from './compose.ts';
 import type { DeliveryReceipt, MailMessage } from './types.ts';
@@ -18,6 +17,7 @@ const CONNECTION_TIMEOUT_MS = 30_000;
 export async function sendMail(smtp: SmtpConfig, message: MailMessage, signal: AbortSignal): Promise<DeliveryReceipt> {
   signal.throwIfAborted();
   const composed = await composeMail({ ...message, from: message.from ?? smtp.from, to: message.to ?? smtp.to });
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

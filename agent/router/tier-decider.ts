@@ -64,7 +64,7 @@ export function createTierDecider(
   config: Config,
   options: { classifier?: TaskClassifier; askOrchestrator?: AskOrchestrator } = {},
 ): TierDecider {
-  const classifier = options.classifier ?? createClassifier();
+  const classifier = options.classifier ?? lazyClassifier();
   const decideOptions = {
     largeContextThreshold: config.routing.largeContextThreshold,
     confidenceThreshold: config.routing.confidenceThreshold,
@@ -73,4 +73,18 @@ export function createTierDecider(
     askOrchestrator: config.routing.askOrchestrator ? options.askOrchestrator : undefined,
   };
   return (task, signal) => decideTier(task, decideOptions, signal);
+}
+
+/**
+ * The shipped classifier, trained at its first free-text decision: training takes about
+ * 60 ms and a few MB, which a daemon whose jobs all route by kind never needs to spend.
+ */
+function lazyClassifier(): TaskClassifier {
+  let trained: TaskClassifier | undefined;
+  return {
+    classify(text) {
+      trained ??= createClassifier();
+      return trained.classify(text);
+    },
+  };
 }

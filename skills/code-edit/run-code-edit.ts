@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { nextTierUp } from '../../agent/escalation.ts';
 import type { RoutedResponse } from '../../agent/router/types.ts';
 import type { Message, Tier } from '../../agent/types.ts';
@@ -101,6 +101,7 @@ async function prepare(deps: CodeEditDeps, request: CodeEditRequest): Promise<Pr
   if (!allowed.some((path) => path !== undefined && isInside(path, repoRoot))) {
     throw new CodeEditRefusedError(`repository ${repoRoot} is not inside skills.code-edit.allowedRepos (${request.allowedRepos.join(', ')})`);
   }
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: repoRoot });
   let topLevel: string;
   try {
@@ -241,6 +242,7 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
   const prepared = await prepare(deps, request);
   if (!('git' in prepared)) return prepared;
   const { repoRoot, git, before, branch, remote } = prepared;
+  const { simpleGit } = await import('simple-git');
   const abortableGit = signal ? simpleGit({ baseDir: repoRoot, abort: signal }) : git;
   const attempts: AttemptSummary[] = [];
   const log = deps.logger;

@@ -4,7 +4,7 @@
  * password file or an XOAUTH2 access token (Gmail OAuth; a Gmail app password is a password).
  */
 import { readFileSync } from 'node:fs';
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { FetchedMessage, MailAccount, MailSession, MessageSize, OpenedMailbox } from './types.ts';
 
 export class MailAccountError extends Error {
@@ -51,6 +51,8 @@ export function imapOptions(account: MailAccount): ImapFlowOptions {
 
 /** Connects to the account and returns a session. Rejects with the server's or socket's error. */
 export async function openImapMailbox(account: MailAccount, signal: AbortSignal): Promise<MailSession> {
+  // Loaded at the first connection: a daemon with no mail job never pays for imapflow.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow(imapOptions(account));
   // imapflow reports late socket errors as events; without a listener they would crash the daemon.
   client.on('error', () => {});

@@ -5,7 +5,7 @@
  * the body capped for the prompt with a marker.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import type { AddressObject, EmailAddress } from 'mailparser';
 import type { Address, FetchedMessage, ParsedEmail } from './types.ts';
 
 export const DEFAULT_MAX_BODY_CHARS = 12_000;
@@ -29,6 +29,8 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
   if (message.oversized) {
     notes.push(`body not downloaded: the message is ${message.size} bytes, over the size cap; headers only`);
   }
+  // mailparser (with iconv and its HTML converter) is loaded at the first message, not at start-up.
+  const { simpleParser } = await import('mailparser');
   let parsed;
   try {
     parsed = await simpleParser(message.source, {

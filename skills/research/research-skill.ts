@@ -8,8 +8,7 @@ import { appendDailyNote, localDay } from '../../memory/daily-notes.ts';
 import type { RoutedResponse } from '../../agent/router/types.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { fetchSource, SourceError, type FetchFunction } from './fetch-source.ts';
-import { contentKey, parseFeed, type FeedItem } from './feed.ts';
-import { extractPage } from './page.ts';
+import type { FeedItem } from './feed.ts';
 import { storeDigest, unseenKeys, type DigestItem } from './digests.ts';
 import { parseResearchOptions, type ResearchOptions } from './options.ts';
 import { digestRequest, estimateRequestTokens, writeUpRequest, type DocumentInput } from './prompt.ts';
@@ -132,6 +131,9 @@ async function collectItems(
   fetchFunction: FetchFunction | undefined,
 ): Promise<{ items: FeedItem[]; failures: SourceFailure[] }> {
   const limits = { maxBytes: options.maxBytes, timeoutMs: options.timeout };
+  // The feed and page readers pull in linkedom, Readability and an XML parser (about 20 MB):
+  // loaded when a research run starts, not when the daemon does.
+  const [{ contentKey, parseFeed }, { extractPage }] = await Promise.all([import('./feed.ts'), import('./page.ts')]);
   const jobs = [
     ...options.feeds.map(async (url) => {
       const fetched = await fetchSource(url, limits, signal, fetchFunction);

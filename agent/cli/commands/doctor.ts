@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { setUpProviders } from '../../provider-setup.ts';
-import { probeProvider } from '../../providers/probe.ts';
 import { listMigrations, openStore } from '../../../memory/store.ts';
 import { loadContext, type GlobalOptions } from '../context.ts';
 
@@ -31,6 +30,8 @@ export function registerDoctorCommand(program: Command): void {
       try {
         const setup = await setUpProviders(context.config);
         try {
+          // The probe imports both SDKs: loaded here, not by every command's start.
+          const { probeProvider } = await import('../../providers/probe.ts');
           for (const spec of setup.specs) {
             const probe = await probeProvider(spec);
             const label = spec.simulated ? ' (simulated: no API key set)' : '';
