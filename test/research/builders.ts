@@ -10,7 +10,8 @@ import type { Tier } from '../../agent/types.ts';
 import type { SkillContext } from '../../skills/types.ts';
 import type { Store } from '../../memory/store.ts';
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'feeds');
+/** The feeds and pages shipped for the demo double as the tests' fixtures: one copy of each. */
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'skills', 'research', 'samples');
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
