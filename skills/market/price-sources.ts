@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { PriceBar } from '../../memory/market-cache.ts';
 import { parseOhlcvCsv, PriceDataError } from './ohlcv-csv.ts';
+import { BodyTooLargeError, readCappedBody } from '../../agent/http/read-capped.ts';
 
 export type PriceSource =
   | { type: 'csv-file'; /** Path template with `{symbol}`. */ path: string }
@@ -32,23 +33,12 @@ function fillTemplate(template: string, symbol: string, apiKey: string): string 
 }
 
 async function readCapped(response: Response, maxBytes: number, where: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new PriceDataError(`${where}: response of ${declared} bytes exceeds the cap of ${maxBytes}`);
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new PriceDataError(`${where}: response exceeds the cap of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
+  try {
+    return Buffer.from(await readCappedBody(response, maxBytes)).toString('utf8');
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new PriceDataError(`${where}: response exceeds the cap of ${maxBytes} bytes`);
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Parses Alpha Vantage TIME_SERIES_DAILY JSON into bars, oldest first. Throws `PriceDataError`. */

@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { BodyTooLargeError, readCappedBody } from '../../agent/http/read-capped.ts';
 
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -69,11 +70,6 @@ export async function fetchSource(
       await response.body?.cancel().catch(() => undefined);
       throw new SourceError(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
     }
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared > limits.maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(url, limits.maxBytes);
-    }
     const bytes = await readCapped(url, response, limits.maxBytes);
     const contentType = response.headers.get('content-type') ?? '';
     return { url, finalUrl: response.url || url, contentType, text: decode(bytes, contentType) };
@@ -86,22 +82,12 @@ export async function fetchSource(
 }
 
 async function readCapped(url: string, response: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // Stop reading: the rest of the body is never downloaded.
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
+  try {
+    return await readCappedBody(response, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw tooLarge(url, maxBytes);
+    throw error;
   }
-  return Buffer.concat(chunks);
 }
 
 async function readFileSource(url: string, parsed: URL, maxBytes: number): Promise<FetchedSource> {
