@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
 import { billFor } from '../memory/bill.ts';
 import { callParameters, insertCallStatement } from '../memory/ledger.ts';
 import { openStore } from '../memory/store.ts';
@@ -101,6 +102,20 @@ export async function benchBill(options: { rows?: number; runs?: number } = {}):
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+export const benchEntry: BenchEntry = {
+  name: 'bill',
+  target: 'the bill for a month over 1M ledger rows < 100 ms',
+  async run({ quick }) {
+    const result = await benchBill(quick ? { rows: 100_000, runs: 5 } : {});
+    const rows: FigureRow[] = [
+      { figure: `bill for the month (${format(result.rows, 0)} rows, median of runs)`, value: `${format(result.billMedianMs)} ms`, baseline: `${format(result.countMedianMs)} ms`, ratio: result.billMedianMs / result.countMedianMs, target: '< 100 ms', pass: result.withinTarget },
+      { figure: 'ledger inserts (one transaction)', value: `${format(result.insertRowsPerSecond, 0)} rows/s` },
+      { figure: 'rollup rows read by the bill', value: format(result.rollupRows, 0) },
+    ];
+    return { lines: [...figureTable(rows), '', 'Baseline: `SELECT count(*) FROM calls` on the same database.'], passed: allPass(rows) };
+  },
+};
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchBill();

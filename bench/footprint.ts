@@ -2,6 +2,9 @@
  * Daemon footprint: start-to-ready time (median of 5 spawns of `switchboard start`, until the
  * `daemon-ready` line), idle RSS and CPU time with ten jobs scheduled, against a bare
  * `node -e "setInterval(()=>{},1e9)"` baseline. Targets: ready < 1 s, RSS < 100 MB, ~0 CPU idle.
+ * The daemon runs from the compiled build (.build/, `npm run build`) when it is current, as
+ * bin/switchboard.js would; the start-to-ready time through tsx (SWITCHBOARD_TSX=1) is
+ * measured beside it.
  *
  *   node --import tsx bench/footprint.ts [--quick]   (--quick: 5 s idle instead of 60 s)
  */
@@ -9,6 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildIsCurrent } from './build-state.ts';
+import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'switchboard.js');
 const CLOCK_TICKS = 100;
@@ -56,7 +61,11 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 export interface FootprintFigures {
+  /** 'compiled' when .build/ is current, else 'tsx'. */
+  entry: 'compiled' | 'tsx';
   readyMsMedian: number;
+  /** The same through tsx (SWITCHBOARD_TSX=1). */
+  tsxReadyMsMedian: number;
   baselineStartMsMedian: number;
   idleSeconds: number;
   rssMb: number;
@@ -68,21 +77,24 @@ export interface FootprintFigures {
 export async function measureFootprint(options: { quick?: boolean } = {}): Promise<FootprintFigures> {
   const idleSeconds = options.quick ? 5 : 60;
   const ready: number[] = [];
+  const tsxReady: number[] = [];
   const baseline: number[] = [];
+  const startDaemon = (dir: string, env: NodeJS.ProcessEnv = process.env) =>
+    spawn(process.execPath, [BIN, '--config', writeTenJobs(dir), '--data-dir', join(dir, 'data'), 'start'], { stdio: ['ignore', 'pipe', 'inherit'], env });
   for (let round = 0; round < 5; round++) {
-    const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-    const config = writeTenJobs(dir);
-    const child = spawn(process.execPath, [BIN, '--config', config, '--data-dir', join(dir, 'data'), 'start'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = startDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')));
     ready.push(await waitFor(child, /daemon-ready/));
     await stop(child);
+    const viaTsx = startDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')), { ...process.env, SWITCHBOARD_TSX: '1' });
+    tsxReady.push(await waitFor(viaTsx, /daemon-ready/));
+    await stop(viaTsx);
     // The baseline has no ready line: measure until it has printed one byte after start.
     const bare = spawn(process.execPath, ['-e', 'process.stdout.write("x");setInterval(()=>{},1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
     baseline.push(await waitFor(bare, /x/));
     await stop(bare);
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-  const child = spawn(process.execPath, [BIN, '--config', writeTenJobs(dir), '--data-dir', join(dir, 'data'), 'start'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = startDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')));
   const bare = spawn(process.execPath, ['-e', 'process.stdout.write("x");setInterval(()=>{},1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await Promise.all([waitFor(child, /daemon-ready/), waitFor(bare, /x/)]);
   await sleep(1_000);
@@ -93,7 +105,9 @@ export async function measureFootprint(options: { quick?: boolean } = {}): Promi
   const bareAfter = procStats(bare.pid!);
   await Promise.all([stop(child), stop(bare)]);
   return {
+    entry: buildIsCurrent() ? 'compiled' : 'tsx',
     readyMsMedian: Math.round(median(ready)),
+    tsxReadyMsMedian: Math.round(median(tsxReady)),
     baselineStartMsMedian: Math.round(median(baseline)),
     idleSeconds,
     rssMb: Math.round(after.rssMb * 10) / 10,
@@ -102,6 +116,21 @@ export async function measureFootprint(options: { quick?: boolean } = {}): Promi
     baselineIdleCpuSeconds: Math.round((bareAfter.cpuSeconds - bareBefore.cpuSeconds) * 100) / 100,
   };
 }
+
+export const benchEntry: BenchEntry = {
+  name: 'footprint',
+  target: 'start to ready < 1 s; idle RSS after a minute with ten jobs < 100 MB; ~0 CPU idle',
+  async run({ quick }) {
+    const result = await measureFootprint({ quick });
+    const rows: FigureRow[] = [
+      { figure: `start to ready (median of 5, ${result.entry})`, value: `${result.readyMsMedian} ms`, baseline: `${result.baselineStartMsMedian} ms`, ratio: result.readyMsMedian / result.baselineStartMsMedian, target: '< 1 s', pass: result.readyMsMedian < 1000 },
+      { figure: 'start to ready through tsx (SWITCHBOARD_TSX=1)', value: `${result.tsxReadyMsMedian} ms`, baseline: `${result.baselineStartMsMedian} ms`, ratio: result.tsxReadyMsMedian / result.baselineStartMsMedian },
+      { figure: `idle RSS after ${result.idleSeconds} s, ten jobs (${result.entry})`, value: `${format(result.rssMb, 1)} MB`, baseline: `${format(result.baselineRssMb, 1)} MB`, ratio: result.rssMb / result.baselineRssMb, target: '< 100 MB', pass: result.rssMb < 100 },
+      { figure: `CPU time over those ${result.idleSeconds} s`, value: `${format(result.idleCpuSeconds)} s`, baseline: `${format(result.baselineIdleCpuSeconds)} s`, target: '~0 (< 0.05 s)', pass: result.idleCpuSeconds < 0.05 },
+    ];
+    return { lines: [...figureTable(rows), '', 'Baseline: a bare `node -e "setInterval(()=>{},1e9)"`, measured alongside.'], passed: allPass(rows) };
+  },
+};
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await measureFootprint({ quick: process.argv.includes('--quick') });

@@ -1,27 +1,37 @@
 /**
- * IMAP extraction throughput and memory against a real Dovecot: 1,000 messages appended
- * (mostly small text mail, some HTML, some with attachments, a few over the 5 MB cap), then
+ * IMAP extraction throughput and memory against a real Dovecot: 1,000 messages (see
+ * bench/imap-corpus.ts) appended by a child process, then
  *  - baseline: a plain imapflow `FETCH 1:* (UID BODY[])` of all of them, no parsing, no storage;
- *  - skill: the email-extract skill end to end (list, batched capped fetch, parse, extraction
- *    request, validation, one SQLite transaction per message) with a fake router that answers
- *    at once, so the figure is Switchboard's own overhead, not a model's latency.
+ *  - skill: the email-extract skill as the daemon builds it from config (list, batched capped
+ *    fetch, parse, extraction request, validation, one SQLite transaction per message), its
+ *    model calls going through the real router (tier decision, budget, ledger) to the
+ *    provider simulator on loopback, as `openModelLayer` sets it up when no key is given.
+ * Memory: before each phase a full GC, then RSS sampled every 10 ms; the figure is the peak
+ * and its growth over the phase's starting RSS, so the corpus (never in this process) and the
+ * earlier phase do not count.
  * Runnable alone: `node --import tsx bench/imap-extract.ts [messages]`.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
-import type { ModelRouter, RoutedResponse } from '../agent/router/types.ts';
+import { openModelLayer } from '../agent/model-layer.ts';
+import { configSchema } from '../config/schema.ts';
 import { openStore } from '../memory/store.ts';
-import { createEmailExtractSkill } from '../skills/email-extract/skill.ts';
 import type { SkillContext } from '../skills/types.ts';
 import { DOVECOT_SKIP, startDovecot } from '../test/helpers/dovecot.ts';
+import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
 
 export interface PhaseFigures {
   seconds: number;
   messagesPerSecond: number;
-  /** Highest `process.memoryUsage().rss` sampled every 10 ms during the phase, in MB. */
+  /** RSS after a full GC at the start of the phase, in MB. */
+  startRssMb: number;
+  /** Highest RSS sampled every 10 ms during the phase, in MB. */
   peakRssMb: number;
 }
 
@@ -29,103 +39,33 @@ export interface ImapExtractFigures {
   messages: number;
   appendedMb: number;
   baseline: PhaseFigures;
-  skill: PhaseFigures & { summary: string };
+  skill: PhaseFigures & { summary: string; modelCalls: number };
   /** Skill throughput as a fraction of the plain fetch's. */
   throughputRatio: number;
-  /** `process.resourceUsage().maxRSS` at the end: the process's peak over the whole run, in MB. */
-  processMaxRssMb: number;
-  router: string;
 }
 
 const MB = 1024 * 1024;
 
-function corpus(count: number): Buffer[] {
-  const messages: Buffer[] = [];
-  for (let index = 1; index <= count; index++) {
-    const head = [
-      `From: Sender ${index % 37} <sender${index % 37}@example.com>`,
-      'To: user@example.org',
-      `Subject: Bench message ${index}`,
-      `Date: Fri, 14 Mar 2025 ${String(index % 24).padStart(2, '0')}:00:00 +0100`,
-      `Message-ID: <bench-${index}@example.com>`,
-      'MIME-Version: 1.0',
-    ];
-    let body: string;
-    if (index % 200 === 0) {
-      // Over the 5 MB cap: only its headers are fetched.
-      body = `Content-Type: text/plain; charset=utf-8\r\n\r\n${'large scan line\r\n'.repeat(6 * MB / 17)}`;
-    } else if (index % 10 === 0) {
-      const attachment = Buffer.alloc(100_000, index).toString('base64').replace(/.{76}/g, '$&\r\n');
-      body = [
-        'Content-Type: multipart/mixed; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        `Invoice ${index} attached, total ${index}.00 EUR, due next Friday.`,
-        '--b',
-        `Content-Type: application/pdf; name="invoice-${index}.pdf"`,
-        'Content-Transfer-Encoding: base64',
-        '',
-        attachment,
-        '--b--',
-      ].join('\r\n');
-    } else if (index % 3 === 0) {
-      body = `Content-Type: text/html; charset=utf-8\r\n\r\n<html><body>${'<p>Newsletter paragraph with <a href="https://example.com">a link</a>.</p>'.repeat(40)}</body></html>`;
-    } else {
-      body = `Content-Type: text/plain; charset=utf-8\r\n\r\n${`Hello, about the meeting on Tuesday at 3pm (item ${index}).\r\n`.repeat(60)}`;
-    }
-    messages.push(Buffer.from(`${head.join('\r\n')}\r\n${body}\r\n`));
-  }
-  return messages;
+/** A full GC, so a phase starts from the live heap only (`--expose-gc` is not needed). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
-function sampleRss(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
+function startPhase(): { startRssMb: number; started: number; stop(): { seconds: number; startRssMb: number; peakRssMb: number } } {
+  collectGarbage();
+  const startRss = process.memoryUsage().rss;
+  let peak = startRss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const started = performance.now();
   return {
+    startRssMb: startRss / MB,
+    started,
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage().rss) / MB;
+      return { seconds: (performance.now() - started) / 1000, startRssMb: startRss / MB, peakRssMb: Math.max(peak, process.memoryUsage().rss) / MB };
     },
   };
-}
-
-const ANSWER = JSON.stringify({
-  category: 'work',
-  people: [{ name: 'Sender', email: 'sender@example.com', role: 'sender' }],
-  dates: [{ date: '2025-03-21', what: 'due', isDeadline: true }],
-  action_items: [{ text: 'Pay the invoice', due: '2025-03-21' }],
-  amounts: [{ value: 10, currency: 'EUR', what: 'invoice' }],
-  summary: 'A bench message',
-});
-
-function instantRouter(): ModelRouter & { calls: number } {
-  const router = {
-    calls: 0,
-    async decide() {
-      return { tier: 'orchestration' as const, chain: ['fake'], reason: 'bench' };
-    },
-    async complete(): Promise<RoutedResponse> {
-      router.calls++;
-      return {
-        text: ANSWER,
-        toolCalls: [],
-        finishReason: 'stop',
-        usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 },
-        model: 'fake',
-        simulated: true,
-        decision: { tier: 'orchestration', chain: ['fake'], reason: 'bench' },
-        modelId: 'fake',
-        provider: 'fake',
-        costUsd: 0,
-        flagshipCostUsd: 0,
-        callId: 0,
-        attempts: [],
-      };
-    },
-  };
-  return router;
 }
 
 /** Runs the benchmark; throws when Dovecot is not installed. */
@@ -135,13 +75,11 @@ export async function benchImapExtract(options: { messages?: number } = {}): Pro
   const server = await startDovecot();
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-mail-'));
   try {
-    const messages = corpus(count);
-    const appendedMb = messages.reduce((sum, message) => sum + message.length, 0) / MB;
-    await server.appendMany(messages);
-    messages.length = 0;
+    const appender = join(import.meta.dirname, 'imap-corpus.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', appender, server.host, String(server.port), server.user, server.password, String(count)]);
+    const appendedMb = Number(stdout.trim());
 
-    let rss = sampleRss();
-    let started = performance.now();
+    let phase = startPhase();
     const client = await server.client();
     let fetched = 0;
     const lock = await client.getMailboxLock('INBOX', { readOnly: true });
@@ -153,63 +91,92 @@ export async function benchImapExtract(options: { messages?: number } = {}): Pro
       lock.release();
       await client.logout();
     }
-    let seconds = (performance.now() - started) / 1000;
-    const baseline: PhaseFigures = { seconds, messagesPerSecond: fetched / seconds, peakRssMb: rss.stop() };
+    let measured = phase.stop();
+    const baseline: PhaseFigures = { ...measured, messagesPerSecond: fetched / measured.seconds };
 
-    const db = openStore(join(dataDir, 'switchboard.db'));
-    const router = instantRouter();
-    const context: SkillContext = {
-      job: 'bench-mail',
-      skill: 'email-extract',
-      runId: 1,
-      idempotencyKey: 'bench',
-      slot: new Date(),
-      options: {},
-      db,
-      dataDir,
-      logger: pino({ level: 'silent' }),
-      timezone: 'Europe/Paris',
-      router,
-      orchestrate: async () => {
-        throw new Error('not used');
-      },
-      now: () => new Date(),
-    };
-    const skill = createEmailExtractSkill({
-      accounts: {
-        bench: { host: server.host, port: server.port, secure: false, user: server.user, password: server.password, mailboxes: ['INBOX'], allowInsecure: true },
+    const config = configSchema.parse({
+      providers: { sim: { api: 'openai' } },
+      models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 4_000, prices: [{ input: 0.15, output: 0.6 }] } },
+      tiers: { orchestration: ['small'], execution: ['small'], reasoning: ['small'], 'large-context': ['small'] },
+      flagship: 'small',
+      simulator: { mode: 'always' },
+      mail: {
+        accounts: {
+          bench: { host: server.host, port: server.port, secure: false, user: server.user, password: server.password, mailboxes: ['INBOX'], allowInsecure: true },
+        },
       },
     });
-    rss = sampleRss();
-    started = performance.now();
-    const result = await skill.run(context, new AbortController().signal);
-    seconds = (performance.now() - started) / 1000;
-    const skillFigures = { seconds, messagesPerSecond: count / seconds, peakRssMb: rss.stop(), summary: result.summary };
-    db.close();
-    return {
-      messages: count,
-      appendedMb: round(appendedMb),
-      baseline: roundPhase(baseline),
-      skill: { ...roundPhase(skillFigures), summary: skillFigures.summary },
-      throughputRatio: round(skillFigures.messagesPerSecond / baseline.messagesPerSecond),
-      processMaxRssMb: round(process.resourceUsage().maxRSS / 1024),
-      router: 'fake router answering at once (agent/simulator was not on this branch)',
-    };
+    const layer = await openModelLayer(config, dataDir);
+    const db = openStore(join(dataDir, 'switchboard.db'));
+    const logger = pino({ level: 'silent' });
+    try {
+      const skill = layer.skills.find((candidate) => candidate.name === 'email-extract');
+      if (!skill) throw new Error('the model layer built no email-extract skill');
+      const context: SkillContext = {
+        job: 'bench-mail',
+        skill: 'email-extract',
+        runId: 1,
+        idempotencyKey: 'bench',
+        slot: new Date(),
+        options: {},
+        db,
+        dataDir,
+        logger,
+        timezone: 'Europe/Paris',
+        router: layer.bind(db, logger).router,
+        orchestrate: async () => {
+          throw new Error('not used');
+        },
+        now: () => new Date(),
+      };
+      phase = startPhase();
+      const result = await skill.run(context, new AbortController().signal);
+      measured = phase.stop();
+      const modelCalls = db.prepare('SELECT count(*) FROM calls').pluck().get() as number;
+      return {
+        messages: count,
+        appendedMb,
+        baseline,
+        skill: { ...measured, messagesPerSecond: count / measured.seconds, summary: result.summary, modelCalls },
+        throughputRatio: count / measured.seconds / baseline.messagesPerSecond,
+      };
+    } finally {
+      db.close();
+      await layer.close();
+    }
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
+export const benchEntry: BenchEntry = {
+  name: 'imap-extract',
+  target: 'throughput and peak memory of the email-extract skill over 1,000 messages from Dovecot (no fixed target)',
+  async run({ quick }) {
+    const result = await benchImapExtract({ messages: quick ? 200 : 1_000 });
+    const { baseline, skill } = result;
+    const growth = (phase: PhaseFigures) => phase.peakRssMb - phase.startRssMb;
+    const rows: FigureRow[] = [
+      { figure: `messages/s (${format(result.messages, 0)} messages, ${format(result.appendedMb, 1)} MB)`, value: format(skill.messagesPerSecond, 1), baseline: format(baseline.messagesPerSecond, 1), ratio: result.throughputRatio },
+      { figure: 'wall time', value: `${format(skill.seconds)} s`, baseline: `${format(baseline.seconds)} s`, ratio: skill.seconds / baseline.seconds },
+      { figure: 'peak RSS during the phase', value: `${format(skill.peakRssMb, 1)} MB`, baseline: `${format(baseline.peakRssMb, 1)} MB`, ratio: skill.peakRssMb / baseline.peakRssMb },
+      { figure: 'peak RSS growth over the phase start', value: `${format(growth(skill), 1)} MB`, baseline: `${format(growth(baseline), 1)} MB` },
+      { figure: 'model calls through the router (ledger rows)', value: format(skill.modelCalls, 0) },
+    ];
+    return {
+      lines: [
+        ...figureTable(rows),
+        '',
+        'Baseline: a plain imapflow `FETCH 1:* (UID BODY[])` of the same mailbox, nothing parsed or stored.',
+        `Skill: the daemon's email-extract skill, model calls through the real router to the provider simulator on loopback. Run summary: "${skill.summary}".`,
+      ],
+      passed: allPass(rows),
+    };
+  },
+};
 
-function roundPhase<T extends PhaseFigures>(phase: T): T {
-  return { ...phase, seconds: round(phase.seconds), messagesPerSecond: round(phase.messagesPerSecond), peakRssMb: round(phase.peakRssMb) };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === import.meta.filename) {
   const figures = await benchImapExtract({ messages: process.argv[2] ? Number(process.argv[2]) : undefined });
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -6,6 +6,7 @@
  *   node --import tsx bench/routing-latency.ts
  */
 import { pathToFileURL } from 'node:url';
+import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
 import { createClassifier, loadTrainingSet } from '../agent/router/classifier.ts';
 import {
   DEFAULT_CONFIDENCE_THRESHOLD,
@@ -87,6 +88,21 @@ function timeEach(work: (task: RoutingTask) => void, tasks: RoutingTask[], count
 function percentile(sortedTimes: Float64Array, fraction: number): number {
   return sortedTimes[Math.min(sortedTimes.length - 1, Math.floor(sortedTimes.length * fraction))];
 }
+
+export const benchEntry: BenchEntry = {
+  name: 'routing-latency',
+  target: 'routing decision p99 < 50 µs',
+  async run({ quick }) {
+    const result = await benchRoutingLatency(quick ? 10_000 : 100_000);
+    const rows: FigureRow[] = [
+      { figure: `decision p50 (${format(result.decisions, 0)} decisions)`, value: `${format(result.p50Us)} µs`, baseline: `${format(result.baselineP50Us)} µs`, ratio: result.p50Us / result.baselineP50Us },
+      { figure: 'decision p99', value: `${format(result.p99Us)} µs`, baseline: `${format(result.baselineP99Us)} µs`, ratio: result.p99Ratio, target: '< 50 µs', pass: result.p99Us < 50 },
+      { figure: 'decision max', value: `${format(result.maxUs)} µs` },
+      { figure: 'classifier training (once, at first free-text decision)', value: `${format(result.trainingMs, 1)} ms` },
+    ];
+    return { lines: [...figureTable(rows), '', 'Baseline: lower-casing and splitting the same held-out texts.'], passed: allPass(rows) };
+  },
+};
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchRoutingLatency();

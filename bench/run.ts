@@ -1,38 +1,28 @@
 /**
  * `npm run bench`: runs every benchmark under bench/ in one process run, each against a
  * baseline measured in the same run, and prints one Markdown section per benchmark.
- * `--only NAME[,NAME]` runs a subset; `--write` also rewrites the results block of
- * BENCHMARKS.md. Figures are medians and ratios: the machines are shared and noisy.
+ * `--only NAME[,NAME]` runs a subset (routing-latency, stack-overhead, bill, footprint,
+ * imap-extract); `--quick` shrinks the workloads for a look (not for the record); `--write`
+ * also rewrites the results block of BENCHMARKS.md. Exits 1 when a figure misses its target
+ * or a benchmark fails. Figures are medians and ratios: the machines are shared and noisy.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-interface BenchResult {
-  /** Markdown lines (a table, usually) describing what was measured and the verdict. */
-  lines: string[];
-}
+import type { BenchEntry } from './entry.ts';
 
-interface BenchEntry {
-  name: string;
-  /** What the issue asks for, printed beside the figure. */
-  target: string;
-  run: (options: { quick: boolean }) => Promise<BenchResult>;
-}
+/** Kept explicit so the list reads in one place; each module exports `benchEntry`. */
+const MODULES = ['./routing-latency.ts', './stack-overhead.ts', './bill.ts', './footprint.ts', './imap-extract.ts'];
 
-const benches: BenchEntry[] = [];
-
-/** Registered by the modules below; kept explicit so the list reads in one place. */
-export function registerBench(entry: BenchEntry): void {
-  benches.push(entry);
-}
-
-async function loadBenches(): Promise<void> {
-  const modules = ['./routing-latency.ts', './stack-overhead.ts', './bill.ts', './footprint.ts', './imap-extract.ts'];
-  for (const module of modules) {
+async function loadBenches(): Promise<BenchEntry[]> {
+  const benches: BenchEntry[] = [];
+  for (const module of MODULES) {
     const loaded = (await import(module)) as { benchEntry?: BenchEntry };
-    if (loaded.benchEntry) registerBench(loaded.benchEntry);
+    if (!loaded.benchEntry) throw new Error(`${module} exports no benchEntry`);
+    benches.push(loaded.benchEntry);
   }
+  return benches;
 }
 
 async function main(): Promise<void> {
@@ -40,9 +30,12 @@ async function main(): Promise<void> {
   const onlyIndex = args.indexOf('--only');
   const only = onlyIndex >= 0 ? new Set(args[onlyIndex + 1]?.split(',')) : undefined;
   const quick = args.includes('--quick');
-  await loadBenches();
+  const benches = await loadBenches();
+  const unknown = [...(only ?? [])].filter((name) => !benches.some((bench) => bench.name === name));
+  if (unknown.length > 0) throw new Error(`--only: no benchmark named ${unknown.join(', ')} (known: ${benches.map((bench) => bench.name).join(', ')})`);
   const sections: string[] = [];
-  const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (${arch()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Run ${new Date().toISOString().slice(0, 16)}Z.`;
+  const command = `npm run bench --${args.length ? ` ${args.join(' ')}` : ''}`;
+  const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} (${arch()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Run ${new Date().toISOString().slice(0, 16)}Z with \`${command}\`${quick ? ' (quick: smaller workloads, not for the record)' : ''}.`;
   console.log(header);
   for (const bench of benches) {
     if (only && !only.has(bench.name)) continue;
@@ -53,6 +46,7 @@ async function main(): Promise<void> {
       const section = [`### ${bench.name}`, '', `Target: ${bench.target}. (${((Date.now() - started) / 1000).toFixed(1)} s)`, '', ...result.lines, ''];
       sections.push(section.join('\n'));
       console.log(`\n${section.join('\n')}`);
+      if (!result.passed) process.exitCode = 1;
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       sections.push(`### ${bench.name}\n\nFAILED: ${message.split('\n')[0]}\n`);

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
 import OpenAI from 'openai';
 import { configSchema } from '../config/schema.ts';
 import { openStore } from '../memory/store.ts';
@@ -104,6 +105,26 @@ export async function benchStackOverhead(options: { calls?: number; warmup?: num
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+export const benchEntry: BenchEntry = {
+  name: 'stack-overhead',
+  target: 'the router stack adds < 1 ms to a call at p50',
+  async run({ quick }) {
+    const result = await benchStackOverhead(quick ? { calls: 100, warmup: 20 } : {});
+    const ms = (value: number) => `${format(value, 3)} ms`;
+    const sdk = result.directSdk;
+    const rows: FigureRow[] = [
+      { figure: `direct openai SDK p50 / p99 (${result.calls} calls each)`, value: `${ms(sdk.p50Ms)} / ${ms(sdk.p99Ms)}` },
+      { figure: 'provider client p50 / p99', value: `${ms(result.providerClient.p50Ms)} / ${ms(result.providerClient.p99Ms)}`, baseline: ms(sdk.p50Ms), ratio: result.providerClient.p50Ms / sdk.p50Ms },
+      { figure: 'whole router p50 / p99', value: `${ms(result.router.p50Ms)} / ${ms(result.router.p99Ms)}`, baseline: ms(sdk.p50Ms), ratio: result.router.p50Ms / sdk.p50Ms },
+      { figure: 'added by the router at p50', value: ms(result.addedAtP50Ms), target: '< 1 ms', pass: result.withinTarget },
+    ];
+    return {
+      lines: [...figureTable(rows), '', `Same request to the loopback simulator, interleaved; the router wrote ${format(result.ledgerRows, 0)} ledger rows (file database, WAL).`],
+      passed: allPass(rows),
+    };
+  },
+};
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchStackOverhead();
