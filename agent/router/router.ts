@@ -250,7 +250,9 @@ export function createRouter(deps: RouterDeps): Router {
       let response: ChatResponse | undefined;
       let failure: unknown;
       try {
-        response = await client.complete(model, { ...request, maxOutputTokens: maxOutputFor(model, request) }, signal, routed.callOptions);
+        response = await withCallSignal(signal, (callSignal) =>
+          client.complete(model, { ...request, maxOutputTokens: maxOutputFor(model, request) }, callSignal, routed.callOptions),
+        );
       } catch (error) {
         failure = error;
       }
@@ -382,4 +384,22 @@ export function createRouter(deps: RouterDeps): Router {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled error kind: ${String(value)}`);
+}
+
+/**
+ * Runs one provider call under its own signal, linked to the caller's for the call's duration
+ * only. The SDKs attach listeners to the signal they are given and never remove them; a job
+ * that makes a thousand calls under one signal would otherwise keep a thousand listeners.
+ */
+async function withCallSignal<T>(signal: AbortSignal | undefined, call: (callSignal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!signal) return call(undefined);
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  try {
+    return await call(controller.signal);
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
 }
