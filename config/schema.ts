@@ -80,6 +80,13 @@ const jobSchema = z.strictObject({
     .default('skip')
     .describe('Missed slots while down: run the latest one once if within the window, or record them as missed'),
   retryInterrupted: z.boolean().default(false),
+  retryFailed: z
+    .strictObject({
+      attempts: z.number().int().min(0).max(10).default(0),
+      delay: duration.default(300_000),
+    })
+    .default({ attempts: 0, delay: 300_000 })
+    .describe('Retry a failed or timed-out scheduled run on the same slot key (a sent briefing is never resent)'),
   tiers: z.partialRecord(tierName, z.array(identifier).min(1)).default({}).describe('Per-job model chains'),
   budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional() }).default({}),
   limits: jobLimitsSchema.default({ steps: 12, costUsd: 1, wallTime: 600_000 }),

@@ -172,14 +172,38 @@ export function finishRun(db: Store, id: number, input: FinishInput): boolean {
  * Compare-and-set on `attempt`: of two processes retrying it, one wins; undefined for the other.
  */
 export function requeueInterrupted(db: Store, id: number, expectedAttempt: number, at: Date, pid: number, owner: string): RunRecord | undefined {
-  const info = db
-    .prepare(
-      `UPDATE job_runs SET status = 'queued', attempt = attempt + 1, trigger = 'retry', pid = ?, owner = ?,
-         started_at = NULL, ended_at = NULL, error = NULL, result = NULL, created_at = ?
-       WHERE id = ? AND status = 'interrupted' AND attempt = ?`,
-    )
-    .run(pid, owner, at.toISOString(), id, expectedAttempt);
-  return info.changes === 1 ? getRun(db, id) : undefined;
+  return requeueRun(db, id, 'interrupted', expectedAttempt, at, pid, owner);
+}
+
+/**
+ * Puts an ended run back in the queue on the same row (attempt + 1, trigger `retry`, same
+ * idempotency key), only if it is still `fromStatus` at `expectedAttempt`: two processes can
+ * never both requeue it. The previous attempt's error is kept as a step. Undefined when not requeued.
+ */
+export function requeueRun(
+  db: Store,
+  id: number,
+  fromStatus: 'interrupted' | 'failed' | 'timed_out',
+  expectedAttempt: number,
+  at: Date,
+  pid: number,
+  owner: string,
+): RunRecord | undefined {
+  return db.transaction(() => {
+    const before = getRun(db, id);
+    const info = db
+      .prepare(
+        `UPDATE job_runs SET status = 'queued', attempt = attempt + 1, trigger = 'retry', pid = ?, owner = ?,
+           started_at = NULL, ended_at = NULL, error = NULL, result = NULL, created_at = ?
+         WHERE id = ? AND status = ? AND attempt = ?`,
+      )
+      .run(pid, owner, at.toISOString(), id, fromStatus, expectedAttempt);
+    if (info.changes !== 1) return undefined;
+    if (fromStatus !== 'interrupted' && before) {
+      recordStep(db, id, { step: 0, kind: 'retry', outcome: fromStatus, detail: { attempt: before.attempt, error: before.error }, at });
+    }
+    return getRun(db, id);
+  })();
 }
 
 export function getRun(db: Store, id: number): RunRecord | undefined {

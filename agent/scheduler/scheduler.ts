@@ -40,6 +40,7 @@ import {
   listRuns,
   recordStep,
   requeueInterrupted,
+  requeueRun,
   lastScheduledSlot,
   type RunRecord,
   type RunTrigger,
@@ -49,6 +50,7 @@ import { isProcessAlive, processIdentity } from './process-identity.ts';
 import { jobTimeZone, latestSlot, slotKey, slotsBetween, systemClock, type Clock, type SlotSchedule } from './slots.ts';
 
 const MISSED_COUNT_CAP = 10_000;
+const RETRY_HORIZON_MS = 24 * 3_600_000;
 /** A slot this recent at `start()` fell between `recover()` and the first cron tick: run it. */
 const START_GAP_MS = 5_000;
 
@@ -124,6 +126,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const waiting: JobEntry[] = [];
   const idleListeners: Array<() => void> = [];
   const inFlight = new Set<Promise<unknown>>();
+  const retryTimers = new Set<NodeJS.Timeout>();
   let running = 0;
   let stopping = false;
   let ticking = false;
@@ -232,6 +235,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     running++;
     const done = executor
       .execute({ run: active.run, job: active.job, signal: active.controller.signal })
+      .then((finished) => scheduleRetry(entry.name, finished))
       .catch((error: unknown) => {
         logger.error({ event: 'executor-error', job: entry.name, runId: active.run.id, error: String(error) });
       })
@@ -287,6 +291,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         const retried = retryNewestInterrupted(entry, now);
         if (retried) report.retried.push(retried);
       }
+      if (entry.job.retryFailed.attempts > 0) {
+        // A retry timer dies with the process that set it: a restart retries the newest failed run at once.
+        const [newestFailed] = listRuns(db, { job: entry.name, statuses: ['failed', 'timed_out'], limit: 1 });
+        const retried = newestFailed ? requeueFailed(entry.name, newestFailed) : undefined;
+        if (retried) report.retried.push(retried);
+      }
       const watermark = getWatermark(db, entry.name) ?? lastScheduledSlot(db, entry.name);
       if (!watermark) {
         markFirstSeen(db, entry.name, now);
@@ -333,6 +343,41 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       entry.lastSlotMs = Math.max(entry.lastSlotMs, latest.getTime());
     }
     return report;
+  }
+
+  /** Whether a failed run may be retried now: a scheduled slot, attempts left, nothing of the job ran after it. */
+  function retryable(job: JobConfig, run: RunRecord): boolean {
+    if (run.status !== 'failed' && run.status !== 'timed_out') return false;
+    if (run.slot.startsWith('manual:') || run.attempt > job.retryFailed.attempts) return false;
+    // A failure older than a day is history, not something to retry after a restart.
+    if (run.endedAt && clock.now().getTime() - new Date(run.endedAt).getTime() > RETRY_HORIZON_MS) return false;
+    const laterWork = db
+      .prepare(`SELECT COUNT(*) AS count FROM job_runs WHERE job = ? AND id > ? AND status NOT IN ('missed', 'skipped_overlap')`)
+      .get(run.job, run.id) as { count: number };
+    return laterWork.count === 0;
+  }
+
+  function requeueFailed(name: string, run: RunRecord): RunRecord | undefined {
+    const entry = entries.get(name);
+    if (stopping || !entry || !retryable(entry.job, run)) return undefined;
+    const requeued = requeueRun(db, run.id, run.status as 'failed' | 'timed_out', run.attempt, clock.now(), process.pid, owner);
+    if (!requeued) return undefined;
+    logger.info({ event: 'run-retry', job: name, runId: requeued.id, key: requeued.idempotencyKey, attempt: requeued.attempt, after: run.status });
+    entry.pending.push({ run: requeued, job: entry.job });
+    pump(entry);
+    return requeued;
+  }
+
+  /** After a failed or timed-out run, retries it after `retryFailed.delay` if the job allows. */
+  function scheduleRetry(name: string, finished: RunRecord): void {
+    const job = entries.get(name)?.job;
+    if (stopping || !job || !retryable(job, finished)) return;
+    logger.warn({ event: 'run-retry-scheduled', job: name, runId: finished.id, attempt: finished.attempt, inMs: job.retryFailed.delay });
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
+      requeueFailed(name, finished);
+    }, job.retryFailed.delay);
+    retryTimers.add(timer);
   }
 
   function retryNewestInterrupted(entry: JobEntry, now: Date): RunRecord | undefined {
@@ -408,6 +453,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function stop(graceMs: number): Promise<void> {
     stopping = true;
+    for (const timer of retryTimers) clearTimeout(timer);
+    retryTimers.clear();
     if (ticking) stopTasks();
     const now = clock.now();
     const dropped: Pending[] = [];
