@@ -39,6 +39,11 @@ export interface JobExecutorDeps {
   /** Seam for the lead's orchestrator loop, bound to one run (origin, limits, per-job tiers). */
   makeOrchestrate?: (run: RunRecord, job: JobConfig) => SkillContext['orchestrate'];
   clock?: Clock;
+  /**
+   * The user's settings from USER.md, read at the start of every run so edits apply at once.
+   * Throwing (a bad time zone in USER.md) fails the run with that message.
+   */
+  userSettings?: () => { timeZone?: string; currency?: string };
   /** How often a running run checks `run_cancellations` (default 500 ms). */
   cancelPollMs?: number;
   /** How long an aborted skill may take to return before the run is ended without it (default 5 s). */
@@ -103,7 +108,15 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       if (cancelledAmong(db, [run.id]).length > 0) abort(new RunAbort('cancelled', 'cancelled by `switchboard runs cancel`'));
     }, deps.cancelPollMs ?? 500);
 
-    const context = buildContext(run, job, config, log, controller.signal);
+    let context: SkillContext;
+    try {
+      context = buildContext(run, job, config, log, controller.signal);
+    } catch (error) {
+      clearTimeout(timeout);
+      clearInterval(cancelPoll);
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      return end('failed', { error: describeError(error) });
+    }
     log.info({ event: 'job-start', skill: job.skill, trigger: run.trigger, attempt: run.attempt, slot: run.slot });
     try {
       const outcome = await settleOrGiveUp(skill.run(context, controller.signal), controller.signal, deps.abortGraceMs ?? 5_000);
@@ -131,6 +144,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
           throw new Error(`job ${run.job}: no orchestrator is configured in this build (skill ${job.skill} asked for one)`);
         };
     void signal;
+    const user = deps.userSettings?.() ?? {};
     return {
       job: run.job,
       skill: job.skill,
@@ -141,7 +155,8 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       db: deps.db,
       dataDir: deps.dataDir,
       logger: log,
-      timezone: jobTimeZone(job, config),
+      timezone: job.timezone ?? user.timeZone ?? jobTimeZone(job, config),
+      currency: user.currency ?? 'USD',
       router,
       orchestrate,
       now: () => clock.now(),

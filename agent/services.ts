@@ -13,6 +13,7 @@ import type { ModelRouter } from './router/types.ts';
 import type { Skill, SkillContext } from '../skills/types.ts';
 import type { RunRecord } from '../memory/runs.ts';
 import { openStore, type Store } from '../memory/store.ts';
+import { readSoul } from '../memory/soul.ts';
 import { createLogger, silentLogger, type Logger } from './logger.ts';
 import { createSkillRegistry } from './skill-registry.ts';
 import { createJobExecutor, type JobExecutor } from './job-executor.ts';
@@ -74,6 +75,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     skills,
     router,
     makeOrchestrate: options.makeOrchestrate ?? bound?.makeOrchestrate,
+    userSettings: () => readSoul(context.dataDir).settings,
     clock: options.clock,
   });
   let closed = false;

@@ -37,6 +37,7 @@ export function createStoreExtractionSource(db: Store, now: Date, timeZone: stri
           text: entry.text,
           ...(item.subject ? { subject: item.subject } : {}),
           ...(senderName(item) ? { from: senderName(item) } : {}),
+          ...(item.amounts.length ? { amounts: item.amounts.slice(0, 3).map(formatAmount) } : {}),
         }));
     },
     async importantUnread(): Promise<MailItem[]> {
@@ -57,6 +58,15 @@ export function createStoreExtractionSource(db: Store, now: Date, timeZone: stri
       }));
     },
   };
+}
+
+/** "€420.00" for a known ISO 4217 code, "XYZ 420" otherwise: never a guess at conversion. */
+export function formatAmount(amount: { value: number; currency: string }): string {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: amount.currency }).format(amount.value);
+  } catch {
+    return `${amount.currency} ${amount.value}`;
+  }
 }
 
 function senderName(item: InboxItem): string | undefined {

@@ -145,7 +145,7 @@ function deadlinesHtml(items: DueItem[], briefing: Briefing): string {
   return listTable(
     items.map((item) => ({
       label: escapeHtml(dueLabel(item.day, briefing.date)),
-      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}`,
+      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}${item.amounts?.length ? ` <strong>${escapeHtml(item.amounts.join(', '))}</strong>` : ''}`,
       note: item.subject || item.from ? escapeHtml(clip([item.from, item.subject].filter(Boolean).join(' \u2014 '), LIMITS.subject)) : undefined,
     })),
   );
@@ -234,7 +234,7 @@ function renderText(briefing: Briefing, heading: string): string {
   ]);
   section('Due soon', briefing.deadlines, (items) =>
     items.length
-      ? items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`)
+      ? items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.amounts?.length ? ` [${item.amounts.join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`)
       : ['Nothing due in the next few days.'],
   );
   section('Important mail', briefing.mail, (items) =>

@@ -29,6 +29,8 @@ export interface DueItem {
   /** Subject of the mail it came from. */
   subject?: string;
   from?: string;
+  /** Amounts the mail names, formatted with their currency (e.g. "€420.00"). */
+  amounts?: string[];
 }
 
 export interface MailItem {

@@ -167,12 +167,15 @@ export interface ExtractionInput {
   key: string;
   email: ParsedEmail;
   timezone: string;
+  /** The user's currency (USER.md): assumed for amounts the email gives without one. */
+  currency?: string;
 }
 
 /** Builds the routed request: orchestration-tier `extract` task, no tools, schema attached. */
 export function buildExtractionRequest(input: ExtractionInput, origin?: RoutedRequest['origin']): RoutedRequest {
   const anchor = input.email.date ? describeInZone(input.email.date, input.timezone) : 'unknown (no valid Date header)';
-  const context = `The user's time zone: ${input.timezone}. The email was sent: ${anchor}.`;
+  const currency = input.currency ? ` The user's currency: ${input.currency} (use it for an amount whose currency the email does not state).` : '';
+  const context = `The user's time zone: ${input.timezone}.${currency} The email was sent: ${anchor}.`;
   return {
     task: { kind: 'extract' },
     origin,

@@ -164,7 +164,7 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
       try {
         const checked = await extractEmail(
           context.router,
-          { key, email, timezone: context.timezone },
+          { key, email, timezone: context.timezone, currency: context.currency },
           signal,
           { runId: context.runId, job: context.job, skill: context.skill },
         );
