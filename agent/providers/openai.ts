@@ -18,6 +18,9 @@ import type { CallOptions, ProviderClient } from './types.ts';
  * OpenRouter, vLLM, Groq, Gemini's OpenAI endpoint) through `spec.baseURL`. The SDK never
  * retries; each call times out after `spec.timeoutMs` (until the response starts).
  */
+/** Above this many output tokens a call is streamed, whatever the request says. */
+const STREAM_ABOVE_OUTPUT_TOKENS = 16_000;
+
 export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
   const client = new OpenAI({
     // Local servers such as Ollama need no key, but the SDK refuses to start without one.
@@ -35,7 +38,8 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
       const progress: StreamProgress = { started: false, usage: undefined };
       try {
-        if (request.stream) return await completeStreaming(client, spec, model.id, body, requestOptions, progress);
+        // Long answers are streamed, as with Anthropic: a long non-streamed call can outlive proxies and timeouts.
+        if (request.stream || (request.maxOutputTokens ?? 0) > STREAM_ABOVE_OUTPUT_TOKENS) return await completeStreaming(client, spec, model.id, body, requestOptions, progress);
         const { data, response } = await client.chat.completions.create({ ...body, stream: false }, requestOptions).withResponse();
         return fromChatCompletion(data, isSimulated(spec, response.headers, data.id));
       } catch (error) {

@@ -98,6 +98,14 @@ describe('OpenAI provider, through the openai SDK against the simulator', () => 
     assert.equal(response.simulated, true);
   });
 
+  it('streams a long answer even when the request did not ask to', async () => {
+    simulator.current.script('test-model', { text: 'long', usage: { inputTokens: 10, outputTokens: 2 } });
+    const response = await provider().complete(aModel({ maxOutputTokens: 32_000 }), aRequest({ maxOutputTokens: 20_000 }));
+    assert.equal(lastBody().stream, true);
+    assert.equal(response.text, 'long');
+    assert.equal(response.usage.outputTokens, 2);
+  });
+
   it('assembles streamed tool-call deltas', async () => {
     simulator.current.script('test-model', {
       toolCalls: [
