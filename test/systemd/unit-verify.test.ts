@@ -8,12 +8,13 @@ import { join, resolve } from 'node:path';
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'switchboard.js');
 const hasAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
 
-function install(extra: string[] = []) {
+function install(extra: string[] = [], configExtra = '') {
   const dir = mkdtempSync(join(tmpdir(), 'sb-unit-'));
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    'version: 1\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: m\ndaemon: { shutdownGrace: 20s }\n',
+    'version: 1\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: m\ndaemon: { shutdownGrace: 20s }\n' +
+      configExtra,
   );
   const envFile = join(dir, 'secrets', 'switchboard.env');
   execFileSync(process.execPath, [BIN, '--config', config, '--data-dir', join(dir, 'data'), 'service', 'install', '--unit-dir', join(dir, 'units'), '--environment-file', envFile, ...extra]);
@@ -38,4 +39,11 @@ test('systemd-analyze verify accepts the unit', { skip: hasAnalyze ? false : 'sy
     const problems = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.includes('switchboard.service'));
     assert.deepEqual(problems, [], `${result.stdout}${result.stderr}`);
   }
+});
+
+test('code-edit repositories and --writable paths are writable too; nothing else is', () => {
+  const { dir, unit } = install(['--writable', '/srv/backups', '--writable', '/srv/other dir'], "skills: { code-edit: { allowedRepos: ['/home/me/src'] } }\n");
+  const text = readFileSync(unit, 'utf8');
+  const line = text.split('\n').find((entry) => entry.startsWith('ReadWritePaths='));
+  assert.equal(line, `ReadWritePaths=${dir}/data /home/me/src /srv/backups "/srv/other dir"`);
 });

@@ -13,6 +13,8 @@ export interface UnitOptions {
   entryPath: string;
   workingDirectory: string;
   dataDir: string;
+  /** Paths the daemon writes besides the data dir: code-edit repositories, `--writable` paths. */
+  writablePaths?: string[];
   configPath: string;
   environmentFile: string;
   /** A user unit (`systemctl --user`) instead of a system unit. */
@@ -54,7 +56,7 @@ export function renderUnit(options: UnitOptions): string {
     `TimeoutStopSec=${stopSeconds}s`,
     'NoNewPrivileges=yes',
     'ProtectSystem=strict',
-    `ReadWritePaths=${quote(options.dataDir)}`,
+    `ReadWritePaths=${[options.dataDir, ...(options.writablePaths ?? [])].map(quote).join(' ')}`,
     'PrivateTmp=yes',
     'ProtectHome=read-only',
     'ProtectKernelTunables=yes',
@@ -84,16 +86,22 @@ export function registerServiceCommand(program: Command): void {
     // Not --env-file: Node 20 takes that flag for itself even after the script name.
     .option('--environment-file <file>', 'environment file for API keys (default ~/.config/switchboard/switchboard.env)')
     .option('--name <name>', 'unit name without .service', 'switchboard')
-    .action((options: { user?: boolean; dryRun?: boolean; unitDir?: string; environmentFile?: string; name: string }) => {
+    .option('--writable <path...>', 'more paths the daemon may write (e.g. what a command job backs up to); code-edit repositories are added from skills.code-edit.allowedRepos')
+    .action((options: { user?: boolean; dryRun?: boolean; unitDir?: string; environmentFile?: string; name: string; writable?: string[] }) => {
       const context = loadContext(program.opts<GlobalOptions>());
       if (!/^[A-Za-z0-9@._-]+$/.test(options.name)) throw new CliError(`--name: not a unit name: "${options.name}"`, EXIT_BAD_INPUT);
       const home = context.env.HOME ?? homedir();
       const environmentFile = resolve(options.environmentFile ?? join(home, '.config', 'switchboard', 'switchboard.env'));
+      const expand = (path: string) => resolve(path.startsWith('~/') ? join(home, path.slice(2)) : path);
+      const allowedRepos = context.config.skills['code-edit']?.allowedRepos;
+      const repos = Array.isArray(allowedRepos) ? allowedRepos.filter((path): path is string => typeof path === 'string') : [];
+      const writablePaths = [...new Set([...repos, ...(options.writable ?? [])].map(expand))];
       const unit = renderUnit({
         nodePath: process.execPath,
         entryPath: join(REPOSITORY, 'bin', 'switchboard.js'),
         workingDirectory: REPOSITORY,
         dataDir: context.dataDir,
+        writablePaths,
         configPath: context.source.path,
         environmentFile,
         user: options.user ?? false,
