@@ -4,8 +4,8 @@
  *
  * Signals: SIGTERM/SIGINT stop ticking, let running jobs finish within `daemon.shutdownGrace`,
  * abort the rest (recorded `interrupted`), close the database and resolve with exit 0.
- * SIGHUP reloads the config file; an invalid file is logged (error level, key paths) and the
- * running config is kept.
+ * SIGHUP reloads the config file, model layer included (with `reopenModelLayer`); an invalid
+ * file is logged (error level, key paths) and the running config is kept.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { openServices, type Services, type ServicesOptions } from './services.ts
 import { createScheduler } from './scheduler/scheduler.ts';
 import { isProcessAlive, processIdentity } from './scheduler/process-identity.ts';
 import { validateJobs } from './job-executor.ts';
+import type { ModelLayer } from './model-layer.ts';
+import { createSkillRegistry } from './skill-registry.ts';
 
 export const LOCK_FILE = 'switchboard.pid';
 export const HEARTBEAT_KEY = 'daemon.heartbeat';
@@ -86,13 +88,20 @@ export function acquireDaemonLock(dataDir: string, configPath: string): () => vo
 export interface DaemonOptions extends ServicesOptions {
   /** Install SIGTERM/SIGINT/SIGHUP handlers (default true). */
   handleSignals?: boolean;
+  /**
+   * Builds a model layer from a reloaded config, so that SIGHUP applies provider, model, tier,
+   * budget and skill-setting changes too. Without it a reload applies job changes only.
+   * The daemon owns every layer it is given or builds and closes them when it stops.
+   */
+  reopenModelLayer?: (config: Config) => Promise<ModelLayer>;
 }
 
 export interface DaemonHandle {
   /** Resolves with the exit status once the daemon has stopped. */
   stopped: Promise<number>;
   stop(): Promise<number>;
-  reload(): boolean;
+  /** Resolves true when the new config is in force, false when it was refused (and logged). */
+  reload(): Promise<boolean>;
 }
 
 /** Starts the daemon; throws `DaemonLockedError` or a store error before anything is scheduled. */
@@ -144,11 +153,38 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   // With no jobs scheduled nothing else holds the event loop open; a daemon must stay up.
   const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
 
-  function reload(): boolean {
+  // Layers replaced by a reload, closed once the runs that may still use them are done.
+  const retired: ModelLayer[] = [];
+  let currentLayer = options.modelLayer;
+  let reloading: Promise<boolean> | undefined;
+
+  function reload(): Promise<boolean> {
+    // Two SIGHUPs in a row reload once more after the first finishes, never twice at once.
+    const previous = reloading ?? Promise.resolve(true);
+    reloading = previous.then(reloadOnce);
+    return reloading;
+  }
+
+  async function reloadOnce(): Promise<boolean> {
+    let next: ModelLayer | undefined;
     try {
       const loaded = loadConfig(context.source, context.env);
-      const issues = validateJobs(loaded.config, skills);
+      next = options.reopenModelLayer ? await options.reopenModelLayer(loaded.config) : undefined;
+      const registry = next
+        ? createSkillRegistry({ config: loaded.config, dataDir: context.dataDir, logger, extraSkills: [...next.skills, ...(options.extraSkills ?? [])] })
+        : skills;
+      const issues = validateJobs(loaded.config, registry);
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
+      if (stopping) throw new Error('the daemon is stopping');
+      if (next) {
+        const replaced = services.swapModelLayer(next);
+        currentLayer = next;
+        next = undefined;
+        if (replaced) {
+          retired.push(replaced);
+          void scheduler.idle().then(closeRetired);
+        }
+      }
       config = loaded.config;
       scheduler.reload(config);
       logger.level = config.log.level;
@@ -157,8 +193,13 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
     } catch (error) {
       const issues = error instanceof ConfigError ? error.issues : [{ path: '', message: String(error) }];
       logger.error({ event: 'config-reload-failed', config: context.source.path, issues }, 'config reload failed; keeping the running config');
+      await next?.close();
       return false;
     }
+  }
+
+  async function closeRetired(): Promise<void> {
+    for (const layer of retired.splice(0)) await layer.close().catch(() => undefined);
   }
 
   function stop(): Promise<number> {
@@ -167,8 +208,11 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
       detachSignals();
       clearInterval(keepAlive);
       await scheduler.stop(config.daemon.shutdownGrace);
+      await reloading?.catch(() => false);
       db.prepare(`UPDATE kv SET value = json_set(value, '$.state', 'stopped'), updated_at = ? WHERE key = ?`).run(new Date().toISOString(), HEARTBEAT_KEY);
       services.close();
+      await closeRetired();
+      await currentLayer?.close().catch(() => undefined);
       releaseLock();
       logger.info({ event: 'daemon-stopped' });
       resolveStopped(0);

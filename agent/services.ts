@@ -41,6 +41,12 @@ export interface Services {
   skills: Map<string, Skill>;
   executor: JobExecutor;
   router?: ModelRouter;
+  /**
+   * Puts another model layer (providers, router, orchestrator, skills built from a reloaded
+   * config) behind the executor: every model call made after the swap goes through it. Returns
+   * the layer it replaced, for the caller to close once the runs started before are done.
+   */
+  swapModelLayer(next: ModelLayer): ModelLayer | undefined;
   /** Closes the database; safe to call twice. */
   close(): void;
 }
@@ -56,8 +62,13 @@ export function openServices(context: CommandContext, options: ServicesOptions =
           destination: options.logging === 'stderr' ? process.stderr : process.stdout,
         }));
   const db = openStore(context.databasePath);
-  const bound = options.modelLayer?.bind(db, logger);
-  const router = options.router ?? bound?.router;
+  let layer = options.modelLayer;
+  let bound = layer?.bind(db, logger);
+  // The executor holds these delegates, so a swapped layer is seen by the next run.
+  const router: ModelRouter | undefined =
+    options.router ??
+    (bound ? { complete: (routed, signal) => bound!.router.complete(routed, signal), decide: (task, request) => bound!.router.decide(task, request) } : undefined);
+  const makeOrchestrate = options.makeOrchestrate ?? (bound ? (run: RunRecord, job: JobConfig) => bound!.makeOrchestrate(run, job) : undefined);
   const extraSkills = [...(options.modelLayer?.skills ?? []), ...(options.extraSkills ?? [])];
   const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills });
   const simulated = options.modelLayer?.providers.simulated ?? [];
@@ -74,7 +85,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     logger,
     skills,
     router,
-    makeOrchestrate: options.makeOrchestrate ?? bound?.makeOrchestrate,
+    makeOrchestrate,
     userSettings: () => readSoul(context.dataDir).settings,
     clock: options.clock,
   });
@@ -85,6 +96,15 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     skills,
     executor,
     router,
+    swapModelLayer(next) {
+      const nextSkills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills: [...next.skills, ...(options.extraSkills ?? [])] });
+      const previous = layer;
+      layer = next;
+      bound = next.bind(db, logger);
+      skills.clear();
+      for (const [name, skill] of nextSkills) skills.set(name, skill);
+      return previous;
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -13,14 +13,14 @@ export function registerStartCommand(program: Command): void {
       const modelLayer = await openModelLayer(context.config, context.dataDir);
       let handle;
       try {
-        handle = startDaemon(context, { modelLayer });
+        handle = startDaemon(context, { modelLayer, reopenModelLayer: (config) => openModelLayer(config, context.dataDir) });
       } catch (error) {
         await modelLayer.close();
         if (error instanceof DaemonLockedError) throw new CliError(error.message, EXIT_FAILURE);
         throw error;
       }
+      // The daemon closes its model layers (this one, or what a reload replaced it with) as it stops.
       const code = await handle.stopped;
-      await modelLayer.close();
       process.exitCode = code;
       // A skill that ignored its abort signal must not keep a stopped daemon alive.
       setTimeout(() => process.exit(code), 3_000).unref();
