@@ -246,33 +246,24 @@ function toCallRow(raw: RawCallRow): CallRow {
   };
 }
 
+const FILTER_CLAUSES: ReadonlyArray<[Exclude<keyof CallFilter, 'limit'>, string]> = [
+  ['runId', 'run_id = @runId'],
+  ['job', 'job = @job'],
+  ['day', 'day = @day'],
+  ['month', 'month = @month'],
+  ['outcome', 'outcome = @outcome'],
+  ['afterId', 'id > @afterId'],
+];
+
 /** Ledger rows matching every given field, oldest first; empty when none match. */
 export function listCalls(db: Store, filter: CallFilter = {}): CallRow[] {
   const clauses: string[] = [];
   const parameters: Record<string, string | number> = {};
-  if (filter.runId !== undefined) {
-    clauses.push('run_id = @runId');
-    parameters.runId = filter.runId;
-  }
-  if (filter.job !== undefined) {
-    clauses.push('job = @job');
-    parameters.job = filter.job;
-  }
-  if (filter.day !== undefined) {
-    clauses.push('day = @day');
-    parameters.day = filter.day;
-  }
-  if (filter.month !== undefined) {
-    clauses.push('month = @month');
-    parameters.month = filter.month;
-  }
-  if (filter.outcome !== undefined) {
-    clauses.push('outcome = @outcome');
-    parameters.outcome = filter.outcome;
-  }
-  if (filter.afterId !== undefined) {
-    clauses.push('id > @afterId');
-    parameters.afterId = filter.afterId;
+  for (const [key, clause] of FILTER_CLAUSES) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    clauses.push(clause);
+    parameters[key] = value;
   }
   parameters.limit = filter.limit ?? 1000;
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
