@@ -69,6 +69,9 @@ const CUES: readonly Cue[] = [
         String.raw`\bwhich (?:kind of |type of )?model (?:should|would|could|can|to|does)\b(?! (?:i|we)\b)`,
         String.raw`\bwhat (?:sort|kind|type) of (?:task|job|request)\b|\bneeds? the (?:\w+ )?(?:model|tier)\b|\bkind of model\b|\bthe right (?:skill|tool|tier|model)\b|\broute:`,
         String.raw`\b(?:code|mail|calendar|notes|web|coding|reasoning|execution|orchestration) (?:tool|task|job)\b`,
+        String.raw`\b(?:go|goes|belong|belongs|be sent|get sent) to (?:the )?(?:orchestration|execution|reasoning|large-context)\b|\b(?:orchestration|execution|reasoning) or (?:orchestration|execution|reasoning)\b`,
+        String.raw`\b(?:which|what) (?:provider|model|backend) (?:should|would|could|can) (?:answer|handle|take|get|do)\b`,
+        String.raw`\b(?:the|my|a|an|this) [\w-]+ (?:skill|integration|plugin)\b[^.?!]{0,40}\b(?:handle|handles|cover|covers|do that|take)\b|\bskill or (?:a |an |the )?[\w-]+\b|\bor do (?:i|we) need (?:a |an )?(?:script|the coding model|code)\b`,
       ].join('|'),
       'i',
     ),
@@ -79,6 +82,7 @@ const CUES: readonly Cue[] = [
       [
         String.raw`\b(?:python|rust|golang|java|kotlin|swift|ruby|perl|php|lua|scala|haskell|elixir|typescript|javascript|js|ts|node|deno|react|vue|svelte|pandas|numpy|sql|sqlite|postgres|mysql|bash|zsh|powershell|applescript|vba|jq|awk|sed|grep)\b`,
         String.raw`\b(?:regexp?|regex(?:es)?|regular expressions?|scripts?|scripting|snippet|one-liner|functions?|class|methods?|variables?|refactor\w*|compile\w*|debug\w*|stack ?trace|quer(?:y|ies)|schema|migrations?|endpoints?|api|webhooks?|cron\w*|callbacks?|promises?|async|await|loops?|parser|parse|implement\w*|component|hooks?|modules?|dependenc(?:y|ies)|imports?|library|framework|formula|macro|command line|cli|rrule|crontab|tar|gzip|rsync|curl|wget|ffmpeg|imagemagick|chmod|ssh)\b`,
+        String.raw`\b(?:flask|django|fastapi|express|rails|laravel|spring boot|next\.?js|rebase|cherry-pick|git stash|git push|pre-commit)\b|\bcommit (?:the |my |these |those |all )?(?:\w+ )?changes\b|\bcommit messages?\b|\bpush (?:it |them |the \w+ )?to (?:origin|remote|main|master|github)\b|\b(?:feature|release|main|master|dev) branch\b`,
         String.raw`\b(?:write|add|fix)\b[^.?!]{0,25}\btests?\b|\b(?:unit|integration|failing) tests?\b|\b(?:jest|pytest|mocha|vitest)\b`,
         String.raw`\b(?:yaml|json|toml|csv|xml|ini|tsconfig|dockerfile|docker|compose|kubernetes|terraform|ansible|nginx|systemd|makefile|npm|pip|git|github|ci|lint\w*|coding|(?:the|this|my|some|write|writing|python|source) code)\b`,
         String.raw`\b(?:batch|bulk)\b[^.?!]{0,15}\b(?:convert|rename|resize|move|delete)|\b\w+(?:Error|Exception)\b|\b(?:bugs?|bugfix|patch|crash\w*|null pointer|segfault|off-by-one)\b`,
@@ -96,9 +100,10 @@ const CUES: readonly Cue[] = [
     name: 'reasoning',
     pattern: new RegExp(
       [
-        String.raw`\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh\w*|in[- ]depth|deep[- ]dive|go deep|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz]\w*|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term)\b`,
-        String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against|devil'?s advocate|why (?:shouldn'?t|should(?:n'?t)? not) (?:i|we)|poke holes|what could go wrong|consequences|curated|synthesi[sz]\w*|realistic\w*|wiser?|sensible|smarter|a mistake|interpret\w*|how should (?:i|we))\b`,
+        String.raw`\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh(?:s|ed|ing|ted)?|in[- ]depth|deep[- ]dive|go deep|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz](?:e|es|ed|er|ing|is)|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term)\b`,
+        String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against|devil'?s advocate|why (?:shouldn'?t|should(?:n'?t)? not) (?:i|we)|poke holes|what could go wrong|consequences|curated|synthesi[sz]\w*|realistic\w*|wiser?|sensible(?! (?:commit )?(?:message|name|default|filename))|smarter|a mistake|interpret\w*|how should (?:i|we))\b`,
         String.raw`\b(?:smartest|wisest|optimal|best (?:move|approach|way|option|strategy|choice)|is it (?:worth|wise|sensible|better)|make sense|feasib\w*|viab\w*|diagnos\w*|root cause|outlook|forecast|prioriti[sz]\w*)\b`,
+        String.raw`\b(?:figure|work) out why\b|\bget to the bottom of\b|\bfailure modes?\b|\bsingle points? of failure\b|\bweak (?:points|spots)\b|\b(?:identify|spot|find) (?:where|what|which|how)\b[^.?!]{0,40}\b(?:could|might|would|may) (?:go wrong|fail|break|lose|leak|derail)|\breview (?:the |my |our )?(?:design|architecture|approach)\b`,
       ].join('|'),
       'i',
     ),
@@ -117,7 +122,7 @@ const CUES: readonly Cue[] = [
     // Changing the shape or format of data is execution work, whatever the data is about.
     name: 'transform',
     pattern:
-      /\b(?:convert\w*|transform\w*|reformat\w*|re-format\w*|normali[sz]\w*|dedupe\w*|de-?duplicat\w*|merg(?:e|es|ed|ing)|pivot\w*|flatten\w*|reshap\w*)\b|\b(?:vcf|vcard|ics|ical|enex|markdown|html|xlsx|xls|gpx|geojson|epub)\b|→|->/i,
+      /\b(?:convert\w*|transform\w*|reformat\w*|re-format\w*|normali[sz]\w*|dedupe\w*|de-?duplicat\w*|merg(?:e|es|ed|ing)|pivot\w*|flatten\w*|reshap\w*)\b|\b(?:from|to|into) [\w.-]+ (?:style|format|syntax|notation|casing|case|encoding)\b|\b(?:vcf|vcard|ics|ical|enex|markdown|html|xlsx|xls|gpx|geojson|epub)\b|→|->/i,
   },
   {
     // Reading, condensing or pulling things out of a given text is orchestration work.
@@ -126,10 +131,18 @@ const CUES: readonly Cue[] = [
       /\b(?:summar\w*|tl;?dr|gist|recap\w*|synopsis|sum up|boil down|condense|digest|rundown|overview|highlights|key points|main points|takeaways|extract\w*|pull (?:out|the)|grab|copy out|find the|look up|what did \w+ say)\b/i,
   },
   {
+    // The task's own verb is to condense or pull out: what it reads (CI emails, a 10-K, a
+    // Kubernetes post-mortem) does not make it code or analysis. Only the opening words count,
+    // so "write a script that extracts ..." does not match.
+    name: 'leading-summarise-extract',
+    pattern:
+      /^\W*(?:(?:hey|ok|okay|please|pls|plz|can you|could you|would you|quickly|quick|just|now)[,:]?\s+){0,3}(?:(?:give|get|send|make|write) me (?:a |an |the )?(?:quick |short |brief |one-line |two-line |\d+-line |fast )?|i (?:need|want) (?:a |an |the )?(?:quick |short |brief )?)?(?:summar\w*|tl;?dr|gist|recap\w*|condense|digest|sum up|boil down|skim|extract\w*|pull (?:out|the|every|all)|grab|list (?:the|every|all)|find (?:the|every|all)|what (?:did|does) (?:the |this |my )?[\w-]+(?: [\w-]+)? say|what are the (?:main|key) (?:points|takeaways)|key points|main points|highlights)\b/i,
+  },
+  {
     // Day-to-day actions on the user's own accounts and devices.
     name: 'personal-action',
     pattern:
-      /\b(?:remind me|calendar|diary|invite|reply|respond|rsvp|forward|inbox|unread|to-?do|shopping list|reading list|lights?|thermostat|playlist|alarm|timer)\b|\b(?:write|draft|send) (?:a |an )?(?:short |quick |brief |polite )?(?:reply|response|message|text|note|email)\b/i,
+      /\b(?:remind me|calendar|diary|invite|reply|respond|rsvp|forward|inbox|unread|to-?do|shopping list|reading list|lights?|thermostat|playlist|alarm|timer)\b|^\W*(?:please |pls )?(?:log|record|track|note down|jot down) (?:\d|a |an |my |today|that|this morning|last night)|\b(?:write|draft|send) (?:a |an )?(?:short |quick |brief |polite )?(?:reply|response|message|text|note|email)\b/i,
   },
   {
     // A short "this or that?" question asks for a judgement between options.
