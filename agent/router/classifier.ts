@@ -94,7 +94,7 @@ const CUES: readonly Cue[] = [
   {
     name: 'automation',
     pattern:
-      /\b(?:automat\w*|home ?assistant|node-red|zigbee\w*|esphome|mqtt|ifttt|shortcuts? automation|blueprint|every (?:day|night|morning|evening|hour|week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|nightly|hourly|whenever|every time|each time|at (?:sunset|sunrise|dusk|dawn)|set (?:that|this|it) up|zaps?|triggers?)\b/i,
+      /\b(?:automat\w*|home ?assistant|node-red|zigbee\w*|esphome|mqtt|ifttt|shortcuts? automation|blueprint|every (?:(?:school|week|work) ?)?(?:day|night|morning|evening|hour|week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|(?:each|on) (?:week ?(?:day|night)|school ?(?:day|night)|work ?day)s?(?: mornings?| evenings?| nights?)?|week ?(?:nights|days) at|nightly|hourly|auto-?(?:label|file|archive|sort|forward|reply|delete|tag|move|star)\w*|(?:e?mail|gmail|inbox|imap) (?:filters?|rules?)|(?:set up|create|make|build|add) (?:a |an )?(?:\w+ )?(?:rule|filter)s?\b|whenever|every time|each time|at (?:sunset|sunrise|dusk|dawn)|set (?:that|this|it) up|zaps?|triggers?)\b/i,
   },
   {
     name: 'reasoning',
@@ -103,6 +103,11 @@ const CUES: readonly Cue[] = [
         String.raw`\b(?:trade-?offs?|pros (?:and|&|\/) cons|pros\/cons|should (?:i|we)|weigh(?:s|ed|ing|ted)?|in[- ]depth|deep[- ]dive|go deep|deep research|strateg\w*|recommend\w*|evaluat\w*|assess\w*|analy[sz](?:e|es|ed|er|ing|is)|compar\w*|versus|vs\.?|implications?|risks?|long[- ]term)\b`,
         String.raw`\b(?:think (?:it |this |carefully|hard|through)\w*|reason(?:ed|ing)? (?:it |through)\w*|reasoned|holistic\w*|nuanced|critiqu\w*|critical\w*|stress[- ]test|worth it|decide between|help me (?:decide|choose|think|work out)|scenarios?|thorough\w*|comprehensive|well-reasoned|considered|honest\w*|steelman|argu\w*|case for|for and against|devil'?s advocate|why (?:shouldn'?t|should(?:n'?t)? not) (?:i|we)|poke holes|what could go wrong|consequences|curated|synthesi[sz]\w*|realistic\w*|wiser?|sensible(?! (?:commit )?(?:message|name|default|filename))|smarter|a mistake|interpret\w*|how should (?:i|we))\b`,
         String.raw`\b(?:smartest|wisest|optimal|best (?:move|approach|way|option|strategy|choice)|is it (?:worth|wise|sensible|better)|make sense|feasib\w*|viab\w*|diagnos\w*|root cause|outlook|forecast|prioriti[sz]\w*)\b`,
+        String.raw`\bworth (?:the |my |our )?(?:\w+ )?(?:effort|money|cost|hassle|risk|price|time|switch\w*|upgrad\w*|learning curve|keeping)\b|\b(?:is|are|was|would|be) [^.?!]{0,40}(?<!net |'s |’s )\bworth\b(?! of)`,
+        String.raw`\b(?:most |more )?(?:likely|likeliest|probable|plausible) (?:cause|causes|culprit|explanation|reason)\b|\bwhat(?:'s| is) probably (?:going on|happening|wrong)\b`,
+        String.raw`\bwhat (?:to|(?:i|we) should|should (?:i|we)) (?:cut|drop|cancel|trim|keep|sell|stop|change)\b|\bwhich (?:\w+ ){0,2}to (?:cut|drop|cancel|trim|keep|sell)\b|\b(?:bleeding|wasting|losing|haemorrhaging|hemorrhaging) money\b|\boverspend\w*\b`,
+        String.raw`\b(?:under|over)(?:charg|pa[iy]|valu|pric)\w*|\bwhat (?:\w+ ){0,2}(?:i|we) should (?:charge|ask|offer|pay|move|switch|set)\b|\b(?:figure|work) out (?:if|whether)\b|\b(?:fairest|fairer|fair (?:way|split|share|price|rate|offer|deal)|(?:is|be|it's|feels?|seems?) fair)\b`,
+        String.raw`\b(?:put together|compile|assemble|curate) (?:a |an |me a )?(?:\w+ ){0,2}(?:report|briefing|reading list|shortlist|dossier|memo|primer|guide)\b|\bwhy each\b|\b(?:a |the )?reason for (?:including|choosing|picking) each\b`,
         String.raw`\b(?:figure|work) out why\b|\bget to the bottom of\b|\bfailure modes?\b|\bsingle points? of failure\b|\bweak (?:points|spots)\b|\b(?:identify|spot|find) (?:where|what|which|how)\b[^.?!]{0,40}\b(?:could|might|would|may) (?:go wrong|fail|break|lose|leak|derail)|\breview (?:the |my |our )?(?:design|architecture|approach)\b`,
       ].join('|'),
       'i',
@@ -122,7 +127,7 @@ const CUES: readonly Cue[] = [
     // Changing the shape or format of data is execution work, whatever the data is about.
     name: 'transform',
     pattern:
-      /\b(?:convert\w*|transform\w*|reformat\w*|re-format\w*|normali[sz]\w*|dedupe\w*|de-?duplicat\w*|merg(?:e|es|ed|ing)|pivot\w*|flatten\w*|reshap\w*)\b|\b(?:from|to|into) [\w.-]+ (?:style|format|syntax|notation|casing|case|encoding)\b|\b(?:vcf|vcard|ics|ical|enex|markdown|html|xlsx|xls|gpx|geojson|epub)\b|→|->/i,
+      /\b(?:convert\w*|transform\w*|reformat\w*|re-format\w*|normali[sz]\w*|dedupe\w*|de-?duplicat\w*|merg(?:e|es|ed|ing)|pivot\w*|flatten\w*|reshap\w*)\b|\bclean(?:ing|s|ed)? up (?:the |this |my |our )?(?:\w+ ){0,2}(?:sheet|spreadsheet|csv|data|dataset|columns?|table|export|log)\b|\bduplicate (?:rows|entries|records|lines|trips|contacts)\b|\b(?:\d+|two|three|several|different|mixed|inconsistent) (?:different )?(?:date |number |phone )?formats\b|\b(?:from|to|into) [\w.-]+ (?:style|format|syntax|notation|casing|case|encoding)\b|\b(?:vcf|vcard|ics|ical|enex|markdown|html|xlsx|xls|gpx|geojson|epub)\b|→|->/i,
   },
   {
     // Reading, condensing or pulling things out of a given text is orchestration work.
@@ -142,12 +147,38 @@ const CUES: readonly Cue[] = [
     // Day-to-day actions on the user's own accounts and devices.
     name: 'personal-action',
     pattern:
-      /\b(?:remind me|calendar|diary|invite|reply|respond|rsvp|forward|inbox|unread|to-?do|shopping list|reading list|lights?|thermostat|playlist|alarm|timer)\b|^\W*(?:please |pls )?(?:log|record|track|note down|jot down) (?:\d|a |an |my |today|that|this morning|last night)|\b(?:write|draft|send) (?:a |an )?(?:short |quick |brief |polite )?(?:reply|response|message|text|note|email)\b/i,
+      /\b(?:remind me|calendar|diary|invite|reply|respond|rsvp|forward|inbox|unread|to-?do|shopping list|reading list|lights?|thermostat|playlist|alarm|timer)\b|^\W*(?:please |pls )?(?:log|record|track|note down|jot down) (?:\d|a |an |my |today|that|this morning|last night)|\b(?:write|draft|send) (?:a |an )?(?:short |quick |brief |polite )?(?:reply|response|message|text|note|email)\b|^\W*(?:please |pls |kindly )?(?:make a note|note (?:that|down)|file (?:this|that|these|the|my|our) |(?:save|put|move) (?:this|that|these|the|my|our) [^.?!]{0,50}\b(?:in|into|under|to) (?:the |my |a )?(?:\w+ ){0,3}(?:folder|label|drive)\b)/i,
   },
   {
     // A short "this or that?" question asks for a judgement between options.
     name: 'either-or-question',
     pattern: /^[^.?!]{0,60}\b\w+ or \w+\b[^.?!]{0,40}\?\s*$/i,
+  },
+  {
+    // Rewording a given text (translation, tone, register, grammar) is a transform: execution
+    // work, however short the text. Condensing it is summarising and stays with orchestration.
+    name: 'prose-transform',
+    pattern:
+      /\b(?:translat\w*|rewrit\w*|re-?word\w*|rephras\w*|paraphras\w*|proof-?read\w*|copy-?edit\w*|tone (?:it |this |that )?(?:down|up))\b|\binto (?:plain |simple |british |american |formal |informal )?(?:english|spanish|french|german|italian|portuguese|polish|dutch|japanese|chinese|mandarin|arabic|hindi|russian|ukrainian|greek|turkish|swedish|korean|welsh|irish)\b|\bin (?:english|spanish|french|german|italian|portuguese|polish|dutch|japanese|chinese|mandarin|arabic|hindi|russian|ukrainian|greek|turkish|swedish|korean|welsh|irish)\b|\b(?:sound|sounds|reads) (?:more|less|a bit more|a bit less|\w+er\b)|\b(?:british|american|us|uk) (?:english )?spellings?\b|\bfrom (?:english|spanish|french|german|italian|portuguese|polish|dutch|japanese|chinese|mandarin|arabic|hindi|russian|ukrainian|greek|turkish|swedish|korean|welsh|irish)\b|\b(?:more|less) (?:formal|formally|casual|professional|polite|friendly|concise|diplomatic)\b|\bin a (?:\w+ )?(?:warmer|friendlier|calmer|kinder|softer|firmer|more \w+) (?:tone|way|voice)\b|\bpolish (?:up )?(?:the |my |this )?(?:wording|prose|text|draft|speech|toast|letter|email|paragraph)\b|\b(?:past|present|future) tense\b|\b(?:into|as) (?:flowing|proper|polished|full|well-written|readable) (?:paragraphs?|prose|sentences|letters?)\b|\binto (?:prose|full sentences)\b/i,
+  },
+  {
+    // A phrase, a sentence or a caption given inline is cheap to reword or translate; the
+    // prose-transform cue is about texts of a letter's size and up.
+    name: 'tiny-text',
+    pattern:
+      /\b(?:this|that|the|a|my) (?:short |single |quick |little |one-line |two-line )?(?:sentence|phrase|word|sign|caption|headline|slogan|tweet|text message|sms)\b|\b(?:short|one-line|two-line|brief) (?:text|note|message)\b|(?:^|[\s:(])["“][^"”]{1,60}["”]/i,
+  },
+  {
+    // Adding or moving a calendar entry is a calendar call, even when it repeats every week.
+    name: 'calendar-entry',
+    pattern:
+      /\b(?:add|put|block|book|pencil|schedule|move|push|shift|reschedule)\b[^.?!]{0,60}\b(?:calendar|diary|schedule)\b|\brecurring (?:event|meeting|appointment|entry)\b|^\W*(?:please |pls |can you |could you )?(?:move|push|shift|reschedule|bring forward) (?:the |my |our |swimming|\w+ )[^.?!]{0,40}\b(?:to|till|until) (?:\d|next|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)/i,
+  },
+  {
+    // Working figures out of given numbers is a spreadsheet or script job, not a judgement.
+    name: 'calculation',
+    pattern:
+      /\b(?:calculat\w*|comput(?:e|es|ed|ing)|annuali[sz]ed|cagr|x?irr|(?:month|year|week)[- ]on[- ](?:month|year|week)|percentage change|running total|average (?:monthly|weekly|daily|annual|yearly))\b/i,
   },
 ];
 
