@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.ts';
 import type { CommandContext } from './cli/context.ts';
 import { openServices, type Services, type ServicesOptions } from './services.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
+import { nextSlot } from './scheduler/slots.ts';
 import { isProcessAlive, processIdentity } from './scheduler/process-identity.ts';
 import { validateJobs } from './job-executor.ts';
 import type { ModelLayer } from './model-layer.ts';
@@ -143,7 +144,10 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
     process.on('SIGHUP', onReload);
   }
   const jobCount = Object.values(config.jobs).filter((job) => job.enabled).length;
-  logger.info({ event: 'daemon-ready', dataDir: context.dataDir, config: context.source.path, jobs: jobCount }, 'daemon ready');
+  const nextSlots = Object.fromEntries(
+    scheduler.jobs().map((job) => [job.name, nextSlot(job.schedule, new Date())?.toISOString() ?? null]),
+  );
+  logger.info({ event: 'daemon-ready', dataDir: context.dataDir, config: context.source.path, jobs: jobCount, next: nextSlots }, 'daemon ready');
 
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => {
