@@ -2,6 +2,7 @@
  * The `switchboard` command line. Each command lives in agent/cli/commands/ and registers
  * itself on the program handed to it; this file only wires them and maps errors to exit codes.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config/load.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
@@ -25,11 +26,17 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { openCommandModels } from '../model-layer.ts';
 import { createLogger } from '../logger.ts';
 
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('switchboard')
     .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
     .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
     .option('-d, --data-dir <dir>', 'data directory for the database, outbox and logs (default: $SWITCHBOARD_DATA_DIR or ./data)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();
   registerConfigCommands(program);

@@ -75,3 +75,10 @@ test("a job's options are checked by its skill: a bad one exits 2 naming the job
   assert.match(result.stderr, /jobs\.research\.options: .*jobs\.research\.options\.maxItems/);
   assert.match(result.stderr, /jobs\.markets\.skill: unknown skill "markte" \(did you mean "market"\?\)/);
 });
+
+test('--version prints the package version', () => {
+  const result = runCli(['--version']);
+  assert.equal(result.status, 0);
+  const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  assert.equal(result.stdout.trim(), version);
+});
