@@ -13,11 +13,8 @@ import type {
 import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../types.ts';
 import { classifyProviderError } from './classify-error.ts';
 import { ProviderError } from './errors.ts';
-import { emptyUsage, isSimulated, parseToolArguments, unknownVendorValue } from './response.ts';
+import { emptyUsage, isSimulated, parseToolArguments, STREAM_ABOVE_OUTPUT_TOKENS, unknownVendorValue } from './response.ts';
 import type { CallOptions, ProviderClient } from './types.ts';
-
-/** Above this many output tokens the SDK refuses a non-streamed call, so the provider streams. */
-const STREAM_ABOVE_OUTPUT_TOKENS = 16_000;
 
 /**
  * A provider for Anthropic's messages API. The SDK never retries; each call times out after

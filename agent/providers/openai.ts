@@ -10,17 +10,15 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../types.ts';
 import { classifyProviderError } from './classify-error.ts';
 import { ProviderError } from './errors.ts';
-import { emptyUsage, isSimulated, parseToolArguments, unknownVendorValue } from './response.ts';
+import { emptyUsage, isSimulated, parseToolArguments, STREAM_ABOVE_OUTPUT_TOKENS, unknownVendorValue } from './response.ts';
 import type { CallOptions, ProviderClient } from './types.ts';
 
 /**
  * A provider for OpenAI chat completions and every endpoint that speaks it (Ollama,
  * OpenRouter, vLLM, Groq, Gemini's OpenAI endpoint) through `spec.baseURL`. The SDK never
- * retries; each call times out after `spec.timeoutMs` (until the response starts).
+ * retries; each call times out after `spec.timeoutMs` (until the response starts). Long
+ * answers are streamed whatever the request says (see STREAM_ABOVE_OUTPUT_TOKENS).
  */
-/** Above this many output tokens a call is streamed, whatever the request says. */
-const STREAM_ABOVE_OUTPUT_TOKENS = 16_000;
-
 export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
   const client = new OpenAI({
     // Local servers such as Ollama need no key, but the SDK refuses to start without one.

@@ -33,3 +33,9 @@ export function parseToolArguments(toolName: string, raw: string): Record<string
 export function unknownVendorValue(field: string, value: never): never {
   throw new Error(`Unknown ${field} from provider: ${JSON.stringify(value)}`);
 }
+
+/**
+ * Above this many output tokens a call is streamed whatever the request says: the Anthropic
+ * SDK refuses such a call unstreamed, and a long unstreamed answer outlives proxies and timeouts.
+ */
+export const STREAM_ABOVE_OUTPUT_TOKENS = 16_000;
