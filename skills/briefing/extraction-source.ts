@@ -37,7 +37,8 @@ export function createStoreExtractionSource(db: Store, now: Date, timeZone: stri
           text: entry.text,
           ...(item.subject ? { subject: item.subject } : {}),
           ...(senderName(item) ? { from: senderName(item) } : {}),
-          ...(item.amounts.length ? { amounts: item.amounts.slice(0, 3).map(formatAmount) } : {}),
+          // Amounts belong to the mail, not to one line of it: shown beside its deadlines only.
+          ...(entry.kind !== 'action' && item.amounts.length ? { amounts: item.amounts.slice(0, 3).map(formatAmount) } : {}),
         }));
     },
     async importantUnread(): Promise<MailItem[]> {
