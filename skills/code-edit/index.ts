@@ -2,14 +2,16 @@
  * The `code-edit` skill: a small, tested change to an allowed local repository, committed on a
  * branch of its own. Reads its job options merged over the `skills.code-edit` settings.
  */
-import { homedir } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config/schema.ts';
+import { getJobState, setJobState } from '../../memory/job-state.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import { expandHome, listCodeFollowUps, markFollowUpDone, type CodeFollowUp } from './follow-ups.ts';
 import { runCodeEdit } from './run-code-edit.ts';
 import type { CodeEditDeps, CodeEditOutcome, CodeEditRequest } from './types.ts';
 
+export { listCodeFollowUps, getCodeFollowUp, markFollowUpDone, allowedReposFromSettings, type CodeFollowUp } from './follow-ups.ts';
 export { runCodeEdit, CodeEditRefusedError, RollbackError, isProtectedBranch, workBranchName } from './run-code-edit.ts';
 export type * from './types.ts';
 
@@ -31,8 +33,10 @@ export class CodeEditGaveUpError extends Error {
 }
 
 const optionsSchema = z.object({
-  repo: z.string().min(1),
-  task: z.string().min(1),
+  repo: z.string().min(1).optional(),
+  task: z.string().min(1).optional(),
+  /** Take the task from the oldest pending code follow-up (follow-ups.ts) instead of `task`. */
+  followUps: z.boolean().default(false),
   allowedRepos: z.array(z.string().min(1)).default([]),
   testCommand: z.array(z.string()).min(1).optional(),
   testTimeout: z.union([z.number().int().positive(), z.string()]).optional(),
@@ -40,22 +44,31 @@ const optionsSchema = z.object({
   remote: z.string().min(1).optional(),
   protectedBranches: z.array(z.string().min(1)).optional(),
   branch: z.string().min(1).optional(),
+}).superRefine((value, context) => {
+  if (value.followUps) {
+    if (value.task !== undefined) context.addIssue({ code: 'custom', path: ['task'], message: 'set either task or followUps: true, not both' });
+    return;
+  }
+  if (value.task === undefined) context.addIssue({ code: 'custom', path: ['task'], message: 'required unless followUps: true' });
+  if (value.repo === undefined) context.addIssue({ code: 'custom', path: ['repo'], message: 'required unless followUps: true' });
 });
 
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(path);
-}
+type RequestWithoutKey = Omit<CodeEditRequest, 'origin' | 'idempotencyKey'>;
 
 /**
- * Turns job options and skill settings into a request. `allowedRepos` comes from the skill
- * settings when they set it, so a job cannot widen the allowlist. Throws an Error naming the
- * option key path on bad input.
+ * What a code-edit job does: one given task, or (`followUps: true`) the oldest pending code
+ * follow-up, in `repo` only when `repo` is set.
  */
-export function codeEditRequestFromOptions(
-  options: Record<string, unknown>,
-  settings: Record<string, unknown>,
-  job: string,
-): Omit<CodeEditRequest, 'origin' | 'idempotencyKey'> {
+export type CodeEditJobPlan =
+  | { followUps: false; request: RequestWithoutKey }
+  | { followUps: true; repo?: string; request: Omit<RequestWithoutKey, 'repo' | 'task'> };
+
+/**
+ * Turns job options and skill settings into a plan. `allowedRepos` comes from the skill
+ * settings when they set it, so a job cannot widen the allowlist. Throws an Error naming the
+ * option key path on bad input (`task` is required unless `followUps: true`).
+ */
+export function codeEditPlanFromOptions(options: Record<string, unknown>, settings: Record<string, unknown>, job: string): CodeEditJobPlan {
   const merged = { ...settings, ...options, allowedRepos: settings.allowedRepos ?? options.allowedRepos ?? [] };
   const parsed = optionsSchema.safeParse(merged);
   if (!parsed.success) {
@@ -63,9 +76,7 @@ export function codeEditRequestFromOptions(
     throw new Error(`code-edit options (jobs.${job}.options / skills.code-edit): ${problems.join('; ')}`);
   }
   const value = parsed.data;
-  return {
-    repo: expandHome(value.repo),
-    task: value.task,
+  const common = {
     job,
     allowedRepos: value.allowedRepos.map(expandHome),
     testCommand: value.testCommand,
@@ -75,6 +86,15 @@ export function codeEditRequestFromOptions(
     protectedBranches: value.protectedBranches,
     branch: value.branch,
   };
+  if (value.followUps) return { followUps: true, ...(value.repo ? { repo: expandHome(value.repo) } : {}), request: common };
+  return { followUps: false, request: { ...common, repo: expandHome(value.repo!), task: value.task! } };
+}
+
+/** Like `codeEditPlanFromOptions`, for callers that have a task; throws when the options ask for follow-ups instead. */
+export function codeEditRequestFromOptions(options: Record<string, unknown>, settings: Record<string, unknown>, job: string): RequestWithoutKey {
+  const plan = codeEditPlanFromOptions(options, settings, job);
+  if (plan.followUps) throw new Error(`code-edit options (jobs.${job}.options): followUps needs a job run; give repo and task instead`);
+  return plan.request;
 }
 
 /** One line for `runs` and the briefing. */
@@ -117,21 +137,55 @@ function testLine(tests: CodeEditOutcome['tests']): string {
   return `tests failed (${command}: ${tests.timedOut ? 'timed out' : `exit ${tests.exitCode}`})`;
 }
 
+/** Job-state key of a follow-up this job gave up on: the job does not take it again (the CLI still can). */
+function passedOverKey(id: number): string {
+  return `code-edit.follow-up-gave-up.${id}`;
+}
+
+/** The oldest pending follow-up the job has not given up on, in `repo` when the job names one. */
+function nextFollowUp(context: SkillContext, allowedRepos: string[], repo: string | undefined): CodeFollowUp | undefined {
+  return listCodeFollowUps(context.db, allowedRepos).find(
+    (followUp) => (repo === undefined || followUp.repo === repo) && getJobState(context.db, context.job, passedOverKey(followUp.id)) === undefined,
+  );
+}
+
 export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
   return {
     name: 'code-edit',
-    checkOptions: (options, job) => void codeEditRequestFromOptions(options, deps.settings ?? {}, job),
+    checkOptions: (options, job) => void codeEditPlanFromOptions(options, deps.settings ?? {}, job),
     description: 'Makes a small, tested change to an allowed local git repository, committed on a new branch',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
-      const request = codeEditRequestFromOptions(context.options, deps.settings ?? {}, context.job);
+      const plan = codeEditPlanFromOptions(context.options, deps.settings ?? {}, context.job);
+      let request: RequestWithoutKey;
+      let followUp: CodeFollowUp | undefined;
+      if (plan.followUps) {
+        followUp = nextFollowUp(context, plan.request.allowedRepos, plan.repo);
+        if (!followUp) return { summary: 'no follow-ups', details: { followUp: null } };
+        request = { ...plan.request, repo: followUp.repo, task: followUp.task };
+      } else {
+        request = plan.request;
+      }
       const runDeps: CodeEditDeps = { router: context.router, logger: context.logger, now: deps.now ?? context.now, testEnv: deps.testEnv };
       const outcome = await runCodeEdit(
         runDeps,
-        { ...request, idempotencyKey: context.idempotencyKey, origin: { runId: context.runId, job: context.job, skill: 'code-edit' } },
+        {
+          ...request,
+          // Per follow-up, so a retried slot never takes another follow-up's branch for its own.
+          idempotencyKey: followUp ? `${context.idempotencyKey}:follow-up-${followUp.id}` : context.idempotencyKey,
+          origin: { runId: context.runId, job: context.job, skill: 'code-edit' },
+        },
         signal,
       );
-      if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
-      return { summary: describeOutcome(outcome), details: { ...outcome, highlights: codeEditHighlights(outcome) } };
+      if (outcome.status === 'gave_up') {
+        if (followUp) setJobState(context.db, context.job, passedOverKey(followUp.id), String(context.runId), context.now());
+        throw new CodeEditGaveUpError(outcome);
+      }
+      if (followUp) markFollowUpDone(context.db, followUp.id);
+      const summary = describeOutcome(outcome);
+      return {
+        summary: followUp ? `follow-up #${followUp.id}: ${summary}` : summary,
+        details: { ...outcome, highlights: codeEditHighlights(outcome), ...(followUp ? { followUp: { id: followUp.id, repo: followUp.repo } } : {}) },
+      };
     },
   };
 }
