@@ -11,6 +11,7 @@ import type { Agenda, Briefing, BriefingDeps, BriefingOptions, ExtractionSource,
 
 const SNAPSHOT_MAX_AGE_MS = 48 * 3_600_000;
 const PROBLEM_WINDOW_MS = 24 * 3_600_000;
+const MAX_FOLLOW_UPS = 5;
 
 export type GatheredBriefing = Omit<Briefing, 'intro' | 'simulated'>;
 
@@ -53,7 +54,11 @@ export async function gatherBriefing(
       return (await extractions!.importantUnread()).slice(0, options.maxUnread);
     }),
     section('market', true, async () => latestSkillSnapshot(context.db, 'market', new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS))),
-    section('code', true, async () => latestSkillSnapshot(context.db, 'code-edit', new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS))),
+    section('code', true, async () => {
+      const latest = latestSkillSnapshot(context.db, 'code-edit', new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS));
+      const followUps = deps.codeFollowUps ? await deps.codeFollowUps.pending(context.db, MAX_FOLLOW_UPS) : [];
+      return latest || followUps.length ? { ...(latest ? { latest } : {}), followUps } : undefined;
+    }),
     section('spend', true, async () => spendReport(context.db, addDays(today, -1), now.toISOString().slice(0, 7), deps.budgets)),
     section('jobs', true, async () => jobProblemsSince(context.db, new Date(now.getTime() - PROBLEM_WINDOW_MS))),
   ]);

@@ -62,10 +62,11 @@ function parseIntro(result: unknown, text: string): Intro | undefined {
 /** Counts and figures computed in code: safe to give the model as context. */
 function trustedFigures(gathered: GatheredBriefing): string {
   const lines = [`Today is ${gathered.date} (${gathered.timeZone}).`];
-  const { calendar, deadlines, mail, spend, jobs } = gathered;
+  const { calendar, deadlines, mail, code, spend, jobs } = gathered;
   if (calendar.status === 'ok') lines.push(`Calendar: ${calendar.data.today.length} events today, ${calendar.data.tomorrow.length} tomorrow.`);
   if (deadlines.status === 'ok') lines.push(`Deadlines and action items due soon: ${deadlines.data.length}.`);
   if (mail.status === 'ok') lines.push(`Important unread mail: ${mail.data.length}.`);
+  if (code.status === 'ok' && code.data.followUps.length) lines.push(`Code follow-ups from mail waiting to be run: ${code.data.followUps.length}.`);
   if (spend.status === 'ok') {
     lines.push(`Yesterday's model spend: ${usd(spend.data.costUsd)} (flagship equivalent ${usd(spend.data.flagshipCostUsd)}).`);
     for (const line of spend.data.budget.filter((entry) => entry.state !== 'ok')) {
@@ -95,6 +96,6 @@ function untrustedMaterial(gathered: GatheredBriefing): { label: string; content
     material.push({ label: 'important unread mail (sender, subject, snippet)', content: mail.data.map((item) => `- ${item.from} | ${item.subject} | ${item.snippet}`).join('\n') });
   }
   if (market.status === 'ok') material.push({ label: 'market snapshot', content: [market.data.summary, ...market.data.highlights].join('\n') });
-  if (code.status === 'ok') material.push({ label: 'repository activity', content: [code.data.summary, ...code.data.highlights].join('\n') });
+  if (code.status === 'ok' && code.data.latest) material.push({ label: 'repository activity', content: [code.data.latest.summary, ...code.data.latest.highlights].join('\n') });
   return material;
 }

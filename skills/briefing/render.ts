@@ -5,7 +5,7 @@
  * figures are formatted by code, never by a model.
  */
 import { addDays } from './local-day.ts';
-import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro } from './types.ts';
+import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport } from './types.ts';
 import type { CalendarEvent } from '../google/types.ts';
 
 export interface RenderedBriefing {
@@ -50,7 +50,7 @@ function renderHtml(briefing: Briefing, heading: string): string {
     ['Due soon', briefing.deadlines, deadlinesHtml],
     ['Important mail', briefing.mail, mailHtml],
     ['Markets', briefing.market, snapshotHtml],
-    ['Repositories', briefing.code, snapshotHtml],
+    ['Repositories', briefing.code, repositoriesHtml],
     ['Yesterday\u2019s spend', briefing.spend, spendHtml],
     ['Jobs, last 24 h', briefing.jobs, jobsHtml],
   ];
@@ -178,6 +178,24 @@ function snapshotHtml(snapshot: SkillSnapshot, briefing: Briefing): string {
   );
 }
 
+function repositoriesHtml(report: RepositoryReport, briefing: Briefing): string {
+  const latest = report.latest ? snapshotHtml(report.latest, briefing) : '';
+  if (!report.followUps.length) return latest;
+  return (
+    latest +
+    h3('Follow-ups from mail') +
+    listTable(
+      report.followUps.map((followUp) => ({
+        label: escapeHtml(clip(followUp.repo, 24)),
+        main: escapeHtml(clip(followUp.task, LIMITS.text)),
+        note:
+          `<code style="font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;">${escapeHtml(followUp.command)}</code>` +
+          (followUp.from || followUp.subject ? ` \u00b7 ${escapeHtml(clip([followUp.from, followUp.subject].filter(Boolean).join(' \u2014 '), LIMITS.subject))}` : ''),
+      })),
+    )
+  );
+}
+
 function spendHtml(spend: SpendReport): string {
   const figures = spendFigures(spend).map(([label, value]) => ({ label: `<strong style="color:${INK};">${escapeHtml(value)}</strong>`, main: escapeHtml(label) }));
   const tiers = spend.byTier.length
@@ -244,7 +262,18 @@ function renderText(briefing: Briefing, heading: string): string {
   );
   const snapshot = (data: SkillSnapshot) => [clip(data.summary, 400), ...data.highlights.map((item) => `- ${clip(item, LIMITS.text)}`), `(${data.job}, ${when(data.ranAt, briefing.timeZone)})`];
   section('Markets', briefing.market, snapshot);
-  section('Repositories', briefing.code, snapshot);
+  section('Repositories', briefing.code, (report) => [
+    ...(report.latest ? snapshot(report.latest) : []),
+    ...(report.followUps.length
+      ? [
+          'Follow-ups from mail:',
+          ...report.followUps.flatMap((followUp) => [
+            `- ${clip(followUp.repo, 24)}: ${clip(followUp.task, LIMITS.text)}${followUp.subject ? ` (${clip(followUp.subject, LIMITS.subject)})` : ''}`,
+            `  run: ${followUp.command}`,
+          ]),
+        ]
+      : []),
+  ]);
   section('Yesterday\u2019s spend', briefing.spend, (spend) => [
     ...spendFigures(spend).map(([label, value]) => `${value.padStart(10)}  ${label}`),
     ...(spend.byTier.length ? [`By tier: ${spend.byTier.map((tier) => `${tier.tier} ${usd(tier.costUsd)} (${tier.calls})`).join(', ')}`] : []),

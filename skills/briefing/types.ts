@@ -6,6 +6,7 @@
 import type { CalendarEvent, CalendarSource, UnreadMailSource } from '../google/types.ts';
 import type { MailDelivery } from '../../agent/mail/types.ts';
 import type { Config } from '../../config/schema.ts';
+import type { Store } from '../../memory/store.ts';
 
 export const SECTION_NAMES = ['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
@@ -48,6 +49,31 @@ export interface SkillSnapshot {
   ranAt: string;
   summary: string;
   highlights: string[];
+}
+
+/** An open action item from mail that names a code-edit repository, with the command that does it. */
+export interface PendingCodeFollowUp {
+  id: number;
+  /** The repository folder's name. */
+  repo: string;
+  /** Untrusted: the action item's text. */
+  task: string;
+  subject?: string;
+  from?: string;
+  /** `switchboard code --follow-up <id>`. */
+  command: string;
+}
+
+/** The Repositories section: the latest code-edit run and the code follow-ups waiting. */
+export interface RepositoryReport {
+  latest?: SkillSnapshot;
+  followUps: PendingCodeFollowUp[];
+}
+
+/** Pending code follow-ups in the run's database (skills/code-edit/follow-ups.ts). */
+export interface CodeFollowUpSource {
+  /** At most `limit`, oldest first; empty when none. */
+  pending(db: Store, limit: number): Promise<PendingCodeFollowUp[]>;
 }
 
 export interface BudgetLine {
@@ -95,7 +121,7 @@ export interface Briefing {
   deadlines: Section<DueItem[]>;
   mail: Section<MailItem[]>;
   market: Section<SkillSnapshot>;
-  code: Section<SkillSnapshot>;
+  code: Section<RepositoryReport>;
   spend: Section<SpendReport>;
   jobs: Section<JobProblem[]>;
   /** Any figure or text in the briefing came from simulated model calls. */
@@ -123,6 +149,8 @@ export interface BriefingDeps {
    * those tables, so the deadline and mail sections are skipped rather than reported empty.
    */
   readStoredExtractions?: boolean;
+  /** Code follow-ups for the Repositories section; set when `skills.code-edit.allowedRepos` is. */
+  codeFollowUps?: CodeFollowUpSource;
   budgets?: Config['budgets'];
   /** Sender and recipient; default `mail.smtp.from`/`to`. */
   mail?: { from?: string; to?: string };
