@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { DemoImapAccount } from '../../demo/demo-config.ts';
-import { DemoDirError, runDemoDay, type DemoReport } from '../../demo/run-demo-day.ts';
+import type { DemoReport } from '../../demo/run-demo-day.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, resolveDataDir, type GlobalOptions } from '../context.ts';
 import { formatUsd, renderBill } from './bill.ts';
 
@@ -65,6 +65,9 @@ export function registerDemoCommand(program: Command): void {
       const global = program.opts<GlobalOptions>();
       const imap = options.imap === undefined ? undefined : parseImapOption(options.imap, process.env);
       const demoDir = join(resolveDataDir(global, process.env), 'demo');
+      // Loaded here, not at the top: the demo pulls in every skill's heavy dependencies, and
+      // every other command (the daemon above all) should not carry them.
+      const { DemoDirError, runDemoDay } = await import('../../demo/run-demo-day.ts');
       let report: DemoReport;
       try {
         report = await runDemoDay({ demoDir, imap });
