@@ -4,6 +4,7 @@
  * (one row per day, tier, job, model, provider and simulated flag), never the ledger itself.
  */
 import { budgetEventsFor, type BudgetEventSummary } from './budget-events.ts';
+import type { CallUsage } from './ledger.ts';
 import type { Store } from './store.ts';
 
 export interface BillPeriod {
@@ -12,19 +13,18 @@ export interface BillPeriod {
   date: string;
 }
 
-export interface BillLine {
-  /** Tier, job (`(ad hoc)` for calls outside a job), model id, or `total`. */
-  key: string;
+/** What the rollup sums for any grouping: counts, tokens and money. */
+export interface CallTotals extends CallUsage {
   calls: number;
   failedCalls: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
   costUsd: number;
   flagshipCostUsd: number;
   cacheSavingsUsd: number;
+}
+
+export interface BillLine extends CallTotals {
+  /** Tier, job (`(ad hoc)` for calls outside a job), model id, or `total`. */
+  key: string;
 }
 
 export interface Bill {
@@ -55,22 +55,12 @@ export interface Bill {
 
 export const AD_HOC_JOB = '(ad hoc)';
 
-interface TotalsRow {
+interface TotalsRow extends CallTotals {
   tier: string;
   job: string;
   model: string;
   provider: string;
   simulated: number;
-  calls: number;
-  failedCalls: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-  flagshipCostUsd: number;
-  cacheSavingsUsd: number;
 }
 
 const SUMS = `SUM(calls) AS calls, SUM(failed_calls) AS failedCalls, SUM(input_tokens) AS inputTokens,
