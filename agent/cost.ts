@@ -2,7 +2,7 @@
  * The one place a call's price is computed. The ledger stores what this returns, so a bill
  * can always be traced back to usage and a dated price row.
  */
-import type { ModelPrice, ModelSpec, Usage } from './types.ts';
+import type { ModelPrice, ModelSpec, Usage } from '../contracts/types.ts';
 
 /** The price row in force on `date` (YYYY-MM-DD): the latest `effectiveFrom` not after it, else the earliest. */
 export function priceOn(model: ModelSpec, date: string): ModelPrice {

@@ -10,7 +10,7 @@
 import type { Config, JobConfig } from '../config/schema.ts';
 import { closest } from '../config/load.ts';
 import type { Logger } from './logger.ts';
-import type { ModelRouter, RoutedRequest } from './router/types.ts';
+import type { ModelRouter, RoutedRequest } from '../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
 import type { Store } from '../memory/store.ts';
 import { cancelledAmong, finishRun, getRun, runCost, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';

@@ -8,9 +8,9 @@
 import type { OrchestrateOptions, OrchestrateResult, SkillTool, ToolResult } from '../skills/types.ts';
 import { buildPromptPrefix } from '../memory/prompt-prefix.ts';
 import { schemaProblems } from './json-schema.ts';
-import type { CallOrigin, ModelRouter, RoutedResponse } from './router/types.ts';
+import type { CallOrigin, ModelRouter, RoutedResponse } from '../contracts/router.ts';
 import { firstStop, maxSteps, overBudget, repeatedCall, wallTime, type StopCondition } from './stop-conditions.ts';
-import type { Message, Tier, ToolCall, ToolDefinition } from './types.ts';
+import type { Message, Tier, ToolCall, ToolDefinition } from '../contracts/types.ts';
 import { UNTRUSTED_RULE, wrapUntrusted } from './untrusted.ts';
 
 /** One entry of a run's transcript, as kept for `switchboard runs show`. */

@@ -9,7 +9,7 @@ import type { ProviderRegistry } from './providers/types.ts';
 import { resolveModels, resolveProviders, simulatedProviderNames } from './runtime.ts';
 import { startSimulator } from './simulator/simulator.ts';
 import type { Simulator } from './simulator/types.ts';
-import type { ModelSpec, ProviderSpec } from './types.ts';
+import type { ModelSpec, ProviderSpec } from '../contracts/types.ts';
 
 export interface ProviderSetup {
   specs: ProviderSpec[];

@@ -16,7 +16,7 @@ import { createRouter, type Router } from './router/router.ts';
 import { createTierDecider, orchestratorTierQuestion, type TierDecider } from './router/tier-decider.ts';
 import { formatUsageHeader, SIM_USAGE_HEADER } from './simulator/protocol.ts';
 import { resolveModels } from './runtime.ts';
-import type { ModelSpec, Tier, Usage } from './types.ts';
+import type { ModelSpec, Tier, Usage } from '../contracts/types.ts';
 
 export interface TraceLine {
   task: string;

@@ -3,7 +3,7 @@
  * history, and providers with resolved keys, swapped for the simulator where there is no key.
  */
 import type { Config } from '../config/schema.ts';
-import type { ModelSpec, ProviderSpec } from './types.ts';
+import type { ModelSpec, ProviderSpec } from '../contracts/types.ts';
 
 export function resolveModels(config: Config): Map<string, ModelSpec> {
   const models = new Map<string, ModelSpec>();

@@ -9,7 +9,7 @@
  */
 import type { CommandContext } from './cli/context.ts';
 import type { JobConfig } from '../config/schema.ts';
-import type { ModelRouter } from './router/types.ts';
+import type { ModelRouter } from '../contracts/router.ts';
 import type { Skill, SkillContext } from '../skills/types.ts';
 import type { RunRecord } from '../memory/runs.ts';
 import { openStore, type Store } from '../memory/store.ts';

@@ -2,7 +2,7 @@
  * Small named predicates that end an orchestrator loop. Each looks at the loop's state
  * after a step and returns a reason to stop, or undefined to go on.
  */
-import type { ToolCall } from './types.ts';
+import type { ToolCall } from '../contracts/types.ts';
 
 export interface LoopState {
   steps: number;

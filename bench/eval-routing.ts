@@ -12,7 +12,7 @@
  * Exits 1 when accuracy on the evaluated set is below 0.92 or under-routing above 0.03.
  */
 import { pathToFileURL } from 'node:url';
-import { TIERS, TIER_RANK, type Tier } from '../agent/types.ts';
+import { TIERS, TIER_RANK, type Tier } from '../contracts/types.ts';
 import { createClassifier, loadTrainingSet, type LabelledTask } from '../agent/router/classifier.ts';
 import {
   DEFAULT_CONFIDENCE_THRESHOLD,

@@ -18,7 +18,7 @@ import { createProviderRegistry } from '../agent/providers/registry.ts';
 import { resolveModels } from '../agent/runtime.ts';
 import { createRouter } from '../agent/router/router.ts';
 import { startSimulator } from '../agent/simulator/simulator.ts';
-import type { ChatRequest } from '../agent/types.ts';
+import type { ChatRequest } from '../contracts/types.ts';
 
 export interface Percentiles {
   p50Ms: number;

@@ -3,7 +3,7 @@
  * receives the parsed `Config` (or a part of it) and never reads the file itself.
  */
 import { z } from 'zod';
-import { TIERS } from '../agent/types.ts';
+import { TIERS } from '../contracts/types.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

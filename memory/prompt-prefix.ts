@@ -5,7 +5,7 @@
  * it goes in the messages after the prefix.
  */
 import { createHash } from 'node:crypto';
-import type { ChatRequest, Message, ToolDefinition } from '../agent/types.ts';
+import type { ChatRequest, Message, ToolDefinition } from '../contracts/types.ts';
 
 export interface PromptPrefixInput {
   systemPrompt: string;

@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../memory/store.ts';
-import type { ModelRouter } from '../agent/router/types.ts';
-import type { ToolDefinition } from '../agent/types.ts';
+import type { ModelRouter } from '../contracts/router.ts';
+import type { ToolDefinition } from '../contracts/types.ts';
 
 /** A tool the orchestrator model may call. Failing tools return `{ isError: true }`; they do not throw. */
 export interface SkillTool {

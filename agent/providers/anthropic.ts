@@ -10,11 +10,12 @@ import type {
   ToolResultBlockParam,
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages/messages';
-import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../types.ts';
+import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../../contracts/types.ts';
 import { classifyProviderError } from './classify-error.ts';
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { emptyUsage, isSimulated, parseToolArguments, STREAM_ABOVE_OUTPUT_TOKENS, unknownVendorValue } from './response.ts';
-import type { CallOptions, ProviderClient } from './types.ts';
+import type { CallOptions } from '../../contracts/router.ts';
+import type { ProviderClient } from './types.ts';
 
 /**
  * A provider for Anthropic's messages API. The SDK never retries; each call times out after

@@ -1,7 +1,7 @@
 import * as AnthropicErrors from '@anthropic-ai/sdk';
 import * as OpenAIErrors from 'openai';
-import type { ErrorKind, Usage } from '../types.ts';
-import { ProviderError } from './errors.ts';
+import type { ErrorKind, Usage } from '../../contracts/types.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 
 export interface ErrorContext {
   provider: string;

@@ -7,11 +7,12 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../types.ts';
+import type { ChatRequest, ChatResponse, FinishReason, Message, ModelSpec, ProviderSpec, ToolCall, Usage } from '../../contracts/types.ts';
 import { classifyProviderError } from './classify-error.ts';
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { emptyUsage, isSimulated, parseToolArguments, STREAM_ABOVE_OUTPUT_TOKENS, unknownVendorValue } from './response.ts';
-import type { CallOptions, ProviderClient } from './types.ts';
+import type { CallOptions } from '../../contracts/router.ts';
+import type { ProviderClient } from './types.ts';
 
 /**
  * A provider for OpenAI chat completions and every endpoint that speaks it (Ollama,

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { ProviderSpec } from '../types.ts';
+import type { ProviderSpec } from '../../contracts/types.ts';
 import { classifyProviderError } from './classify-error.ts';
 
 export interface ProbeResult {

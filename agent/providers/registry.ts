@@ -1,4 +1,4 @@
-import type { ProviderSpec } from '../types.ts';
+import type { ProviderSpec } from '../../contracts/types.ts';
 import { unknownVendorValue } from './response.ts';
 import type { ProviderClient, ProviderRegistry } from './types.ts';
 

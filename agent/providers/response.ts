@@ -1,5 +1,5 @@
 import { SIMULATED_HEADER, SIMULATED_ID_PREFIX } from '../simulator/protocol.ts';
-import type { ProviderSpec, Usage } from '../types.ts';
+import type { ProviderSpec, Usage } from '../../contracts/types.ts';
 
 /** Usage of a call that consumed nothing, or whose usage the provider never reported. */
 export function emptyUsage(): Usage {

@@ -1,13 +1,5 @@
-import type { ChatRequest, ChatResponse, ModelSpec, ProviderSpec } from '../types.ts';
-
-/** Per-call transport options; nothing in them changes what the model is asked. */
-export interface CallOptions {
-  /**
-   * Extra HTTP headers for this one call, e.g. the simulator's `x-switchboard-sim-usage`
-   * that a replay uses to dictate a recorded call's usage.
-   */
-  headers?: Record<string, string>;
-}
+import type { CallOptions } from '../../contracts/router.ts';
+import type { ChatRequest, ChatResponse, ModelSpec, ProviderSpec } from '../../contracts/types.ts';
 
 /**
  * One wire API. `complete` turns a request into a response or throws a `ProviderError`;

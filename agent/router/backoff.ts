@@ -2,7 +2,7 @@
  * The one place Switchboard waits before a retry. The SDKs' own retries are off
  * (`maxRetries: 0`); the router calls these helpers, so attempts never multiply.
  */
-import { ProviderError } from '../providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 
 export interface BackoffOptions {
   /** Delay scale of the first retry. */

@@ -8,8 +8,8 @@
  */
 import { readBreaker, updateBreaker, type BreakerRow } from '../../memory/breakers.ts';
 import type { Store } from '../../memory/store.ts';
-import { isRetryable } from '../providers/errors.ts';
-import type { ErrorKind } from '../types.ts';
+import { isRetryable } from '../../contracts/provider-error.ts';
+import type { ErrorKind } from '../../contracts/types.ts';
 
 export interface BreakerOptions {
   failureThreshold: number;

@@ -4,7 +4,7 @@
  * size rule moving anything too large to the large-context tier. Pure functions of config.
  */
 import type { Config } from '../../config/schema.ts';
-import type { ChatRequest, ModelSpec, Tier } from '../types.ts';
+import type { ChatRequest, ModelSpec, Tier } from '../../contracts/types.ts';
 
 /**
  * Input tokens of a request, estimated as characters / 4 over every message, tool

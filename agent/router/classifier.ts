@@ -17,7 +17,7 @@
  * otherwise teach it that "refactor" or "trade-offs" mean orchestration.
  */
 import { readFileSync } from 'node:fs';
-import { TIERS, type Tier } from '../types.ts';
+import { TIERS, type Tier } from '../../contracts/types.ts';
 
 /** One labelled example: the text of a task and the tier that should answer it. */
 export interface LabelledTask {

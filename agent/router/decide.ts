@@ -8,7 +8,7 @@
  * `decideTierSync` does steps 1-3 and the fallback of step 4 without any model call, and says
  * when the orchestrator should be asked; `decideTier` also asks it.
  */
-import { TIERS, TIER_RANK, type Tier } from '../types.ts';
+import { TIERS, TIER_RANK, type Tier } from '../../contracts/types.ts';
 import type { TaskClassifier } from './classifier.ts';
 
 export interface RoutingTask {

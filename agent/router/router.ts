@@ -19,17 +19,17 @@ import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
 import type { Logger } from '../logger.ts';
-import { ProviderError } from '../providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import type { ProviderRegistry } from '../providers/types.ts';
-import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../types.ts';
+import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../../contracts/types.ts';
 import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
 import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, type PlannedChain } from './chain.ts';
-import { ChainError, type AttemptError } from './errors.ts';
-import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from './types.ts';
+import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
+import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
-export { ChainError } from './errors.ts';
-export type { AttemptError } from './errors.ts';
+export { ChainError } from '../../contracts/chain-error.ts';
+export type { AttemptError } from '../../contracts/chain-error.ts';
 
 export interface RouterDeps {
   db: Store;

@@ -5,11 +5,11 @@
  * cannot judge difficulty, so the safe fallback stands.
  */
 import type { Config } from '../../config/schema.ts';
-import type { Tier } from '../types.ts';
-import { TIERS } from '../types.ts';
+import type { Tier } from '../../contracts/types.ts';
+import { TIERS } from '../../contracts/types.ts';
 import { createClassifier, type TaskClassifier } from './classifier.ts';
 import { DEFAULT_STEP_KINDS, decideTier, type AskOrchestrator, type TierDecision } from './decide.ts';
-import type { ModelRouter, RoutingTask } from './types.ts';
+import type { ModelRouter, RoutingTask } from '../../contracts/router.ts';
 
 export type TierDecider = (task: RoutingTask, signal?: AbortSignal) => Promise<TierDecision>;
 

@@ -6,7 +6,7 @@
  * The Google libraries still load only on the first call.
  */
 import type { Config } from '../../config/schema.ts';
-import { createMailDelivery } from '../../agent/mail/delivery.ts';
+import { createMailDelivery } from '../mail/delivery.ts';
 import { createGoogleCalendarSource } from '../google/calendar.ts';
 import { createGmailSource } from '../google/gmail.ts';
 import { allowedReposFromSettings } from '../code-edit/follow-ups.ts';

@@ -4,7 +4,7 @@
  * code. Text that came from mail, calendars or models is untrusted and escaped on render.
  */
 import type { CalendarEvent, CalendarSource, UnreadMailSource } from '../google/types.ts';
-import type { MailDelivery } from '../../agent/mail/types.ts';
+import type { MailDelivery } from '../mail/types.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Store } from '../../memory/store.ts';
 

@@ -6,9 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import type { SimpleGit } from 'simple-git';
-import { nextTierUp } from '../../agent/escalation.ts';
-import type { RoutedResponse } from '../../agent/router/types.ts';
-import type { Message, Tier } from '../../agent/types.ts';
+import { nextTierUp } from '../escalation.ts';
+import type { RoutedResponse } from '../../contracts/router.ts';
+import type { Message, Tier } from '../../contracts/types.ts';
 import { applyEdits, EDIT_ANSWER_SCHEMA, EditApplyError, InvalidAnswerError, parseEditAnswer } from './edits.ts';
 import { gatherContext, type RepoContext } from './gather-context.ts';
 import { isInside, UnsafePathError } from './repo-paths.ts';

@@ -3,8 +3,8 @@
  * behind. Plain data; the flow lives in run-code-edit.ts.
  */
 import type { Logger } from 'pino';
-import type { CallOrigin, ModelRouter } from '../../agent/router/types.ts';
-import type { Tier } from '../../agent/types.ts';
+import type { CallOrigin, ModelRouter } from '../../contracts/router.ts';
+import type { Tier } from '../../contracts/types.ts';
 
 /** One change from the model: the full new content of a file, or a unified diff. */
 export type FileEdit = { path: string; content: string } | { path: string; diff: string };

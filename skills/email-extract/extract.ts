@@ -5,8 +5,8 @@
  * before anything is stored. A failed check escalates once (completeChecked).
  */
 import { z } from 'zod';
-import { completeChecked, type CheckResult, type CheckedResponse } from '../../agent/escalation.ts';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
+import { completeChecked, type CheckResult, type CheckedResponse } from '../escalation.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
 import { CATEGORIES, type Extraction, type ParsedEmail } from './types.ts';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -23,10 +23,10 @@
  *   config, whatever the model answers.
  */
 import { z } from 'zod';
-import { CheckFailedError } from '../../agent/escalation.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
-import { ChainError } from '../../agent/router/errors.ts';
-import type { ErrorKind } from '../../agent/types.ts';
+import { CheckFailedError } from '../escalation.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
+import { ChainError } from '../../contracts/chain-error.ts';
+import type { ErrorKind } from '../../contracts/types.ts';
 import type { ImapAccountConfig } from '../../config/schema.ts';
 import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { PriceBar } from '../../memory/market-cache.ts';
 import { parseOhlcvCsv, PriceDataError } from './ohlcv-csv.ts';
-import { BodyTooLargeError, readCappedBody } from '../../agent/http/read-capped.ts';
+import { BodyTooLargeError, readCappedBody } from '../http/read-capped.ts';
 
 export type PriceSource =
   | { type: 'csv-file'; /** Path template with `{symbol}`. */ path: string }

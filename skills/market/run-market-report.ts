@@ -7,8 +7,8 @@
 import type { Logger } from 'pino';
 import { lastFetchedAt, loadBars, saveBars, type PriceBar } from '../../memory/market-cache.ts';
 import type { Store } from '../../memory/store.ts';
-import type { CallOrigin, ModelRouter, RoutedResponse } from '../../agent/router/types.ts';
-import type { Message, Tier } from '../../agent/types.ts';
+import type { CallOrigin, ModelRouter, RoutedResponse } from '../../contracts/router.ts';
+import type { Message, Tier } from '../../contracts/types.ts';
 import { computeCorrelations, computeSymbolFigures, renderFigures, type CorrelationFigures, type SymbolFigures } from './figures.ts';
 import { flagUnsourcedNumbers, type FlaggedNumber } from './number-check.ts';
 import { PriceDataError } from './ohlcv-csv.ts';

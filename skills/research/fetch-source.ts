@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { BodyTooLargeError, readCappedBody } from '../../agent/http/read-capped.ts';
+import { BodyTooLargeError, readCappedBody } from '../http/read-capped.ts';
 
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 

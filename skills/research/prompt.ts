@@ -3,7 +3,7 @@
  * `<document ... untrusted="true">` delimiters that it cannot close or forge, the requests
  * carry no tools, and links in the digest come from the feeds, never from the model.
  */
-import type { ChatRequest } from '../../agent/types.ts';
+import type { ChatRequest } from '../../contracts/types.ts';
 
 export interface DocumentInput {
   /** Stable handle the model refers to, such as "d3". */

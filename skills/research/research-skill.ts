@@ -5,7 +5,7 @@
  * optional reasoning-tier write-up, and stores the digest for the briefing.
  */
 import { appendDailyNote, localDay } from '../../memory/daily-notes.ts';
-import type { RoutedResponse } from '../../agent/router/types.ts';
+import type { RoutedResponse } from '../../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { fetchSource, SourceError, type FetchFunction } from './fetch-source.ts';
 import type { FeedItem } from './feed.ts';

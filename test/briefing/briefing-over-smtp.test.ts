@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
-import { createMailDelivery } from '../../agent/mail/delivery.ts';
+import { createMailDelivery } from '../../skills/mail/delivery.ts';
 import { createBriefingSkill } from '../../skills/briefing/skill.ts';
 import { aContext, aStore } from './builders.ts';
 

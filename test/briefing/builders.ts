@@ -5,7 +5,7 @@
 import { openStore, type Store } from '../../memory/store.ts';
 import { silentLogger } from '../../agent/logger.ts';
 import type { OrchestrateOptions, OrchestrateResult, SkillContext } from '../../skills/types.ts';
-import type { MailDelivery, MailMessage } from '../../agent/mail/types.ts';
+import type { MailDelivery, MailMessage } from '../../skills/mail/types.ts';
 
 export const NOW = new Date('2025-05-05T05:00:00.000Z'); // 07:00 in Berlin
 

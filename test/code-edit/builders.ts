@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
-import type { Tier } from '../../agent/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
+import type { Tier } from '../../contracts/types.ts';
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerCodeCommand } from '../../agent/cli/commands/code.ts';
 import { CliError } from '../../agent/cli/context.ts';
-import type { ModelRouter } from '../../agent/router/types.ts';
+import type { ModelRouter } from '../../contracts/router.ts';
 import { openStore } from '../../memory/store.ts';
 import { aStoredMessage } from '../email/builders.ts';
 import { aRepo, aScriptedRouter, anEditAnswer, FIXED_MATH, git, repoState, TEST_COMMAND } from './builders.ts';

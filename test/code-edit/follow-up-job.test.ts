@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../agent/logger.ts';
-import type { ModelRouter } from '../../agent/router/types.ts';
+import type { ModelRouter } from '../../contracts/router.ts';
 import type { Store } from '../../memory/store.ts';
 import { CodeEditGaveUpError, createCodeEditSkill } from '../../skills/code-edit/index.ts';
 import type { SkillContext } from '../../skills/types.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../agent/logger.ts';
-import type { ModelRouter } from '../../agent/router/types.ts';
+import type { ModelRouter } from '../../contracts/router.ts';
 import { CodeEditGaveUpError, createCodeEditSkill } from '../../skills/code-edit/index.ts';
 import type { SkillContext } from '../../skills/types.ts';
 import { aRepo, aScriptedRouter, anEditAnswer, FIXED_MATH, repoState, TEST_COMMAND } from './builders.ts';

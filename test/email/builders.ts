@@ -3,8 +3,8 @@
  * and answers with schema-valid JSON (or what a test scripts), and a skill context.
  */
 import { pino } from 'pino';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
-import type { Tier } from '../../agent/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
+import type { Tier } from '../../contracts/types.ts';
 import { readWatermark, resetWatermark, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
 import { openStore, type Store } from '../../memory/store.ts';
 import type { SkillContext } from '../../skills/types.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { readWatermark } from '../../memory/extractions.ts';
 import { createEmailExtractSkill } from '../../skills/email-extract/skill.ts';
 import type { MailSession, OpenMailbox } from '../../skills/email-extract/types.ts';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CheckFailedError } from '../../agent/escalation.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
-import { ChainError, type AttemptError } from '../../agent/router/errors.ts';
-import type { ErrorKind } from '../../agent/types.ts';
+import { CheckFailedError } from '../../skills/escalation.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
+import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
+import type { ErrorKind } from '../../contracts/types.ts';
 import { readWatermark } from '../../memory/extractions.ts';
 import { createEmailExtractSkill, isMessageFault } from '../../skills/email-extract/skill.ts';
 import type { MailSession, OpenMailbox } from '../../skills/email-extract/types.ts';

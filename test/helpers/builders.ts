@@ -1,4 +1,4 @@
-import type { ChatRequest, ModelSpec, ProviderSpec, Usage } from '../../agent/types.ts';
+import type { ChatRequest, ModelSpec, ProviderSpec, Usage } from '../../contracts/types.ts';
 
 /** A model spec; `apiModel` is the name the simulator scripts are keyed by. */
 export function aModel(overrides: Partial<ModelSpec> = {}): ModelSpec {

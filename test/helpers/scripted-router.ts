@@ -2,8 +2,8 @@
  * A ModelRouter that answers from a script, for tests of the orchestrator and skills.
  * Every routed request is recorded so tests can assert what was sent.
  */
-import type { ModelRouter, RoutedRequest, RoutedResponse, RouteDecision } from '../../agent/router/types.ts';
-import type { Tier, ToolCall } from '../../agent/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse, RouteDecision } from '../../contracts/router.ts';
+import type { Tier, ToolCall } from '../../contracts/types.ts';
 
 export type ScriptedAnswer =
   | { text: string; costUsd?: number }

@@ -1,7 +1,7 @@
 import { after, before, beforeEach } from 'node:test';
 import { startSimulator } from '../../agent/simulator/simulator.ts';
 import type { Simulator } from '../../agent/simulator/types.ts';
-import type { ProviderApi, ProviderSpec } from '../../agent/types.ts';
+import type { ProviderApi, ProviderSpec } from '../../contracts/types.ts';
 import { aProviderSpec } from './builders.ts';
 
 /**

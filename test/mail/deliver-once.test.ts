@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { openStore } from '../../memory/store.ts';
 import { deliverOnce, findDelivery } from '../../memory/deliveries.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
-import { createMailDelivery } from '../../agent/mail/delivery.ts';
-import type { MailMessage } from '../../agent/mail/types.ts';
+import { createMailDelivery } from '../../skills/mail/delivery.ts';
+import type { MailMessage } from '../../skills/mail/types.ts';
 
 const KEY = 'morning-briefing:2025-05-05T05:00:00.000Z';
 

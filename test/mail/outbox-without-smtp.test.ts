@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { createMailDelivery } from '../../agent/mail/delivery.ts';
-import { outboxFileName } from '../../agent/mail/outbox.ts';
-import type { MailMessage } from '../../agent/mail/types.ts';
+import { createMailDelivery } from '../../skills/mail/delivery.ts';
+import { outboxFileName } from '../../skills/mail/outbox.ts';
+import type { MailMessage } from '../../skills/mail/types.ts';
 
 function aMessage(overrides: Partial<MailMessage> = {}): MailMessage {
   return {

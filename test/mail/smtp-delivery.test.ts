@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
-import { sendMail } from '../../agent/mail/smtp.ts';
-import type { MailMessage } from '../../agent/mail/types.ts';
+import { sendMail } from '../../skills/mail/smtp.ts';
+import type { MailMessage } from '../../skills/mail/types.ts';
 
 function aMessage(overrides: Partial<MailMessage> = {}): MailMessage {
   return {

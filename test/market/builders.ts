@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PriceBar } from '../../memory/market-cache.ts';
 import { openStore, type Store } from '../../memory/store.ts';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
-import type { Tier } from '../../agent/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
+import type { Tier } from '../../contracts/types.ts';
 
 /** `count` weekday bars ending 2025-03-14, closes from `closeAt(index)`. */
 export function aSeries(count: number, closeAt: (index: number) => number): PriceBar[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { runMarketReport, type MarketRequest } from '../../skills/market/run-market-report.ts';
 import { flagUnsourcedNumbers } from '../../skills/market/number-check.ts';
 import { aFolder, aMarketRouter, aSeries, aStore, toCsv, writeCsv } from './builders.ts';

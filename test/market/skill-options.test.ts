@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { silentLogger } from '../../agent/logger.ts';
-import type { ModelRouter } from '../../agent/router/types.ts';
+import type { ModelRouter } from '../../contracts/router.ts';
 import { createMarketSkill, marketRequestFromOptions } from '../../skills/market/index.ts';
 import type { SkillContext } from '../../skills/types.ts';
 import type { Store } from '../../memory/store.ts';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPromptPrefix, withPromptPrefix } from '../../memory/prompt-prefix.ts';
 import { appendAgentNote, readSoul } from '../../memory/soul.ts';
-import type { ChatRequest, ToolDefinition } from '../../agent/types.ts';
+import type { ChatRequest, ToolDefinition } from '../../contracts/types.ts';
 import { aDataDir } from './builders.ts';
 
 const SYSTEM = 'You are Switchboard, a personal agent.';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as Anthropic from '@anthropic-ai/sdk';
 import * as OpenAI from 'openai';
 import { classifyProviderError } from '../../agent/providers/classify-error.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { createProviderRegistry } from '../../agent/providers/registry.ts';
 import { aProviderSpec } from '../helpers/builders.ts';
 

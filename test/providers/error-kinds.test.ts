@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { createProviderRegistry } from '../../agent/providers/registry.ts';
 import type { SimulatorFault } from '../../agent/simulator/types.ts';
-import type { ChatRequest, ErrorKind, ProviderApi } from '../../agent/types.ts';
+import type { ChatRequest, ErrorKind, ProviderApi } from '../../contracts/types.ts';
 import { aModel, aRequest } from '../helpers/builders.ts';
 import { simulatorSpec, useSimulator } from '../helpers/simulator.ts';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
-import type { Tier } from '../../agent/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
+import type { Tier } from '../../contracts/types.ts';
 import type { SkillContext } from '../../skills/types.ts';
 import type { Store } from '../../memory/store.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay, sleep } from '../../agent/router/backoff.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 
 test('full jitter: a uniform draw below base * 2^attempt, capped by maxMs', () => {
   assert.equal(backoffDelay(0, { baseMs: 100, maxMs: 5_000, random: () => 0.5 }), 50);

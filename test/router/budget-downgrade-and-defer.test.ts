@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listCalls } from '../../memory/ledger.ts';
 import { listReservations } from '../../memory/budget.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { budgetCapsFromConfig } from '../../agent/router/router.ts';
 import { aConfig, aRequest, aRouter } from './builders.ts';
 

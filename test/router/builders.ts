@@ -4,11 +4,11 @@
  */
 import { configSchema, type Config } from '../../config/schema.ts';
 import { openStore, type Store } from '../../memory/store.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import type { ProviderClient, ProviderRegistry } from '../../agent/providers/types.ts';
 import { resolveModels } from '../../agent/runtime.ts';
 import { createRouter, type Router, type RouterDeps } from '../../agent/router/router.ts';
-import type { ChatRequest, ChatResponse, ErrorKind, Tier, Usage } from '../../agent/types.ts';
+import type { ChatRequest, ChatResponse, ErrorKind, Tier, Usage } from '../../contracts/types.ts';
 
 export function aUsage(overrides: Partial<Usage> = {}): Usage {
   return { inputTokens: 100, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 50, reasoningTokens: 0, ...overrides };

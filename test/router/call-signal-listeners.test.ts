@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import type { ProviderClient, ProviderRegistry } from '../../agent/providers/types.ts';
 import { aConfig, aRequest, aRouter, aUsage } from './builders.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TIERS } from '../../agent/types.ts';
+import { TIERS } from '../../contracts/types.ts';
 import { createClassifier, loadTrainingSet } from '../../agent/router/classifier.ts';
 
 const classifier = createClassifier();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Tier } from '../../agent/types.ts';
+import type { Tier } from '../../contracts/types.ts';
 import type { Classification, TaskClassifier } from '../../agent/router/classifier.ts';
 import {
   DEFAULT_STEP_KINDS,

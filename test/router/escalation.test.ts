@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CheckFailedError, completeChecked, nextTierUp, type CheckResult } from '../../agent/escalation.ts';
-import type { RoutedResponse } from '../../agent/router/types.ts';
+import { CheckFailedError, completeChecked, nextTierUp, type CheckResult } from '../../skills/escalation.ts';
+import type { RoutedResponse } from '../../contracts/router.ts';
 import { aScriptedRouter } from '../helpers/scripted-router.ts';
 
 const routed = { task: { kind: 'extract' }, request: { messages: [{ role: 'user' as const, content: 'extract the total' }] } };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listCalls } from '../../memory/ledger.ts';
 import { aRequest, aRouter, aUsage } from './builders.ts';
-import type { ErrorKind } from '../../agent/types.ts';
+import type { ErrorKind } from '../../contracts/types.ts';
 
 const RETRYABLE: Array<{ kind: ErrorKind; status?: number }> = [
   { kind: 'rate_limited', status: 429 },

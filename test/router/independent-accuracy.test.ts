@@ -14,7 +14,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TIERS } from '../../agent/types.ts';
+import { TIERS } from '../../contracts/types.ts';
 import { createClassifier, loadTrainingSet, type LabelledTask } from '../../agent/router/classifier.ts';
 import {
   INDEPENDENT_SET_PATH,

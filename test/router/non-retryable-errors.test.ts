@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listCalls } from '../../memory/ledger.ts';
 import { ChainError } from '../../agent/router/router.ts';
-import { ProviderError } from '../../agent/providers/errors.ts';
+import { ProviderError } from '../../contracts/provider-error.ts';
 import { aRequest, aRouter } from './builders.ts';
 
 test('auth: no other model of that provider is tried; the chain goes on at another provider', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { orchestratorTierQuestion } from '../../agent/router/tier-decider.ts';
-import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../agent/router/types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../../contracts/router.ts';
 
 function aRouterAnswering(text: string, simulated: boolean): ModelRouter & { requests: RoutedRequest[] } {
   const requests: RoutedRequest[] = [];

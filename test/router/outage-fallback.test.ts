@@ -7,7 +7,7 @@ import { createProviderRegistry } from '../../agent/providers/registry.ts';
 import { resolveModels } from '../../agent/runtime.ts';
 import { createRouter } from '../../agent/router/router.ts';
 import type { SimulatorFault } from '../../agent/simulator/types.ts';
-import type { ErrorKind, ProviderApi } from '../../agent/types.ts';
+import type { ErrorKind, ProviderApi } from '../../contracts/types.ts';
 import { simulatorSpec, useSimulator } from '../helpers/simulator.ts';
 
 const simulator = useSimulator();

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import type { ModelRouter } from '../../router/types.ts';
+import type { ModelRouter } from '../../../contracts/router.ts';
 import { openStore } from '../../../memory/store.ts';
 import {
   allowedReposFromSettings,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { findConfig, loadConfig } from '../../../config/load.ts';
 import { openStore } from '../../../memory/store.ts';
 import { parseTrace, replayTrace, repriceLedger, TraceError, type ReplayReport, type RepriceReport } from '../../replay.ts';
-import { TIERS } from '../../types.ts';
+import { TIERS } from '../../../contracts/types.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, resolveDataDir, type GlobalOptions } from '../context.ts';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';

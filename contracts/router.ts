@@ -4,8 +4,16 @@
  * retries, breakers and budget reservations, writes every attempt to the ledger, and
  * returns the answer or a `ChainError` holding every attempt's error.
  */
-import type { CallOptions } from '../providers/types.ts';
-import type { ChatRequest, ChatResponse, ErrorKind, Tier, Usage } from '../types.ts';
+import type { ChatRequest, ChatResponse, ErrorKind, Tier, Usage } from './types.ts';
+
+/** Per-call transport options; nothing in them changes what the model is asked. */
+export interface CallOptions {
+  /**
+   * Extra HTTP headers for this one call, e.g. the simulator's `x-switchboard-sim-usage`
+   * that a replay uses to dictate a recorded call's usage.
+   */
+  headers?: Record<string, string>;
+}
 
 export interface RoutingTask {
   /** Explicit step kind from a skill (e.g. 'extract', 'code', 'analysis'); mapped through config. */

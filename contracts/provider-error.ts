@@ -1,4 +1,4 @@
-import type { ErrorKind, Usage } from '../types.ts';
+import type { ErrorKind, Usage } from './types.ts';
 
 /**
  * The one error type that leaves the provider layer. Everything above decides on `kind`,

@@ -2,7 +2,7 @@
  * The error a whole chain fails with: every attempt's classified error is kept, so the
  * caller (and `runs show`) can say which models failed and why.
  */
-import type { ErrorKind, Tier } from '../types.ts';
+import type { ErrorKind, Tier } from './types.ts';
 
 export interface AttemptError {
   /** Ledger id of the attempt; 0 when no call was made (breaker open). */

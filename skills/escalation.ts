@@ -2,8 +2,8 @@
  * Outcome-driven escalation: when a step's output fails its check (schema validation for an
  * extraction, tests for code), the step is tried once more on the next tier up.
  */
-import type { ModelRouter, RoutedRequest, RoutedResponse } from './router/types.ts';
-import type { Tier } from './types.ts';
+import type { ModelRouter, RoutedRequest, RoutedResponse } from '../contracts/router.ts';
+import type { Tier } from '../contracts/types.ts';
 
 /** The tier above `tier`, or undefined at the top. large-context escalates to reasoning. */
 export function nextTierUp(tier: Tier): Tier | undefined {
