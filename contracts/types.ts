@@ -101,6 +101,43 @@ export interface ModelPrice {
   effectiveFrom: string;
 }
 
+/**
+ * What a model's API accepts, from the model catalogue (config/catalogue): requests are built
+ * from these, never from the provider's name or base URL.
+ */
+export interface ModelCapabilities {
+  /** A reasoning model: hidden reasoning tokens count against the output limit. */
+  reasoning: boolean;
+  /** Accepts `temperature`/`top_p` (reasoning models and some current Anthropic models refuse them). */
+  samplingParameters: boolean;
+  /** OpenAI chat: the name of the output-token limit parameter. */
+  tokenLimitParameter: 'max_tokens' | 'max_completion_tokens';
+  /** OpenAI chat: the role the system prompt is sent with. */
+  systemRole: 'system' | 'developer';
+  /**
+   * How a JSON answer is asked for: `strict` (OpenAI json_schema strict, Anthropic native
+   * output format), `tool` (a forced tool call), `json_mode` (JSON object mode plus validation).
+   */
+  structuredOutput: 'strict' | 'tool' | 'json_mode';
+  toolCalling: boolean;
+  promptCaching: boolean;
+  /** Anthropic extended thinking: `always` models refuse forced tool_choice and need thinking blocks passed back. */
+  thinking: 'none' | 'optional' | 'always';
+  /** Reasoning effort values the model accepts (`none` allows sampling parameters on some models). */
+  reasoningEfforts?: string[];
+}
+
+/** Dated facts about a model's life, from the providers' deprecation pages. */
+export interface ModelLifecycle {
+  /** ISO dates (YYYY-MM-DD). */
+  released?: string;
+  deprecated?: string;
+  /** From this day the API answers 404. */
+  retires?: string;
+  /** The catalogue id the provider names as replacement. */
+  replacement?: string;
+}
+
 /** A model as resolved from config, with the provider it is reached through. */
 export interface ModelSpec {
   id: string;
@@ -110,6 +147,11 @@ export interface ModelSpec {
   contextWindow: number;
   maxOutputTokens: number;
   prices: ModelPrice[];
+  /** From the catalogue, or declared in config for a model the catalogue does not know. */
+  capabilities?: ModelCapabilities;
+  lifecycle?: ModelLifecycle;
+  /** Reasoning effort sent with each request (a tier or model setting), where the model accepts one. */
+  reasoningEffort?: string;
 }
 
 export interface ProviderSpec {
