@@ -11,7 +11,14 @@ export interface Fact {
   source: string;
   /** ISO 8601 UTC. */
   createdAt: string;
+  /**
+   * `owner`: the owner wrote or approved it. `untrusted`: learnt from a context that held mail,
+   * pages, feeds or tool output; it is recalled into later prompts as untrusted data, never as trusted text.
+   */
+  origin: FactOrigin;
 }
+
+export type FactOrigin = 'owner' | 'untrusted';
 
 export type MemoryKind = 'fact' | 'note' | 'extraction';
 
@@ -28,20 +35,21 @@ export interface MemoryHit {
   score: number;
 }
 
-/** Stores a fact and indexes it (by trigger). Throws on empty text. */
-export function addFact(db: Store, fact: { text: string; source?: string; now?: Date }): Fact {
+/** Stores a fact (origin `owner` unless given) and indexes it (by trigger). Throws on empty text. */
+export function addFact(db: Store, fact: { text: string; source?: string; origin?: FactOrigin; now?: Date }): Fact {
   const text = fact.text.trim();
   if (text === '') throw new Error('a fact needs some text');
   const createdAt = (fact.now ?? new Date()).toISOString();
   const source = fact.source ?? 'user';
-  const result = db.prepare('INSERT INTO facts (text, source, created_at) VALUES (?, ?, ?)').run(text, source, createdAt);
-  return { id: Number(result.lastInsertRowid), text, source, createdAt };
+  const origin = fact.origin ?? 'owner';
+  const result = db.prepare('INSERT INTO facts (text, source, origin, created_at) VALUES (?, ?, ?, ?)').run(text, source, origin, createdAt);
+  return { id: Number(result.lastInsertRowid), text, source, createdAt, origin };
 }
 
 /** Facts newest first; empty when there are none. */
 export function listFacts(db: Store, options: { limit?: number } = {}): Fact[] {
   const rows = db
-    .prepare('SELECT id, text, source, created_at AS createdAt FROM facts ORDER BY id DESC LIMIT ?')
+    .prepare('SELECT id, text, source, origin, created_at AS createdAt FROM facts ORDER BY id DESC LIMIT ?')
     .all(options.limit ?? -1) as Fact[];
   return rows;
 }
@@ -116,7 +124,7 @@ export function relevantFacts(db: Store, query: string, tokenCap: number): Relev
     if (estimateTokens(text + line) > tokenCap) continue;
     text += line;
     const row = db
-      .prepare('SELECT id, text, source, created_at AS createdAt FROM facts WHERE id = ?')
+      .prepare('SELECT id, text, source, origin, created_at AS createdAt FROM facts WHERE id = ?')
       .get(hit.ref) as Fact | undefined;
     if (row) facts.push(row);
   }

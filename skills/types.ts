@@ -12,7 +12,26 @@ import type { ToolDefinition } from '../contracts/types.ts';
 /** A tool the orchestrator model may call. Failing tools return `{ isError: true }`; they do not throw. */
 export interface SkillTool {
   definition: ToolDefinition;
+  /**
+   * `read`: no effect outside the call (a search, a lookup). Anything else, and a tool that does
+   * not say, is a write: from a context that holds untrusted content it never runs, it becomes a
+   * proposal for the owner (memory/approvals.ts).
+   */
+  effect?: 'read' | 'write';
+  /**
+   * The proposal a write stands for: its kind and the exact payload an approval executes.
+   * Undefined for arguments that could not be executed (the call is refused instead).
+   */
+  propose?(args: Record<string, unknown>): ProposedWrite | undefined;
   execute(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
+}
+
+/** What a write tool would do, as stored in a proposal. */
+export interface ProposedWrite {
+  kind: string;
+  payload: Record<string, unknown>;
+  /** One line for the owner: what approving does. */
+  summary: string;
 }
 
 export interface ToolResult {

@@ -23,6 +23,7 @@ import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerCodeCommand, type CommandServices } from './commands/code.ts';
 import { registerMarketCommand } from './commands/market.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerApprovalsCommand } from './commands/approvals.ts';
 import { openCommandModels } from '../model-layer.ts';
 import { createLogger } from '../logger.ts';
 
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   };
   registerCodeCommand(program, models);
   registerMarketCommand(program, models);
+  registerApprovalsCommand(program, models);
   registerDemoCommand(program);
   return program;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadContext, type GlobalOptions } from '../context.ts';
 import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
+import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 
@@ -18,6 +19,8 @@ export interface StatusReport {
   }>;
   breakers: Array<{ model: string; state: string; consecutiveFailures: number; openedAt: string | null }>;
   spendTodayUsd: number;
+  /** Proposals waiting for the owner's decision (`switchboard approvals list`). */
+  pendingProposals: number;
 }
 
 /** `switchboard status [--json]`: is the daemon up, each job's next slot and last outcome, breakers, today's spend. */
@@ -76,6 +79,7 @@ export function registerStatusCommand(program: Command): void {
               cost: number;
             }
           ).cost,
+          pendingProposals: countPendingProposals(db, now),
         };
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       } finally {
@@ -104,6 +108,11 @@ function formatStatus(report: StatusReport): string {
     for (const breaker of report.breakers) lines.push(`  ${breaker.model}: ${breaker.state} (${breaker.consecutiveFailures} failures)`);
   }
   lines.push('', `spend today: $${report.spendTodayUsd.toFixed(4)}`);
+  if (report.pendingProposals > 0) {
+    lines.push(`approvals: ${report.pendingProposals} pending (switchboard approvals list)`);
+  } else {
+    lines.push('approvals: none pending');
+  }
   return `${lines.join('\n')}\n`;
 }
 
