@@ -73,7 +73,7 @@ async function executeCodeEdit(deps: ProposalActionDeps, proposal: Proposal): Pr
   try {
     const outcome = await runCodeEdit(
       { router: opened.router, logger: opened.logger },
-      { ...plan.request, push: false, idempotencyKey: `proposal-${proposal.id}`, origin: { job, skill: 'code-edit' } },
+      { ...plan.request, push: false, untrustedTask: true, idempotencyKey: `proposal-${proposal.id}`, origin: { job, skill: 'code-edit' } },
     );
     if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
     if (typeof followUpId === 'number') markFollowUpDone(deps.db, followUpId);

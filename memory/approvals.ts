@@ -281,6 +281,11 @@ export async function decideProposal(db: Store, id: number, decision: Decision):
   return { proposal: readProposal(db, id)!, changed: true };
 }
 
+/** The one-line command that approves proposal `id`, as the briefing, mail and the CLI show it. */
+export function approveCommand(id: number): string {
+  return `switchboard approvals approve ${id}`;
+}
+
 /** Stores what was prepared for the owner to look at (a diff, a test result) on a pending proposal. */
 export function setProposalPreparation(db: Store, id: number, preparation: unknown): boolean {
   return db.prepare(`UPDATE proposals SET preparation = ? WHERE id = ? AND state = 'pending'`).run(JSON.stringify(preparation), id).changes === 1;

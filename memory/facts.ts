@@ -109,26 +109,36 @@ export interface RelevantFacts {
   text: string;
   /** estimateTokens(text), never above the cap. */
   tokens: number;
+  /** The owner's facts only, as a list ('' when none): trusted text. */
+  ownerText: string;
+  /** Facts learnt from untrusted content, as a list ('' when none): to be sent as untrusted data only. */
+  untrustedText: string;
 }
 
 /**
  * The facts most relevant to `query`, best first, as many as fit in `tokenCap` tokens
  * (chars/4) once rendered as a list. A fact too long for what is left is skipped, not cut.
+ * Each keeps its origin: `ownerText` and `untrustedText` split the same list by it.
  */
 export function relevantFacts(db: Store, query: string, tokenCap: number): RelevantFacts {
   const hits = searchMemory(db, query, { kinds: ['fact'], limit: 50 });
   const facts: Fact[] = [];
   let text = '';
+  let ownerText = '';
+  let untrustedText = '';
   for (const hit of hits) {
     const line = `- ${hit.text}\n`;
     if (estimateTokens(text + line) > tokenCap) continue;
-    text += line;
     const row = db
       .prepare('SELECT id, text, source, origin, created_at AS createdAt FROM facts WHERE id = ?')
       .get(hit.ref) as Fact | undefined;
-    if (row) facts.push(row);
+    if (!row) continue;
+    text += line;
+    if (row.origin === 'owner') ownerText += line;
+    else untrustedText += line;
+    facts.push(row);
   }
-  return { facts, text, tokens: estimateTokens(text) };
+  return { facts, text, tokens: estimateTokens(text), ownerText, untrustedText };
 }
 
 /**

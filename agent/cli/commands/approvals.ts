@@ -7,6 +7,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import {
+  approveCommand,
   decideProposal,
   getProposal,
   listProposals,
@@ -20,11 +21,6 @@ import { openStore, type Store } from '../../../memory/store.ts';
 import { createProposalExecutor } from '../../proposal-actions.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
 import type { CommandServices } from './code.ts';
-
-/** The one-line command that approves proposal `id`, as the briefing and `list` show it. */
-export function approveCommand(id: number): string {
-  return `switchboard approvals approve ${id}`;
-}
 
 /** Who decides from this CLI: `cli:<login name>`. */
 function decider(): string {
