@@ -330,13 +330,21 @@ export function createRouter(deps: RouterDeps): Router {
           throw error;
         case 'bad_request':
         case 'content_filtered':
+        case 'refused':
         case 'budget_exceeded':
           throw new ChainError(planned.tier, errors, errors.at(-1));
         case 'auth':
-          // Keys are per provider: no other model there will do better.
+        case 'quota_exhausted':
+          // Keys and credit are per provider: no other model there will do better.
           deadProviders.add(model.provider);
           avoidProvider = model.provider;
-          attemptNote = `; after ${modelId}: auth, provider ${model.provider} skipped`;
+          attemptNote = `; after ${modelId}: ${error.kind}, provider ${model.provider} skipped`;
+          continue;
+        case 'model_not_found':
+        case 'invalid_request':
+          // This model will not take this request however often it is asked; the next one may.
+          givenUp.add(modelId);
+          attemptNote = `; fallback after ${modelId}: ${error.kind}`;
           continue;
         case 'context_too_long':
           givenUp.add(modelId);
