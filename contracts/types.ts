@@ -199,9 +199,19 @@ export interface ModelSpec {
   reasoningEffort?: string;
 }
 
+/**
+ * Which server speaks an `openai` API: the official one, or an OpenAI-compatible endpoint
+ * users run, each with its known differences (agent/providers/profiles.ts). `compatible` is
+ * any other server, treated conservatively.
+ */
+export const ENDPOINT_PROFILES = ['openai', 'openrouter', 'ollama', 'gemini', 'compatible'] as const;
+export type EndpointProfile = (typeof ENDPOINT_PROFILES)[number];
+
 export interface ProviderSpec {
   name: string;
   api: ProviderApi;
+  /** For an `openai` API: the server behind it (default `openai` without a baseURL, else `compatible`). */
+  profile?: EndpointProfile;
   baseURL?: string;
   /** Resolved secret; never logged or stored. */
   apiKey?: string;
