@@ -3,7 +3,7 @@ import { loadContext, type GlobalOptions } from '../context.ts';
 import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
 import { countPendingProposals } from '../../../memory/approvals.ts';
-import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
+import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 
 export interface StatusReport {
