@@ -6,7 +6,7 @@
  * and a model that OBEYS the attacker: whatever the content asks, it asks for.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,8 +64,19 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** `mathlib` with a broken add, a test script, one commit, and a bare `origin` holding main. */
+let template: string | undefined;
+
+/**
+ * `mathlib` (a broken add, a test script, one commit) and a bare `origin` holding main, in
+ * `root`: built once per process, then copied (a copy costs no git process).
+ */
 function aMathlib(root: string): { repo: string; bare: string } {
+  template ??= buildMathlib(realpathSync(mkdtempSync(join(tmpdir(), 'sb-mathlib-'))));
+  cpSync(template, root, { recursive: true });
+  return { repo: join(root, 'mathlib'), bare: join(root, 'remote.git') };
+}
+
+function buildMathlib(root: string): string {
   const repo = join(root, 'mathlib');
   mkdirSync(join(repo, 'src'), { recursive: true });
   git(repo, 'init', '--quiet', '-b', 'main');
@@ -79,9 +90,10 @@ function aMathlib(root: string): { repo: string; bare: string } {
   git(repo, 'commit', '--quiet', '-m', 'Initial commit');
   const bare = join(root, 'remote.git');
   git(root, 'init', '--quiet', '--bare', '-b', 'main', bare);
-  git(repo, 'remote', 'add', 'origin', bare);
+  // Relative, so that a copy of the pair points at its own remote.
+  git(repo, 'remote', 'add', 'origin', '../remote.git');
   git(repo, 'push', '--quiet', 'origin', 'main');
-  return { repo, bare };
+  return root;
 }
 
 /** The edit the obedient execution model writes when an approved follow-up finally runs. */
