@@ -49,6 +49,8 @@ const cases: Array<{ name: string; text: string; env?: NodeJS.ProcessEnv; path: 
   { name: 'an unknown time zone', text: withEdit('    skill: briefing', '    skill: briefing\n    timezone: Mars/Olympus'), path: 'jobs.morning-briefing.timezone', message: /unknown time zone "Mars\/Olympus"/ },
   { name: 'a union value with a typo in its key', text: withEdit('catchUp: { within: 3h }', 'catchUp: { withn: 3h }'), path: 'jobs.morning-briefing.catchUp', message: /unknown key "withn" \(did you mean "within"\?\)/ },
   { name: 'two prices on one date', text: withEdit('prices: [{ input: 2.50, cachedInput: 1.25, output: 10.00, effectiveFrom: "2024-08-06" }]', 'prices: [{ input: 2.50, output: 10.00, effectiveFrom: "2024-08-06" }, { input: 2.00, output: 8.00, effectiveFrom: "2024-08-06" }]'), path: 'models.gpt-4o.prices', message: /two prices share one effectiveFrom date/ },
+  { name: 'an unknown key in a job\'s grants', text: withEdit('grants: { tools: [remember] }', 'grants: { tools: [remember], tool: [send_mail] }'), path: 'jobs.morning-briefing.grants', message: /unknown key "tool" \(did you mean "tools"\?\)/ },
+  { name: 'a granted command that is not argv', text: withEdit('grants: { tools: [remember] }', 'grants: { commands: ["rm -rf /"] }'), path: 'jobs.morning-briefing.grants.commands.0', message: /array/ },
   { name: 'a YAML syntax error', text: 'providers: {openai: [\n', path: '', message: /YAML syntax/ },
   { name: 'an empty file', text: '', path: '', message: /the file is empty/ },
   { name: 'a duplicate key', text: baseText + '\nflagship: o1\n', path: '', message: /YAML syntax: .*unique/i },
