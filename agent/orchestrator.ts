@@ -144,7 +144,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       costUsd += response.costUsd;
       lastText = response.text;
       record(deps, steps, 'model', response, { stopReason: response.finishReason, toolCalls: response.toolCalls.map((call) => call.name) });
-      messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls });
+      // Provider content (Anthropic thinking blocks) goes back unchanged with the turn, or the next step is refused.
+      messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls, ...(response.providerContent ? { providerContent: response.providerContent } : {}) });
 
       if (response.toolCalls.length === 0) {
         return { result: lastText, text: lastText, steps, costUsd, stoppedBy: 'text' };
