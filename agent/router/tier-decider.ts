@@ -13,6 +13,14 @@ import type { ModelRouter, RoutingTask } from '../../contracts/router.ts';
 
 export type TierDecider = (task: RoutingTask, signal?: AbortSignal) => Promise<TierDecision>;
 
+/** The tier question's answer schema, sent with `strict: true`. */
+export const TIER_CHOICE_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  properties: { tier: { type: 'string', enum: ['orchestration', 'execution', 'reasoning'] } },
+  required: ['tier'],
+  additionalProperties: false,
+};
+
 const ROUTING_QUESTION = [
   'Pick the cheapest model tier that can do this task well. Tiers:',
   '- orchestration: routing, tool choice, summarising, extracting, short lookups;',
@@ -32,15 +40,7 @@ export function orchestratorTierQuestion(router: () => ModelRouter): AskOrchestr
             { role: 'system', content: ROUTING_QUESTION },
             { role: 'user', content: `<task>${text.replace(/<\/?task>/gi, '')}</task>` },
           ],
-          responseSchema: {
-            name: 'tier_choice',
-            schema: {
-              type: 'object',
-              properties: { tier: { type: 'string', enum: ['orchestration', 'execution', 'reasoning'] } },
-              required: ['tier'],
-              additionalProperties: false,
-            },
-          },
+          responseSchema: { name: 'tier_choice', schema: TIER_CHOICE_SCHEMA },
           maxOutputTokens: 50,
         },
       },
