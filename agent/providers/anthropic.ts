@@ -105,7 +105,8 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text') message.content[event.index] = { type: 'text', text: block.text };
-        if (block.type === 'thinking') message.content[event.index] = { type: 'thinking', thinking: block.thinking, signature: block.signature };
+        // The streaming guide's thinking block starts without a signature: it comes in a signature_delta.
+        if (block.type === 'thinking') message.content[event.index] = { type: 'thinking', thinking: block.thinking ?? '', signature: block.signature ?? '' };
         if (block.type === 'redacted_thinking') message.content[event.index] = { type: 'redacted_thinking', data: block.data };
         if (block.type === 'tool_use') {
           message.content[event.index] = { type: 'tool_use', id: block.id, name: block.name, input: {} };
