@@ -57,7 +57,12 @@ export function classifyProviderError(error: unknown, context: ErrorContext): Pr
     });
 
   if (context.signal?.aborted || isAbort(error)) return make('aborted');
-  if (context.streamStarted) return make('stream_cut', { status: isSdkApiError(error) ? error.status : undefined });
+  // An error the provider reported inside a started stream (an Anthropic `error` event, an
+  // OpenRouter error chunk: the SDK throws it with no status) says what went wrong; anything
+  // else after the stream began is a cut stream.
+  if (context.streamStarted && !(isSdkApiError(error) && error.status === undefined)) {
+    return make('stream_cut', { status: isSdkApiError(error) ? error.status : undefined });
+  }
   if (error instanceof OpenAIErrors.APIConnectionTimeoutError || error instanceof AnthropicErrors.APIConnectionTimeoutError) return make('timeout');
   if (error instanceof OpenAIErrors.APIConnectionError || error instanceof AnthropicErrors.APIConnectionError) return make('network');
   if (isSdkApiError(error)) {

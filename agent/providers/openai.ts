@@ -11,7 +11,7 @@ import type { ReasoningEffort } from 'openai/resources/shared';
 import type { ChatRequest, ChatResponse, Message, ModelCapabilities, ModelSpec, ProviderSpec, ToolCall, Usage } from '../../contracts/types.ts';
 import { schemaProblems } from '../json-schema.ts';
 import { acceptsSampling, capabilitiesOf, outputTokenLimit, reasoningEffortFor } from './capabilities.ts';
-import { classifyProviderError, type ErrorContext } from './classify-error.ts';
+import { classifyProviderError } from './classify-error.ts';
 import { profileRules, unwrappingArrayErrors, type ProfileRules } from './profiles.ts';
 import { ProviderError } from '../../contracts/provider-error.ts';
 import { emptyUsage, isSimulated, parseToolArguments, STREAM_ABOVE_OUTPUT_TOKENS, unknownVendorValue } from './response.ts';
@@ -48,7 +48,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
       try {
         // Long answers are streamed, as with Anthropic: a long non-streamed call can outlive proxies and timeouts.
         if (request.stream || outputTokenLimit(model, capabilities, request) > STREAM_ABOVE_OUTPUT_TOKENS) {
-          response = await completeStreaming(client, spec, model.id, built.body, requestOptions, progress, context);
+          response = await completeStreaming(client, spec, model.id, built.body, requestOptions, progress);
         } else {
           const { data, response: http } = await client.chat.completions.create({ ...built.body, stream: false }, requestOptions).withResponse();
           response = fromChatCompletion(data, isSimulated(spec, http.headers, data.id), spec.name, model.id);
@@ -75,7 +75,6 @@ async function completeStreaming(
   body: ChatCompletionCreateParamsBase,
   requestOptions: RequestOptions,
   progress: StreamProgress,
-  context: ErrorContext,
 ): Promise<ChatResponse> {
   const { data: stream, response } = await client.chat.completions
     .create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions)
@@ -88,9 +87,9 @@ async function completeStreaming(
   let finishReason: WireFinishReason | undefined;
   const toolParts = new Map<number, { id: string; name: string; arguments: string }>();
 
-  for await (const chunk of stream as AsyncIterable<ChatCompletionChunk & { error?: unknown }>) {
-    // OpenRouter reports a failure after the stream began as a chunk with an `error` field.
-    if (chunk.error !== undefined) throw midStreamError(chunk.error, { ...context, usage: progress.usage });
+  // A chunk with an `error` field (OpenRouter's failure after the stream began) is thrown by the
+  // SDK itself as an APIError without status; classifyProviderError reads it.
+  for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
     id ??= chunk.id;
     modelName = chunk.model || modelName;
     // With include_usage the last chunk has no choices and the usage of the whole call.
@@ -184,14 +183,6 @@ function finishOf(reason: WireFinishReason, refusal: string | undefined, provide
     default:
       return unknownVendorValue('finish_reason', reason);
   }
-}
-
-/** An error object inside a 200 stream: classified like the same error sent as a status. */
-function midStreamError(error: unknown, context: ErrorContext): ProviderError {
-  const body = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : { message: String(error) };
-  const status = typeof body.code === 'number' ? body.code : 500;
-  const apiError = OpenAI.APIError.generate(status, { error: body }, undefined, new Headers());
-  return classifyProviderError(apiError, { ...context, streamStarted: false });
 }
 
 /** What the request asks for beyond the body: how a JSON answer comes back and is checked. */
