@@ -23,7 +23,7 @@ import type { Logger } from '../logger.ts';
 import { ProviderError } from '../../contracts/provider-error.ts';
 import type { ProviderRegistry } from '../providers/types.ts';
 import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../../contracts/types.ts';
-import { createHash } from 'node:crypto';
+import { modelFingerprint } from './model-fingerprint.ts';
 import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
 import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, visibleOutputFor, type PlannedChain } from './chain.ts';
@@ -32,6 +32,7 @@ import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
 import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
 export { ChainError } from '../../contracts/chain-error.ts';
+export { modelFingerprint } from './model-fingerprint.ts';
 export type { AttemptError } from '../../contracts/chain-error.ts';
 
 export interface RouterDeps {
@@ -57,16 +58,6 @@ export interface Router extends ModelRouter {
   deadModels(): DeadModel[];
 }
 
-/**
- * A model's identity for the dead-model record: its API name, provider, endpoint, capabilities
- * and lifecycle. When any of them changes (the config or the catalogue was edited), a model
- * that died under the old fingerprint is tried again.
- */
-export function modelFingerprint(model: ModelSpec, config: Config): string {
-  const provider = config.providers[model.provider];
-  const identity = { apiModel: model.apiModel, provider: model.provider, api: provider?.api, baseURL: provider?.baseURL, capabilities: model.capabilities, lifecycle: model.lifecycle };
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
-}
 
 /** How often one request may call the same model again after a retryable failure. */
 export const MAX_RETRIES_PER_MODEL = 2;

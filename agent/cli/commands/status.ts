@@ -4,9 +4,9 @@ import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
 import { listDeadModels } from '../../../memory/dead-models.ts';
 import { recentCallFaults, type CallFault } from '../../../memory/call-faults.ts';
-import { modelFingerprint } from '../../router/router.ts';
+import { modelFingerprint } from '../../router/model-fingerprint.ts';
 import { resolveModels } from '../../runtime.ts';
-import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
+import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 
 export interface StatusReport {
