@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
     .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
     .option('-d, --data-dir <dir>', 'data directory for the database, outbox and logs (default: $SWITCHBOARD_DATA_DIR or ./data)')
+    .option('--as-of <day>', 'judge model retirements as of this day, YYYY-MM-DD (default: today)')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { configSchema } from '../../../config/schema.ts';
-import { loadContext, type GlobalOptions } from '../context.ts';
+import { loadContext, printConfigWarnings, type GlobalOptions } from '../context.ts';
 import { ConfigError } from '../../../config/load.ts';
 import { validateJobs } from '../../job-executor.ts';
 import { silentLogger } from '../../logger.ts';
@@ -15,6 +15,7 @@ export function registerConfigCommands(program: Command): void {
     .description('validate the config; exits 2 with the key path of every problem')
     .action(() => {
       const context = loadContext(program.opts<GlobalOptions>());
+      printConfigWarnings(context);
       const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger: silentLogger(), extraSkills: buildSkills(context.config, context.dataDir) });
       const issues = validateJobs(context.config, skills);
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
