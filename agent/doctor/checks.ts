@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Config, ImapAccountConfig, SmtpConfig } from '../../config/schema.ts';
 import { lifecycleState } from '../../config/catalogue.ts';
-import { listMigrations, openStore } from '../../memory/store.ts';
+import { listMigrations } from '../../memory/store.ts';
 import type { ModelSpec } from '../../contracts/types.ts';
 
 export interface DoctorRow {
@@ -31,14 +31,20 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The database: full integrity check, migrations applied, the file readable by its owner only. */
-export function checkDatabase(databasePath: string): DoctorRow {
+/**
+ * The database, opened read-only and never migrated: full integrity check, every migration
+ * applied, the file readable by its owner only. A database not created yet passes.
+ */
+export async function checkDatabase(databasePath: string): Promise<DoctorRow> {
   const part = 'database';
+  if (!existsSync(databasePath)) return { part, ok: true, detail: `${databasePath} not created yet (the first start creates it)` };
   try {
-    const db = openStore(databasePath);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(databasePath, { readonly: true, fileMustExist: true });
     let version: number;
     let integrity: string;
     try {
+      db.pragma('busy_timeout = 5000');
       version = Number(db.pragma('user_version', { simple: true }));
       integrity = String(db.pragma('integrity_check', { simple: true }));
     } finally {
@@ -50,30 +56,40 @@ export function checkDatabase(databasePath: string): DoctorRow {
     const fixes: string[] = [];
     if (integrity !== 'ok') {
       problems.push(`integrity_check: ${integrity}`);
-      fixes.push('restore the database from a backup (switchboard.db); the ledger cannot be trusted');
+      fixes.push('restore switchboard.db from a backup; the ledger cannot be trusted');
     }
-    if (version !== latest) {
-      problems.push(`schema ${version}, expected ${latest}`);
-      fixes.push('run `switchboard start` once with this version to migrate');
+    if (version < latest) {
+      problems.push(`schema ${version}, migrations up to ${latest} not applied`);
+      fixes.push('run `switchboard start` once: it applies pending migrations');
+    } else if (version > latest) {
+      problems.push(`schema ${version} is from a newer Switchboard (this one knows ${latest})`);
+      fixes.push('run the newer Switchboard, or restore a backup made by this version');
     }
     if (mode & 0o077) {
       problems.push(`mode ${mode.toString(8)} lets other users read it`);
       fixes.push(`chmod 600 ${databasePath}`);
     }
-    const detail = `${databasePath}: integrity ok=${integrity === 'ok'}, schema ${version}/${latest}, mode ${mode.toString(8)}`;
+    const detail = `${databasePath}: integrity ok, schema ${version}/${latest}, mode ${mode.toString(8)}`;
     return problems.length === 0
       ? { part, ok: true, detail }
       : { part, ok: false, detail: `${databasePath}: ${problems.join('; ')}`, fix: fixes.join('; ') };
   } catch (error) {
-    return { part, ok: false, detail: `${databasePath}: ${message(error)}`, fix: 'check that the data dir exists and the file is a Switchboard database' };
+    return { part, ok: false, detail: `${databasePath}: ${message(error)}`, fix: 'restore switchboard.db from a backup, or move it away to start afresh' };
   }
 }
 
-/** The data dir exists and a file can be written in it. */
+/** The data dir is writable (or, not created yet, can be created by the first start). */
 export function checkDataDir(dataDir: string): DoctorRow {
   const part = 'data dir';
   try {
-    if (!existsSync(dataDir)) return { part, ok: false, detail: `${dataDir} does not exist`, fix: `mkdir -p ${dataDir}` };
+    if (!existsSync(dataDir)) {
+      let parent = dirname(dataDir);
+      while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+      if (!statSync(parent).isDirectory()) throw new Error(`${parent} is not a directory`);
+      accessSync(parent, constants.W_OK);
+      return { part, ok: true, detail: `${dataDir} not created yet; ${parent} is writable, so the first start can create it` };
+    }
+    if (!statSync(dataDir).isDirectory()) return { part, ok: false, detail: `${dataDir} is not a directory`, fix: 'point --data-dir or SWITCHBOARD_DATA_DIR at a directory' };
     accessSync(dataDir, constants.W_OK);
     const probe = mkdtempSync(join(dataDir, '.doctor-'));
     writeFileSync(join(probe, 'write-test'), 'ok');

@@ -6,6 +6,7 @@ import { ConfigError } from '../../../config/load.ts';
 import { validateJobs } from '../../job-executor.ts';
 import { silentLogger } from '../../logger.ts';
 import { buildSkills } from '../../model-layer.ts';
+import { configuredRepositories, repositoryProblem } from '../../doctor/checks.ts';
 import { createSkillRegistry } from '../../skill-registry.ts';
 
 export function registerConfigCommands(program: Command): void {
@@ -18,6 +19,10 @@ export function registerConfigCommands(program: Command): void {
       printConfigWarnings(context);
       const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger: silentLogger(), extraSkills: buildSkills(context.config, context.dataDir) });
       const issues = validateJobs(context.config, skills);
+      for (const { path, key } of configuredRepositories(context.config)) {
+        const problem = repositoryProblem(path, context.env.HOME);
+        if (problem) issues.push({ path: key, message: `${problem}; a code-edit repository must be an existing git work tree` });
+      }
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
       const jobs = Object.keys(context.config.jobs).length;
       const models = Object.keys(context.config.models).length;

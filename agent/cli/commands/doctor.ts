@@ -34,6 +34,7 @@ export function registerDoctorCommand(program: Command): void {
 
 async function runDoctor(context: CommandContext, options: { live: boolean; today: string; json: boolean }): Promise<DoctorRow[]> {
   const { config, secrets } = context;
+  // A bad config never gets here: loading it exited 2 with its key paths.
   const rows: DoctorRow[] = [
     {
       part: 'config',
@@ -41,7 +42,7 @@ async function runDoctor(context: CommandContext, options: { live: boolean; toda
       detail: `${context.source.path} (${context.source.origin})${context.warnings.length ? `; ${context.warnings.length} model(s) retiring within 30 days` : ''}`,
       ...(context.warnings.length ? { fix: context.warnings.map((warning) => `${warning.path}: ${warning.message}`).join('; ') } : {}),
     },
-    checkDatabase(context.databasePath),
+    await checkDatabase(context.databasePath),
     checkDataDir(context.dataDir),
   ];
   rows.push(...(await modelRows(context, options)));
