@@ -3,7 +3,7 @@
  * capabilities, lifecycle and the public page each fact came from. Validated with zod when read;
  * config resolution (config/resolve-models.ts) fills config models from it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -113,15 +113,27 @@ export class CatalogueError extends Error {
   }
 }
 
-/** Reads and validates a catalogue file. Throws `CatalogueError` naming every problem. */
+/** The last catalogue read per path, reused while the file is unchanged (parsing the YAML is the slow part). */
+const readCatalogues = new Map<string, { mtimeMs: number; size: number; catalogue: Catalogue }>();
+
+/**
+ * Reads and validates a catalogue file; a file unchanged since the last read in this process
+ * is not parsed again. Throws `CatalogueError` naming every problem.
+ */
 export function loadCatalogue(path: string = DEFAULT_CATALOGUE_PATH): Catalogue {
   let raw: unknown;
   try {
+    const { mtimeMs, size } = statSync(path);
+    const cached = readCatalogues.get(path);
+    if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.catalogue;
     raw = parse(readFileSync(path, 'utf8'));
+    const catalogue = parseCatalogue(raw, path);
+    readCatalogues.set(path, { mtimeMs, size, catalogue });
+    return catalogue;
   } catch (error) {
+    if (error instanceof CatalogueError) throw error;
     throw new CatalogueError(path, [error instanceof Error ? error.message : String(error)]);
   }
-  return parseCatalogue(raw, path);
 }
 
 /** Validates already-parsed catalogue data (tests build small ones). */

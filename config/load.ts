@@ -110,7 +110,7 @@ export function parseConfigText(
     today: isoDay(options.now ?? new Date()),
   });
   const config: Config = { ...parsed.data, models: resolution.models };
-  const crossIssues = [...resolution.issues, ...checkReferences(config)];
+  const crossIssues = [...resolution.issues, ...checkReferences(config, new Set(Object.keys(parsed.data.models)))];
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
   return { config, source, secrets, warnings: resolution.warnings };
 }
@@ -298,10 +298,11 @@ function editDistance(a: string, b: string): number {
  * Checks that names point at things that exist: providers, time zones, cron expressions. Model
  * references are resolved (and checked) against the catalogue by `resolveModelConfigs`.
  */
-function checkReferences(config: Config): ConfigIssue[] {
+function checkReferences(config: Config, declared: ReadonlySet<string>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [id, model] of Object.entries(config.models)) {
-    if (model.provider && !config.providers[model.provider]) {
+    // Models named only by a tier or the flagship had their provider checked during resolution.
+    if (declared.has(id) && model.provider && !config.providers[model.provider]) {
       const providers = Object.keys(config.providers);
       issues.push({
         path: `models.${id}.provider`,

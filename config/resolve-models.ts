@@ -33,6 +33,12 @@ export interface ResolutionOptions {
   catalogue: Catalogue;
   /** YYYY-MM-DD; lifecycle is judged on this day. Omit to skip lifecycle checks (already done at load). */
   today?: string;
+  /**
+   * Config-file rules (default true): a model the catalogue does not know must declare its
+   * capabilities, and the flagship must be a catalogue model. Off for configs built in code
+   * (tests), whose undeclared capabilities are a plain chat model's.
+   */
+  strict?: boolean;
 }
 
 /**
@@ -55,6 +61,8 @@ const REQUIRED_WITHOUT_CATALOGUE = ['provider', 'contextWindow', 'maxOutputToken
 /** Resolves every model of `config`; never throws. */
 export function resolveModelConfigs(config: Pick<Config, 'models' | 'tiers' | 'flagship' | 'jobs' | 'providers'>, options: ResolutionOptions): ModelResolution {
   const { catalogue, today } = options;
+  const strict = options.strict ?? true;
+  const required = strict ? REQUIRED_WITHOUT_CATALOGUE : REQUIRED_WITHOUT_CATALOGUE.filter((key) => key !== 'capabilities');
   const models: Record<string, ModelConfig> = {};
   const issues: ResolutionIssue[] = [];
   const warnings: ResolutionIssue[] = [];
@@ -68,7 +76,7 @@ export function resolveModelConfigs(config: Pick<Config, 'models' | 'tiers' | 'f
       return;
     }
     if (!entry) {
-      const missing = REQUIRED_WITHOUT_CATALOGUE.filter((key) => model[key] === undefined);
+      const missing = required.filter((key) => model[key] === undefined);
       if (missing.length > 0) {
         issues.push({
           path,
@@ -125,7 +133,8 @@ export function resolveModelConfigs(config: Pick<Config, 'models' | 'tiers' | 'f
 
   for (const [id, model] of Object.entries(config.models)) resolveOne(id, model, `models.${id}`);
 
-  const reference = (path: string, id: string) => {
+  /** A tier names a model it will call; the flagship only lends its price, so its provider may be absent. */
+  const reference = (path: string, id: string, called = true) => {
     if (config.models[id]) return;
     if (models[id]) return;
     const entry = findCatalogueEntry(catalogue, id);
@@ -135,19 +144,19 @@ export function resolveModelConfigs(config: Pick<Config, 'models' | 'tiers' | 'f
       issues.push({ path, message: `unknown model "${id}": neither a configured model nor a catalogue id (closest: ${[...new Set(near)].slice(0, 4).join(', ')})` });
       return;
     }
-    if (!config.providers[entry.provider]) {
+    if (called && !config.providers[entry.provider]) {
       issues.push({ path, message: `catalogue model "${id}" is served by provider "${entry.provider}", which is not configured under providers` });
       return;
     }
     resolveOne(id, {}, path);
   };
   for (const [tier, chain] of Object.entries(config.tiers)) chain.forEach((id, index) => reference(`tiers.${tier}.${index}`, id));
-  reference('flagship', config.flagship);
+  reference('flagship', config.flagship, false);
   for (const [name, job] of Object.entries(config.jobs)) {
     for (const [tier, chain] of Object.entries(job.tiers)) chain?.forEach((id, index) => reference(`jobs.${name}.tiers.${tier}.${index}`, id));
   }
   const flagship = models[config.flagship];
-  if (flagship && !flagship.catalogue) {
+  if (strict && flagship && !flagship.catalogue) {
     issues.push({
       path: 'flagship',
       message: `the flagship must be a catalogue model, so the bill compares against a published price; "${config.flagship}" is not (closest: ${closestCatalogueIds(catalogue, flagship.model ?? config.flagship).join(', ')})`,
