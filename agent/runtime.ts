@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.ts';
 import { loadCatalogue, type Catalogue } from '../config/catalogue.ts';
 import { PLAIN_CHAT_CAPABILITIES, resolveModelConfigs } from '../config/resolve-models.ts';
-import type { ModelCapabilities, ModelSpec, ProviderSpec } from '../contracts/types.ts';
+import type { EndpointProfile, ModelCapabilities, ModelSpec, ProviderSpec } from '../contracts/types.ts';
 
 /**
  * Model specs for every configured or referenced model, with catalogue facts filled in
@@ -65,6 +65,16 @@ export function simulatedProviderNames(config: Config): string[] {
 export class MissingKeyError extends Error {}
 
 /**
+ * The endpoint profile of a configured provider: its own, else `openai` for the official API
+ * (no baseURL) and `compatible` for any other server. A simulated provider keeps the profile
+ * of the server it stands in for, so the simulator sees the requests the real one would.
+ */
+export function endpointProfileOf(provider: Pick<Config['providers'][string], 'api' | 'baseURL' | 'profile'>): EndpointProfile | undefined {
+  if (provider.api !== 'openai') return undefined;
+  return provider.profile ?? (provider.baseURL === undefined ? 'openai' : 'compatible');
+}
+
+/**
  * Provider specs ready for the registry. A simulated provider keeps its name (so routes and
  * the ledger read the same) but points at the simulator and is marked `simulated`.
  * Throws `MissingKeyError` for a keyed provider without a key when the simulator is off.
@@ -77,6 +87,7 @@ export function resolveProviders(config: Config, simulator: SimulatorEndpoints |
       return {
         name,
         api: provider.api,
+        profile: endpointProfileOf(provider),
         baseURL: provider.api === 'openai' ? simulator.openaiBaseURL : simulator.anthropicBaseURL,
         apiKey: 'simulated',
         timeoutMs: provider.timeout,
@@ -91,6 +102,7 @@ export function resolveProviders(config: Config, simulator: SimulatorEndpoints |
     return {
       name,
       api: provider.api,
+      profile: endpointProfileOf(provider),
       baseURL: provider.baseURL,
       apiKey: provider.apiKey ?? 'none',
       timeoutMs: provider.timeout,
