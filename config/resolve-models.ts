@@ -100,7 +100,7 @@ export function resolveModelConfigs(config: Pick<Config, 'models' | 'tiers' | 'f
       lifecycle,
     };
     if (!checkLifecycle(id, resolved, path, entry)) return;
-    const missing = REQUIRED_WITHOUT_CATALOGUE.filter((key) => resolved[key] === undefined);
+    const missing = required.filter((key) => resolved[key] === undefined);
     if (missing.length > 0) {
       issues.push({ path, message: `catalogue model "${entry.id}" has no ${missing.join(', ')} on record; declare them in the config` });
       return;
