@@ -80,6 +80,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/blind-2.jsonl',
   'training/blind-3.jsonl',
   'development/multilingual-1.jsonl',
+  'development/multilingual-2.jsonl',
 ].map((name) => new URL(name, DATA));
 
 /** Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md). */

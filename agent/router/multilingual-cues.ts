@@ -54,10 +54,10 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-lookup',
     pattern: words(
-      'look up', 'lookup', 'find', 'check', 'search', 'when (?:is|does|do|did)', 'what time', 'how much did', 'how many',
-      'nachschau\\w*', 'schau\\w*', 'such\\w*', 'finde\\w*', 'wann', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
-      'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
-      'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'a que hora', 'que tengo', 'cual es',
+      'look up', 'lookup', 'find', 'check', 'search', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
+      'nachschau\\w*', 'schau\\w*', 'such\\w*', 'finde\\w*', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
+      'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
+      'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'cuanto tiempo', 'a que hora', 'que tengo', 'cual es',
     ),
   },
   {
@@ -73,7 +73,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'personal-admin',
     pattern: words(
       'calendar', 'diary', 'agenda', 'inbox', 'remind\\w*', 'appointment\\w*', 'meeting\\w*', 'todo', 'to-do',
-      'kalender', 'termin\\w*', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
+      'kalender', 'termin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
       'rendez-vous', 'rappelle\\w*', 'boite (?:mail|de reception)', 'reunion\\w*',
       'calendario', 'cita\\w*', 'recuerda\\w*', 'recordatorio\\w*', 'bandeja de entrada', 'correo\\w*',
     ),
@@ -83,10 +83,10 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'read-only',
     pattern: words(
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
-      'no (?:edits|changes|fixes)(?: needed)?', 'read[- ]only', 'just (?:tell|explain|understand)', 'only (?:explain|understand)',
-      'nichts (?:zu )?(?:andern|anfassen|veranderen|fixen)', 'nicht (?:andern|anfassen|fixen)', 'ohne (?:etwas |was |es )?(?:zu )?(?:andern|anzufassen)', 'nur (?:erklaren|verstehen)',
-      'sans (?:rien )?(?:modifier|changer|toucher)', 'ne (?:touche|modifie|change) (?:a )?rien', 'juste (?:explique|comprendre)',
-      'sin (?:cambiar|tocar|modificar)', 'no (?:modifiques|cambies|toques)', 'solo (?:explica|entender)',
+      'no (?:edits|changes|fixes)(?: needed)?', 'without fixing', "i'll fix it myself", 'read[- ]only', 'just (?:tell|explain|understand)', 'only (?:explain|understand)',
+      '(?:nichts|nix) (?:zu )?(?:andern|anfassen|veranderen|fixen|umbauen|korrigieren)', 'nicht (?:andern|anfassen|fixen)', 'ohne (?:etwas |was |es )?(?:zu )?(?:andern|anzufassen)', 'nur (?:erklaren|verstehen)',
+      'sans (?:rien )?(?:modifier|changer|toucher|corriger)', 'ne (?:touche|modifie|change) (?:a )?rien', 'juste (?:explique|comprendre)',
+      'sin (?:cambiar|tocar|modificar|arreglar|corregir)', 'no (?:modifiques|cambies|toques)', 'solo (?:explica|entender)',
     ),
   },
   // --- intent: execution ---
@@ -127,7 +127,7 @@ export const CONCEPTS: readonly Concept[] = [
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
       'est-ce (?:que )?(?:c\'est )?(?:sur|grave|dangereux|legal)', 'c\'est (?:grave|dangereux|sur)', 'ai-je le droit',
       'es (?:seguro|peligroso|grave|legal)', 'puedo (?:tomar|mezclar)', 'tengo derecho',
-      'soll(?:te)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert\\w*', 'was meinst du', 'beurteil\\w*',
+      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert\\w*', 'was meinst du', 'beurteil\\w*',
       'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients',
       'deberia\\w*', 'me conviene', 'conviene', 'vale la pena', 'recomiend\\w*', 'aconseja\\w*', 'evalua\\w*', 'valora\\w*', 'pros y contras', 'que opinas',
     ),
@@ -150,7 +150,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'stakes-money',
     pattern: words(
       'portfolio', 'invest\\w*', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax\\w*', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
-      'depot', 'aktien?', 'hypothek\\w*', 'kredit\\w*', 'darlehen', 'rente', 'ersparnis\\w*', 'steuer\\w*', 'versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
+      'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '\\w*rente', 'darlehen', 'rente', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'portefeuille', 'pret\\w*', 'hypothe\\w*', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
       'cartera', 'acciones', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
     ),
@@ -159,7 +159,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'stakes-health',
     pattern: words(
       'medication\\w*', 'medicine', 'meds', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
-      'medikament\\w*', 'tabletten?', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
+      '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
       'medicament\\w*', 'comprimes?', 'medecin', 'analyses', 'sang', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
       'medicamento\\w*', 'pastillas?', 'medico', 'analisis', 'sangre', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
     ),
@@ -168,7 +168,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'stakes-law',
     pattern: words(
       'contract\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign', 'deposit',
-      'vertrag\\w*', 'klausel\\w*', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
+      '\\w*vertrag\\w*', 'klausel\\w*', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
       'contrat\\w*', 'avocat', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
       'contrato\\w*', 'clausulas?', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
     ),
