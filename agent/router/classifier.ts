@@ -81,6 +81,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/blind-3.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
+  'development/multilingual-3.jsonl',
 ].map((name) => new URL(name, DATA));
 
 /** Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md). */
@@ -201,6 +202,8 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
 
   const logits = new Float64Array(tierCount);
   const seen = new Int32Array(MAX_FEATURES);
+  const stamp = new Uint32Array(featureIndexByHash.size);
+  let stampNow = 0;
   const orchestration = TIERS.indexOf('orchestration');
   const execution = TIERS.indexOf('execution');
   const reasoning = TIERS.indexOf('reasoning');
@@ -209,18 +212,15 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
   return {
     classify(text: string): Classification {
       const count = extractFeatures(text, features, settings);
+      // A feature counts once per text: `stamp` marks the indexes this call has already taken.
+      stampNow = stampNow === 0xffffffff ? 1 : stampNow + 1;
+      if (stampNow === 1) stamp.fill(0);
       let known = 0;
       for (let position = 0; position < count; position++) {
         const index = featureIndexByHash.get(features.hashes[position]);
-        if (index === undefined) continue;
-        let duplicate = false;
-        for (let earlier = 0; earlier < known; earlier++) {
-          if (seen[earlier] === index) {
-            duplicate = true;
-            break;
-          }
-        }
-        if (!duplicate) seen[known++] = index;
+        if (index === undefined || stamp[index] === stampNow) continue;
+        stamp[index] = stampNow;
+        seen[known++] = index;
       }
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier];
@@ -311,7 +311,10 @@ function secondStage(
     raiseTo(probabilities, tiers.orchestration, RULE_CONFIDENCE);
     return 'trivia: a look-up, whatever the verb';
   }
-  if (best === tiers.execution && conceptFlags[CONCEPT_INDEX.notation] === 1 && conceptFlags[CONCEPT_INDEX['code-artefact']] === 0) {
+  const everydayNotation =
+    (conceptFlags[CONCEPT_INDEX.notation] === 1 && conceptFlags[CONCEPT_INDEX['code-artefact']] === 0) ||
+    (conceptFlags[CONCEPT_INDEX['everyday-pseudocode']] === 1 && conceptFlags[CONCEPT_INDEX['intent-build']] === 0);
+  if (best === tiers.execution && everydayNotation) {
     raiseTo(probabilities, tiers.orchestration, RULE_CONFIDENCE);
     return 'notation for an everyday task, not code';
   }

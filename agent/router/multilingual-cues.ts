@@ -9,8 +9,12 @@
  * written open-ended (`zusammenfass\w*`) so that inflections and most suffix typos still match.
  */
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Lower case, accents removed, ß → ss, curly apostrophes straight. Same length or shorter. */
 export function foldText(text: string): string {
+  // Most requests are plain ASCII: lower-casing is all they need, and NFD is the costly step.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -24,7 +28,8 @@ export interface Concept {
   pattern: RegExp;
 }
 
-const words = (...alternatives: string[]): RegExp => new RegExp(`(?:^|[^\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'u');
+/** One pattern for whole words or phrases: folded text is ASCII but for the rare letter NFD keeps (ø, ł). */
+const words = (...alternatives: string[]): RegExp => new RegExp(`\\b(?:${alternatives.join('|')})(?![\\w\\u00c0-\\uffff])`);
 
 /**
  * The concepts. Kept literal and small: each is a family of words that a few thousand examples
@@ -40,6 +45,8 @@ export const CONCEPTS: readonly Concept[] = [
       'zusammenfass\\w*', 'fass\\w* [^.?!]{0,60}zusammen', 'kurzfassung', 'uberblick', 'das wichtigste',
       'resum\\w*', 'synthes\\w*', 'en bref', 'les grandes lignes',
       'resumen', 'resumir', 'lo principal', 'en pocas palabras',
+      'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
+      'en (?:une|deux|trois|quelques|\\d) (?:phrases?|lignes?|points)', 'en (?:una|dos|tres|pocas|\\d) (?:frases?|lineas?|puntos)',
     ),
   },
   {
@@ -63,7 +70,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-explain',
     pattern: words(
-      'explain\\w*', 'what does [^.?!]{0,40} mean', 'what (?:does|is) this', 'walk me through', 'help me understand',
+      'explain\\w*', 'what does [^.?!]{0,40} mean', 'what went wrong', 'tell me what', 'sag mir was', 'was ist (?:da )?(?:los|schiefgelaufen)', 'dis[- ]moi ce que', 'ce qui (?:s\'est passe|ne va pas)', 'dime (?:que|lo que)', 'que (?:ha )?paso', 'what (?:does|is) this', 'walk me through', 'help me understand',
       'erklar\\w*', 'was bedeutet', 'was macht', 'was heisst',
       'expliqu\\w*', 'que (?:veut dire|signifie)', 'qu\'est-ce que (?:fait|veut)',
       'explica\\w*', 'que significa', 'que hace',
@@ -83,6 +90,10 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'read-only',
     pattern: words(
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
+      // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
+      "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b[^.?!]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
+      'as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
       'no (?:edits|changes|fixes)(?: needed)?', 'without fixing', "i'll fix it myself", 'read[- ]only', 'just (?:tell|explain|understand)', 'only (?:explain|understand)',
       '(?:nichts|nix) (?:zu )?(?:andern|anfassen|veranderen|fixen|umbauen|korrigieren)', 'nicht (?:andern|anfassen|fixen)', 'ohne (?:etwas |was |es )?(?:zu )?(?:andern|anzufassen)', 'nur (?:erklaren|verstehen)',
       'sans (?:rien )?(?:modifier|changer|toucher|corriger)', 'ne (?:touche|modifie|change) (?:a )?rien', 'juste (?:explique|comprendre)',
@@ -109,6 +120,16 @@ export const CONCEPTS: readonly Concept[] = [
     ),
   },
   {
+    // Rewording a given text: translation, tone, register, grammar.
+    name: 'intent-reword',
+    pattern: words(
+      'translat\\w*', 'rephras\\w*', 'reword\\w*', 'rewrit\\w*', 'proof-?read\\w*', 'copy-?edit\\w*', 'paraphras\\w*',
+      'ubersetz\\w*', 'umformulier\\w*', 'formulier\\w* [^.?!]{0,40} um', 'korrekturles\\w*',
+      'tradui\\w*', 'traduction', 'reformul\\w*', 'reecri\\w*', 'relis (?:et corrige|mon texte)',
+      'traduc\\w*', 'traduzca', 'reformula\\w*', 'reescrib\\w*', 'redacta\\w* de nuevo',
+    ),
+  },
+  {
     name: 'code-artefact',
     pattern: words(
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
@@ -122,7 +143,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-judge',
     pattern: words(
-      'should (?:i|we)', 'worth it', 'is it worth', 'weigh\\w*', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
+      'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh\\w*', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
       'is (?:it|this|that) (?:safe|ok|okay|dangerous|legal|bad|serious)', 'can i (?:take|mix|combine)', 'do i need a (?:lawyer|doctor|solicitor)', 'what are my (?:options|rights)',
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
       'est-ce (?:que )?(?:c\'est )?(?:sur|grave|dangereux|legal)', 'c\'est (?:grave|dangereux|sur)', 'ai-je le droit',
@@ -134,7 +155,7 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     name: 'intent-prove',
-    pattern: words('prove\\w*', 'proof(?!-?read)', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
+    pattern: words('prove\\w*', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
   },
   {
     name: 'intent-risk-review',
@@ -197,17 +218,29 @@ export const CONCEPTS: readonly Concept[] = [
     // Plain facts and comparisons of facts: no judgement, whatever verb asks for them.
     name: 'trivia',
     pattern: words(
-      'taller', 'tallest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'capital of', 'boiling point', 'population',
-      'hoher', 'hochste\\w*', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'hauptstadt', 'einwohner',
-      'plus (?:haut|grand|long|peuple|vieux|ancien)e?s?', 'capitale de', 'habitants',
-      'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao])', 'capital de', 'habitantes',
+      // A comparison of plain facts, asked as "which is taller": not "what's the bigger risk".
+      '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
+        [
+          'taller', 'tallest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
+          'hoher', 'hochste\\w*', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
+          'plus (?:haut|grand|long|peuple|vieux|ancien|rapide)e?s?',
+          'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes)',
+        ].join('|') +
+        ')',
+      'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
     ),
   },
   {
     // Arrows or braces describing an everyday flow, not code.
     name: 'notation',
-    pattern: /(?:->|→|=>)\s*[[{(]|^\s*\w+\([^)]{0,40}\)\s*(?:->|→|=>)|[[{][^\]}]{0,80}\|[^\]}]{0,80}[\]}]/u,
+    pattern: /(?:->|→|=>)\s*\w*\s*[[{(]|^\s*\w+\([^)]{0,40}\)\s*(?:->|→|=>)|[[{][^\]}]{0,80}\|[^\]}]{0,80}[\]}]/u,
+  },
+  {
+    // Pseudo-code whose steps are everyday errands: "function morning() { check weather; remind umbrella }".
+    name: 'everyday-pseudocode',
+    pattern:
+      /[{(;][^{}]{0,120}\b(?:check|list|remind|send|email|mail|text|call|buy|pay|book|weather|meetings?|calendar|umbrella|groceries|pruf\w*|erinner\w*|wetter|termine?|verifie|rappel\w*|meteo|revisa|recuerda|tiempo|reunion\w*)\b[^{}]{0,120}[;})]/u,
   },
   {
     // A pasted stack trace or log line: to be read unless a change is asked for.
