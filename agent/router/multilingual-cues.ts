@@ -143,6 +143,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-judge',
     pattern: words(
+      'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh\\w*', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
       'is (?:it|this|that) (?:safe|ok|okay|dangerous|legal|bad|serious)', 'can i (?:take|mix|combine)', 'do i need a (?:lawyer|doctor|solicitor)', 'what are my (?:options|rights)',
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
@@ -179,7 +180,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-health',
     pattern: words(
-      'medication\\w*', 'medicine', 'meds', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
+      'medication\\w*', 'medicine', 'meds', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
       '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
       'medicament\\w*', 'comprimes?', 'medecin', 'analyses', 'sang', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
       'medicamento\\w*', 'pastillas?', 'medico', 'analisis', 'sangre', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
