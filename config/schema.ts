@@ -123,6 +123,10 @@ const jobSchema = z.strictObject({
     .default({ attempts: 0, delay: 300_000 })
     .describe('Retry a failed or timed-out scheduled run on the same slot key (a sent briefing is never resent)'),
   tiers: z.partialRecord(tierName, z.array(identifier).min(1)).default({}).describe('Per-job model chains'),
+  underRoutingCost: z
+    .enum(['normal', 'high'])
+    .default('normal')
+    .describe("When the router is unsure of a free-text task's tier: 'normal' takes its best guess, 'high' the costlier of its two best"),
   budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional() }).default({}),
   limits: jobLimitsSchema.default({ steps: 12, costUsd: 1, wallTime: 600_000 }),
 });
