@@ -77,10 +77,27 @@ async function executeCodeEdit(deps: ProposalActionDeps, proposal: Proposal): Pr
     );
     if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
     if (typeof followUpId === 'number') markFollowUpDone(deps.db, followUpId);
-    return { summary: describeOutcome(outcome), branch: outcome.branch, commit: outcome.commit, diffStat: outcome.diffStat, tests: outcome.tests, pushed: false };
+    return {
+      summary: describeOutcome(outcome),
+      branch: outcome.branch,
+      commit: outcome.commit,
+      diffStat: outcome.diffStat,
+      diff: outcome.commit ? await commitDiff(outcome.repo, outcome.commit) : undefined,
+      tests: outcome.tests,
+      pushed: false,
+    };
   } finally {
     await opened.close();
   }
+}
+
+const MAX_DIFF_CHARS = 20_000;
+
+/** The commit's own diff, for `approvals show`; cut at MAX_DIFF_CHARS. */
+async function commitDiff(repo: string, commit: string): Promise<string> {
+  const { simpleGit } = await import('simple-git');
+  const diff = await simpleGit({ baseDir: repo }).raw(['show', '--format=', '--patch', commit]);
+  return diff.length > MAX_DIFF_CHARS ? `${diff.slice(0, MAX_DIFF_CHARS)}\n… (cut at ${MAX_DIFF_CHARS} characters)` : diff;
 }
 
 function definedOnly(values: Record<string, unknown>): Record<string, unknown> {

@@ -285,8 +285,3 @@ export async function decideProposal(db: Store, id: number, decision: Decision):
 export function approveCommand(id: number): string {
   return `switchboard approvals approve ${id}`;
 }
-
-/** Stores what was prepared for the owner to look at (a diff, a test result) on a pending proposal. */
-export function setProposalPreparation(db: Store, id: number, preparation: unknown): boolean {
-  return db.prepare(`UPDATE proposals SET preparation = ? WHERE id = ? AND state = 'pending'`).run(JSON.stringify(preparation), id).changes === 1;
-}

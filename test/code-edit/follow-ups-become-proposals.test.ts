@@ -121,7 +121,8 @@ test('approving runs the edit once on its branch, tests after approval only, mar
   assert.equal(approved.proposal.state, 'approved', approved.proposal.error ?? '');
   assert.equal(again.changed, false);
   assert.equal(router.calls.length, 1, 'one model call: the edit ran once');
-  const result = approved.proposal.result as { branch: string; commit: string; pushed: boolean; tests: { passed: boolean } };
+  const result = approved.proposal.result as { branch: string; commit: string; pushed: boolean; tests: { passed: boolean }; diff: string };
+  assert.match(result.diff, /^-  return a - b;\n\+  return a \+ b;$/m, 'the diff is kept with the result');
   assert.equal(git(repo, 'show', `${result.branch}:src/math.js`), FIXED_MATH.trimEnd());
   assert.equal(result.tests.passed, true);
   assert.equal(existsSync(marker), true, 'the test command ran, after approval');
