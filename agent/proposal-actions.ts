@@ -8,7 +8,15 @@ import type { Config } from '../config/schema.ts';
 import type { ModelRouter } from '../contracts/router.ts';
 import type { Proposal, ProposalExecutor } from '../memory/approvals.ts';
 import type { Store } from '../memory/store.ts';
-import { allowedReposFromSettings, codeEditPlanFromOptions, CodeEditGaveUpError, describeOutcome, markFollowUpDone, runCodeEdit } from '../skills/code-edit/index.ts';
+import {
+  allowedReposFromSettings,
+  codeEditPlanFromOptions,
+  CodeEditGaveUpError,
+  describeOutcome,
+  getCodeFollowUp,
+  markFollowUpDone,
+  runCodeEdit,
+} from '../skills/code-edit/index.ts';
 import type { Logger } from './logger.ts';
 import { rememberFact } from './tools/remember.ts';
 
@@ -69,6 +77,9 @@ async function executeCodeEdit(deps: ProposalActionDeps, proposal: Proposal): Pr
   const options = { repo, task, ...definedOnly({ testCommand, testTimeout, protectedBranches }) };
   const plan = codeEditPlanFromOptions(options, { ...settings, push: false, allowedRepos: allowedReposFromSettings(settings) }, job);
   if (plan.followUps) throw new Error('unreachable: a proposal names its task');
+  if (typeof followUpId === 'number' && !getCodeFollowUp(deps.db, followUpId, plan.request.allowedRepos)) {
+    throw new Error(`code follow-up #${followUpId} is no longer open (done, e.g. by \`switchboard code --follow-up\`, or its repository left allowedRepos); nothing was done`);
+  }
   const opened = await deps.openRouter();
   try {
     const outcome = await runCodeEdit(

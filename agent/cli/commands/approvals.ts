@@ -130,10 +130,14 @@ function report(proposal: Proposal, changed: boolean, json: boolean | undefined)
   write(`${lines.join('\n')}\n`);
 }
 
+/** `list` shows one line per proposal; `show` has the whole text. */
+const LIST_SUMMARY_CHARS = 160;
+
 function formatLine(proposal: Proposal): string {
   const from = sourceText(proposal);
   const next = proposal.state === 'pending' ? `  → ${approveCommand(proposal.id)}` : '';
-  return `#${proposal.id} ${proposal.state} ${proposal.kind} ${proposal.createdAt.slice(0, 16).replace('T', ' ')}  ${visible(proposal.summary)}${from ? `  (${from})` : ''}${next}`;
+  const summary = proposal.summary.length > LIST_SUMMARY_CHARS ? `${proposal.summary.slice(0, LIST_SUMMARY_CHARS - 1)}…` : proposal.summary;
+  return `#${proposal.id} ${proposal.state} ${proposal.kind} ${proposal.createdAt.slice(0, 16).replace('T', ' ')}  ${visible(summary)}${from ? `  (${from})` : ''}${next}`;
 }
 
 function formatDetail(proposal: Proposal): string {
