@@ -158,6 +158,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       timezone: job.timezone ?? user.timeZone ?? jobTimeZone(job, config),
       currency: user.currency ?? 'USD',
       router,
+      grants: job.grants,
       orchestrate,
       now: () => clock.now(),
     };
