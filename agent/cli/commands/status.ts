@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { loadContext, type GlobalOptions } from '../context.ts';
 import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
-import { countPendingProposals } from '../../../memory/approvals.ts';
 import { listDeadModels } from '../../../memory/dead-models.ts';
 import { recentCallFaults, type CallFault } from '../../../memory/call-faults.ts';
 import { modelFingerprint } from '../../router/model-fingerprint.ts';
 import { resolveModels } from '../../runtime.ts';
+import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 
