@@ -21,6 +21,7 @@ export function resolveModels(config: Config): Map<string, ModelSpec> {
         output: price.output,
         effectiveFrom: price.effectiveFrom,
       })),
+      ...(model.reasoningEffort === undefined ? {} : { reasoningEffort: model.reasoningEffort }),
     });
   }
   return models;

@@ -51,6 +51,10 @@ const modelSchema = z.strictObject({
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive(),
   prices: z.array(priceSchema).min(1).describe('Price history; the row effective on the call date applies'),
+  reasoningEffort: z
+    .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+    .optional()
+    .describe('Sent as reasoning_effort (OpenAI) or output_config.effort (Anthropic) where the model accepts it'),
 });
 
 const capsSchema = z.strictObject({
