@@ -81,6 +81,7 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   const nextSlots = Object.fromEntries(
     scheduler.jobs().map((job) => [job.name, nextSlot(job.schedule, new Date())?.toISOString() ?? null]),
   );
+  for (const warning of context.warnings ?? []) logger.warn({ event: 'model-retiring', path: warning.path }, warning.message);
   logger.info({ event: 'daemon-ready', dataDir: context.dataDir, config: context.source.path, jobs: jobCount, next: nextSlots }, 'daemon ready');
 
   let resolveStopped!: (code: number) => void;
@@ -127,6 +128,7 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
       scheduler.reload(config);
       logger.level = config.log.level;
       logger.info({ event: 'config-reload', config: context.source.path, jobs: Object.values(config.jobs).filter((job) => job.enabled).length });
+      for (const warning of loaded.warnings) logger.warn({ event: 'model-retiring', path: warning.path }, warning.message);
       return true;
     } catch (error) {
       const issues = error instanceof ConfigError ? error.issues : [{ path: '', message: String(error) }];

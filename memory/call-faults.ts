@@ -46,3 +46,15 @@ export function runCallFaults(db: Store, runId: number): Array<{ model: string; 
     )
     .all(runId) as Array<{ model: string; provider: string; kind: string; message: string }>;
 }
+
+/**
+ * One line per provider out of credit or quota and per model that refused requests for their
+ * shape since `sinceIso`, for the briefing; empty when none.
+ */
+export function callFaultLines(db: Store, sinceIso: string): string[] {
+  return recentCallFaults(db, sinceIso).map((fault) =>
+    fault.kind === 'quota_exhausted'
+      ? `Provider ${fault.provider} is out of credit or quota (${fault.count} call(s) refused, last ${fault.lastAt.slice(0, 16)}): its models are skipped until it is topped up.`
+      : `Switchboard defect: ${fault.model} (${fault.provider}) refused ${fault.count} request(s) for their shape; the calls fell back. Last: ${fault.lastMessage}`,
+  );
+}

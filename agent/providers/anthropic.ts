@@ -281,7 +281,7 @@ export function toMessagesBody(model: ModelSpec, request: ChatRequest, capabilit
       lastBlockOf.push(block ?? lastBlockOf.at(-1));
       continue;
     }
-    const { role, blocks } = toAnthropicTurn(message);
+    const { role, blocks } = toAnthropicTurn(message, capabilities.thinking !== 'none');
     // An empty turn (an empty or refused answer, an empty user text) would be an empty content block: a 400.
     if (blocks.length === 0) {
       lastBlockOf.push(lastBlockOf.at(-1));
@@ -367,13 +367,18 @@ function transformChildren(key: string, value: unknown): unknown {
 
 type TurnBlock = TextBlockParam | ToolUseBlockParam | ToolResultBlockParam;
 
-function toAnthropicTurn(message: Exclude<Message, { role: 'system' }>): { role: 'user' | 'assistant'; blocks: TurnBlock[] } {
+/**
+ * One request message as an Anthropic turn. `thinks`: the target model thinks, so an assistant
+ * turn that came with provider content goes back exactly as received (thinking blocks and their
+ * signatures are checked in a tool loop); a model that does not think gets the turn rebuilt from
+ * its text and tool calls, without blocks it has no use for.
+ */
+function toAnthropicTurn(message: Exclude<Message, { role: 'system' }>, thinks: boolean): { role: 'user' | 'assistant'; blocks: TurnBlock[] } {
   switch (message.role) {
     case 'user':
       return { role: 'user', blocks: message.content.trim() === '' ? [] : [{ type: 'text', text: message.content }] };
     case 'assistant': {
-      // Thinking blocks go back exactly as received (their signatures are checked), with the turn they came in.
-      if (message.providerContent?.api === 'anthropic') {
+      if (thinks && message.providerContent?.api === 'anthropic') {
         const blocks = message.providerContent.blocks.filter((block) => !(block.type === 'text' && String(block.text ?? '').trim() === ''));
         return { role: 'assistant', blocks: blocks as unknown as TurnBlock[] };
       }

@@ -205,8 +205,12 @@ export function* batches(entries: MessageSize[], options: Pick<EmailExtractOptio
   if (batch.length) yield batch;
 }
 
-/** Kinds by which a model turned down the request itself rather than failed to serve it. */
-const MESSAGE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['content_filtered', 'context_too_long', 'bad_request']);
+/**
+ * Kinds by which a model turned down the request itself rather than failed to serve it. A
+ * refusal is about this message too; `invalid_request` is not (it is Switchboard's request
+ * shape, the same for every message, and the chain has already fallen back on it).
+ */
+const MESSAGE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['content_filtered', 'context_too_long', 'bad_request', 'refused']);
 
 /**
  * True when the error is about this message rather than the service: its answer failed

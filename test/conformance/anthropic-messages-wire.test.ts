@@ -49,6 +49,19 @@ describe('Anthropic messages, as the API reference defines it', () => {
     assert.equal(second.text, 'It is 18°C and sunny in Paris.');
   });
 
+  it('a fallback to a model that does not think gets the turn rebuilt, without the other model’s thinking', async () => {
+    server.current.replay(THINKING_TOOL_USE, { status: 200, json: { ...(THINKING_TOOL_USE.json as object), content: [{ type: 'text', text: 'Sunny.' }], stop_reason: 'end_turn' } });
+    const messages: Message[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
+    const first = await provider().complete(opus(), { messages, tools: [weather], maxOutputTokens: 1_000 });
+    messages.push({ role: 'assistant', content: first.text, toolCalls: first.toolCalls, providerContent: first.providerContent });
+    messages.push({ role: 'tool', toolCallId: first.toolCalls[0].id, toolName: 'get_weather', content: 'sunny' });
+
+    await provider().complete(aModel({ apiModel: 'claude-haiku-4-5', capabilities: aClaudeModel() }), { messages, tools: [weather], maxOutputTokens: 1_000 });
+
+    const turns = sent().body.messages as Array<{ role: string; content: Array<{ type: string }> }>;
+    assert.deepEqual(turns[1].content.map((block) => block.type), ['text', 'tool_use']);
+  });
+
   it('a thinking model gets structured output through output_config.format, never a forced tool', async () => {
     const answer = { intro: 'A quiet day.', priorities: ['Reply to the landlord'] };
     server.current.replay({ status: 200, json: { ...(THINKING_TOOL_USE.json as object), content: [{ type: 'thinking', thinking: '…', signature: 'c2ln' }, { type: 'text', text: JSON.stringify(answer) }], stop_reason: 'end_turn' } });

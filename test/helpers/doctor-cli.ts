@@ -20,11 +20,12 @@ export interface DoctorRowJson {
   fix?: string;
 }
 
-export function runCliAsync(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
       const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ status, stdout, stderr });
+      const killed = error?.killed ? `\n(killed after ${timeoutMs} ms: the machine may be overloaded)` : '';
+      resolve({ status, stdout, stderr: stderr + killed });
     });
   });
 }
