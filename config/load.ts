@@ -11,6 +11,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
+import { createSecretRegistry, type SecretRegistry } from './secrets.ts';
 
 export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), 'default.yaml');
 
@@ -50,8 +51,13 @@ export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 export interface LoadedConfig {
   config: Config;
   source: ConfigSource;
-  /** Every secret value resolved from the environment or a file, for log redaction. */
+  /** Every secret value resolved from the environment or a file. */
   secrets: string[];
+  /**
+   * The redactor that knows those values (and any secret resolved later: `add` it there).
+   * Everything stored or shown passes through it.
+   */
+  redactor: SecretRegistry;
 }
 
 /** Reads and validates a config file. Throws `ConfigError` on any problem, never anything else. */
@@ -91,7 +97,7 @@ export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.
   }
   const crossIssues = checkReferences(parsed.data);
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
-  return { config: parsed.data, source, secrets };
+  return { config: parsed.data, source, secrets, redactor: createSecretRegistry(secrets) };
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

@@ -54,7 +54,7 @@ export function buildProgram(): Command {
   registerAuthGoogleCommand(program);
   registerSimulateCommand(program);
   const models: CommandServices = {
-    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, secrets: context.secrets, destination: process.stderr })),
+    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, redactor: context.redactor, destination: process.stderr })),
   };
   registerCodeCommand(program, models);
   registerMarketCommand(program, models);

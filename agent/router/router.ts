@@ -26,6 +26,7 @@ import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
 import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, type PlannedChain } from './chain.ts';
 import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
+import { NO_SECRETS, type Redactor } from '../../contracts/redactor.ts';
 import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
 export { ChainError } from '../../contracts/chain-error.ts';
@@ -44,6 +45,8 @@ export interface RouterDeps {
   random?: () => number;
   /** The wait before a retry; injected by tests that must not sleep. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The process's secret registry: error messages, reasons and task text reach the ledger through it. */
+  secrets?: Redactor;
 }
 
 /** The router with the breaker it shares with `status`. */
@@ -133,6 +136,7 @@ export function createRouter(deps: RouterDeps): Router {
   const caps = budgetCapsFromConfig(config);
   const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
   const logger = deps.logger;
+  const secrets = deps.secrets ?? NO_SECRETS;
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
   if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
@@ -270,15 +274,15 @@ export function createRouter(deps: RouterDeps): Router {
         latencyMs,
         outcome: response ? 'ok' : error?.kind === 'aborted' ? 'aborted' : 'error',
         errorKind: error?.kind,
-        errorMessage: response ? undefined : (error?.message ?? String(failure)),
+        errorMessage: response ? undefined : secrets.redact(error?.message ?? String(failure)),
         fallbackFrom: previousCallId,
-        reason: reason + attemptNote,
+        reason: secrets.redact(reason + attemptNote),
         simulated: response?.simulated ?? client.spec.simulated,
         runId: origin?.runId,
         job: origin?.job,
         skill: origin?.skill,
         step: origin?.step,
-        task: { kind: task.kind, text: task.text, tier: task.tier },
+        task: { kind: task.kind, text: task.text === undefined ? undefined : secrets.redact(task.text), tier: task.tier },
       };
       let callId: number;
       try {
