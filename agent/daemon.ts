@@ -7,7 +7,8 @@
  * SIGHUP reloads the config file, model layer included (with `reopenModelLayer`); an invalid
  * file is logged (error level, key paths) and the running config is kept.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { ensurePrivateDir } from '../memory/permissions.ts';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
@@ -59,12 +60,12 @@ export function daemonAlive(lock: LockInfo | undefined): boolean {
  * is taken over; a live holder makes it throw `DaemonLockedError`. Returns the release function.
  */
 export function acquireDaemonLock(dataDir: string, configPath: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const path = join(dataDir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, identity: processIdentity(), startedAt: new Date().toISOString(), configPath };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o644);
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, `${JSON.stringify(info)}\n`);
       closeSync(fd);
       return () => {

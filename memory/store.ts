@@ -3,7 +3,8 @@
  * written by a newer Switchboard. Every other module in memory/ takes the `Database` this returns.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { ensurePrivateDir, tightenDataDir } from './permissions.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,7 +46,7 @@ export class StoreVersionError extends Error {
  * transaction. Throws `StoreVersionError` for a database from a newer version.
  */
 export function openStore(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !options.readonly) ensurePrivateDir(dirname(path));
   const db = new Database(path, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
@@ -55,6 +56,8 @@ export function openStore(path: string, options: { migrations?: Migration[]; rea
   db.pragma('foreign_keys = ON');
   try {
     migrate(db, path, options.migrations ?? listMigrations());
+    // The WAL and SHM exist now; they, the database and the rest of the data dir are private.
+    if (path !== ':memory:' && !options.readonly) tightenDataDir(dirname(path));
   } catch (error) {
     db.close();
     throw error;

@@ -8,7 +8,8 @@ import { dailyNotePath, localDay } from '../../../memory/daily-notes.ts';
 import { ensureMemoryFiles, memoryFilePath, readSoul, type MemoryFile } from '../../../memory/soul.ts';
 import { openStore, type Store } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../../memory/permissions.ts';
 import { dirname } from 'node:path';
 
 export interface MemoryCommandDeps {
@@ -114,8 +115,8 @@ function todayPath(context: CommandContext, now: Date): string {
     readSoul(context.dataDir).settings.timeZone ?? context.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const path = dailyNotePath(context.dataDir, localDay(now, timeZone));
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `# ${localDay(now, timeZone)}\n\n`, { flag: 'wx' });
+    ensurePrivateDir(dirname(path));
+    writeFileSync(path, `# ${localDay(now, timeZone)}\n\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
   }
   return path;
 }
