@@ -25,6 +25,7 @@ import { registerMarketCommand } from './commands/market.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { openCommandModels } from '../model-layer.ts';
 import { createLogger } from '../logger.ts';
+import { terminalSafe } from './safe-output.ts';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -89,6 +90,6 @@ function reportError(error: unknown): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`switchboard: ${message}\n`);
+  process.stderr.write(terminalSafe(`switchboard: ${message}\n`));
   return EXIT_FAILURE;
 }

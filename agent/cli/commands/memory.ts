@@ -11,6 +11,7 @@ import { CliError, EXIT_BAD_INPUT, loadContext, type CommandContext, type Global
 import { writeFileSync, existsSync } from 'node:fs';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../../memory/permissions.ts';
 import { dirname } from 'node:path';
+import { terminalSafe } from '../safe-output.ts';
 
 export interface MemoryCommandDeps {
   write(text: string): void;
@@ -20,7 +21,7 @@ export interface MemoryCommandDeps {
 }
 
 const defaultDeps: MemoryCommandDeps = {
-  write: (text) => process.stdout.write(text),
+  write: (text) => process.stdout.write(terminalSafe(text)),
   openEditor: (editor, path) => {
     // Through the shell, as git does, so that EDITOR="code --wait" works.
     const result = spawnSync(`${editor} "$SWITCHBOARD_EDIT_PATH"`, {

@@ -4,6 +4,7 @@ import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 export interface StatusReport {
   daemon: { running: boolean; pid?: number; startedAt?: string; uptimeSeconds?: number; configPath?: string };
@@ -77,7 +78,7 @@ export function registerStatusCommand(program: Command): void {
             }
           ).cost,
         };
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(formatStatus(report)));
       } finally {
         db.close();
       }
