@@ -1,12 +1,13 @@
 /**
  * Raw RFC 822 → `ParsedEmail` with mailparser: charsets decoded (mailparser falls back to
- * latin1-safe decoding for an unknown declared charset), HTML-only mail converted to text
- * without loading anything remote, attachments listed but never read into the prompt, and
+ * latin1-safe decoding for an unknown declared charset), HTML-only mail converted to the text
+ * a reader sees (hidden elements dropped: skills/html/visible-text.ts) without loading anything remote, attachments listed but never read into the prompt, and
  * the body capped for the prompt with a marker.
  */
 import { createHash } from 'node:crypto';
 import type { AddressObject, EmailAddress } from 'mailparser';
 import type { Address, FetchedMessage, ParsedEmail } from './types.ts';
+import { visibleText } from '../html/visible-text.ts';
 
 export const DEFAULT_MAX_BODY_CHARS = 12_000;
 const MAX_HEADER_CHARS = 500;
@@ -38,6 +39,8 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
       skipImageLinks: true,
       skipTextToHtml: true,
       skipTextLinks: true,
+      // mailparser's own HTML-to-text keeps hidden text; ours drops it (below).
+      skipHtmlToText: true,
       maxHtmlLengthToParse: 2_000_000,
     });
   } catch (error) {
@@ -57,10 +60,10 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     };
   }
 
-  // mailparser fills `text` from the HTML part when there is no plain part; `html` is never
+  // Without a plain part, the text is what a reader of the HTML part would see; `html` is never
   // rendered or fetched from, so remote images and scripts cannot load.
   let text = message.oversized ? '' : (parsed.text ?? '');
-  if (!text.trim() && typeof parsed.html === 'string' && !message.oversized) text = htmlToPlain(parsed.html);
+  if (!text.trim() && typeof parsed.html === 'string' && !message.oversized) text = visibleText(parsed.html);
   const { value: body, truncated } = capText(normaliseText(text), maxBodyChars);
 
   const attachments = parsed.attachments.slice(0, MAX_ATTACHMENTS_LISTED).map((attachment) => ({
@@ -115,20 +118,6 @@ function addresses(field: AddressObject | AddressObject[] | undefined): Address[
   };
   objects.forEach((object) => object.value.forEach(visit));
   return flat;
-}
-
-/** A fallback for HTML that mailparser did not turn into text: tags dropped, entities decoded. */
-function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 function normaliseText(text: string): string {

@@ -77,7 +77,7 @@ test('a mail subject and sender name with escape sequences are shown harmless by
       account: 'home', mailbox: 'INBOX', uidValidity: '1', uid: 1, messageId: '<1@attacker.example>', contentHash: 'h1',
       fromName: `Bank${HOSTILE}`, fromAddress: 'bank@attacker.example', subject: `Urgent${HOSTILE}`, sentAt: now.toISOString(),
       size: 100, oversized: false, status: 'extracted', category: 'finance', summary: `Pay now${HOSTILE}`, extraction: {}, error: null,
-      model: 'fake', escalated: false, costUsd: 0, dates: [], actionItems: [{ text: `wire money${HOSTILE}` }], amounts: [],
+      model: 'fake', escalated: false, costUsd: 0, dates: [], actionItems: [{ text: `wire money${HOSTILE}`, due: null }], amounts: [],
     },
     'UTC',
     now,
