@@ -25,7 +25,7 @@ export interface ParseOptions {
  */
 export async function parseEmail(message: FetchedMessage, options: ParseOptions = {}): Promise<ParsedEmail> {
   const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
-  const contentHash = createHash('sha256').update(message.source).digest('hex');
+  const contentHash = identityHash(message.source);
   const notes: string[] = [];
   if (message.oversized) {
     notes.push(`body not downloaded: the message is ${message.size} bytes, over the size cap; headers only`);
@@ -89,6 +89,30 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     notes,
     contentHash,
   };
+}
+
+/** Headers a mail is written with; a delivery adds others (Received, Delivered-To, Return-Path, X-…) but never changes these. */
+const IDENTITY_HEADERS = new Set(['message-id', 'from', 'sender', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references', 'content-type']);
+
+/**
+ * SHA-256 (hex) of what makes a mail itself: its identity headers (Message-ID, From, To, Cc,
+ * Subject, Date, ...) and its body, not the transport headers each delivery adds. A copy
+ * redelivered into another folder, under a new UID or through another relay hashes the same.
+ */
+export function identityHash(source: Buffer): string {
+  const raw = source.toString('latin1');
+  const split = /\r?\n\r?\n/.exec(raw);
+  const head = split ? raw.slice(0, split.index) : raw;
+  const body = split ? raw.slice(split.index + split[0].length) : '';
+  const headers: string[] = [];
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (IDENTITY_HEADERS.has(name)) headers.push(`${name}:${line.slice(colon + 1).replace(/\s+/g, ' ').trim()}`);
+  }
+  const normalisedBody = body.replace(/\r\n/g, '\n').replace(/\s+$/, '');
+  return createHash('sha256').update(headers.join('\n')).update('\n\n').update(normalisedBody, 'latin1').digest('hex');
 }
 
 /** Cuts `text` to `max` characters, ending it with a marker that says how much was cut. */
