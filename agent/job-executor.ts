@@ -205,7 +205,14 @@ function describeError(error: unknown): string {
 function withOrigin(router: ModelRouter, run: RunRecord, job: JobConfig): ModelRouter {
   return {
     complete: (routed: RoutedRequest, signal?: AbortSignal) =>
-      router.complete({ ...routed, origin: { runId: run.id, job: run.job, skill: job.skill, ...routed.origin } }, signal),
+      router.complete(
+        {
+          ...routed,
+          task: job.underRoutingCost === 'high' ? { underRoutingCost: job.underRoutingCost, ...routed.task } : routed.task,
+          origin: { runId: run.id, job: run.job, skill: job.skill, ...routed.origin },
+        },
+        signal,
+      ),
     decide: (task, request) => router.decide(task, request),
   };
 }

@@ -57,29 +57,32 @@ const SYSTEM_PROMPT = [
   UNTRUSTED_RULE,
 ].join('\n');
 
-const DELEGATE_CODE: ToolDefinition = {
+// Tool schemas are sent with `strict: true` where the model supports it: every property is
+// required, an optional one is nullable (test/providers/every-strict-schema.test.ts checks).
+export const DELEGATE_CODE: ToolDefinition = {
   name: 'delegate_code',
   description: 'Hand a coding, scripting or data-transform task to the execution model. Returns its answer.',
   parameters: {
     type: 'object',
-    properties: { task: { type: 'string' }, context: { type: 'string' } },
-    required: ['task'],
+    properties: { task: { type: 'string' }, context: { type: ['string', 'null'], description: 'Material the task needs; null when none' } },
+    required: ['task', 'context'],
     additionalProperties: false,
   },
 };
 
-const DELEGATE_ANALYSIS: ToolDefinition = {
+export const DELEGATE_ANALYSIS: ToolDefinition = {
   name: 'delegate_analysis',
   description: 'Hand a hard analysis, trade-off or curated report to the reasoning model (expensive). Returns its answer.',
   parameters: {
     type: 'object',
-    properties: { question: { type: 'string' }, context: { type: 'string' } },
-    required: ['question'],
+    properties: { question: { type: 'string' }, context: { type: ['string', 'null'], description: 'Material the question needs; null when none' } },
+    required: ['question', 'context'],
     additionalProperties: false,
   },
 };
 
-function finishTool(resultSchema: Record<string, unknown> | undefined): ToolDefinition {
+/** The `finish` tool, whose `result` follows the skill's result schema (a string when it has none). */
+export function finishTool(resultSchema: Record<string, unknown> | undefined): ToolDefinition {
   return {
     name: 'finish',
     description: 'End the job with its result.',
@@ -144,7 +147,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       costUsd += response.costUsd;
       lastText = response.text;
       record(deps, steps, 'model', response, { stopReason: response.finishReason, toolCalls: response.toolCalls.map((call) => call.name) });
-      messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls });
+      // Provider content (Anthropic thinking blocks) goes back unchanged with the turn, or the next step is refused.
+      messages.push({ role: 'assistant', content: response.text, toolCalls: response.toolCalls, ...(response.providerContent ? { providerContent: response.providerContent } : {}) });
 
       if (response.toolCalls.length === 0) {
         return { result: lastText, text: lastText, steps, costUsd, stoppedBy: 'text' };

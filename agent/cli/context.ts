@@ -7,23 +7,15 @@ import { resolve } from 'node:path';
 import { findConfig, loadConfig, type LoadedConfig } from '../../config/load.ts';
 import { guardOutput } from './safe-output.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
+import { CliError, EXIT_BAD_INPUT } from './cli-error.ts';
+
+export { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
 
 export interface GlobalOptions {
   config?: string;
   dataDir?: string;
-}
-
-/** A failure the CLI reports as one clear message and an exit status, without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT_FAILURE) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
+  /** YYYY-MM-DD: judge model retirements as of this day instead of today. */
+  asOf?: string;
 }
 
 export interface CommandContext extends LoadedConfig {
@@ -42,8 +34,23 @@ export function resolveDataDir(options: GlobalOptions, env: NodeJS.ProcessEnv): 
  * process prints passes through the loaded secrets' redactor (agent/cli/safe-output.ts).
  */
 export function loadContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
-  const loaded = loadConfig(findConfig(options.config, env), env);
+  const loaded = loadConfig(findConfig(options.config, env), env, { now: asOfDate(options.asOf) });
   guardOutput(loaded.redactor);
   const dataDir = resolveDataDir(options, env);
   return { ...loaded, dataDir, databasePath: resolve(dataDir, 'switchboard.db'), env };
+}
+
+/** The `--as-of` day as a Date (noon UTC), or now. Throws `CliError` (exit 2) on a malformed day. */
+export function asOfDate(asOf: string | undefined): Date {
+  if (asOf === undefined) return new Date();
+  const date = new Date(`${asOf}T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== asOf) {
+    throw new CliError(`--as-of: expected a day YYYY-MM-DD, found "${asOf}"`, EXIT_BAD_INPUT);
+  }
+  return date;
+}
+
+/** Config warnings (models retiring soon) on stderr, one line each. */
+export function printConfigWarnings(context: Pick<CommandContext, 'warnings'>, stream: NodeJS.WritableStream = process.stderr): void {
+  for (const warning of context.warnings) stream.write(`switchboard: warning: ${warning.path}: ${warning.message}\n`);
 }

@@ -32,9 +32,9 @@ export function createRememberTool(deps: RememberToolDeps): SkillTool {
         type: 'object',
         properties: {
           fact: { type: 'string', description: `One self-contained sentence, at most ${MAX_FACT_CHARS} characters.` },
-          pin: { type: 'boolean', description: 'Also add it to MEMORY.md under "Agent notes".' },
+          pin: { type: ['boolean', 'null'], description: 'true: also add it to MEMORY.md under "Agent notes"; null or false: do not.' },
         },
-        required: ['fact'],
+        required: ['fact', 'pin'],
         additionalProperties: false,
       },
     },
@@ -44,7 +44,7 @@ export function createRememberTool(deps: RememberToolDeps): SkillTool {
       if (fact.length > MAX_FACT_CHARS) {
         return { content: `remember: "fact" is ${fact.length} characters; keep it under ${MAX_FACT_CHARS}`, isError: true };
       }
-      if (args.pin !== undefined && typeof args.pin !== 'boolean') {
+      if (args.pin !== undefined && args.pin !== null && typeof args.pin !== 'boolean') {
         return { content: 'remember: "pin" must be true or false', isError: true };
       }
       try {

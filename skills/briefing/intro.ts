@@ -10,7 +10,8 @@ import type { Intro, Section } from './types.ts';
 
 const MAX_PRIORITIES = 5;
 
-const RESULT_SCHEMA = {
+/** The intro's result schema, sent inside the orchestrator's strict `finish` tool. */
+export const RESULT_SCHEMA = {
   type: 'object',
   properties: {
     intro: { type: 'string', description: 'One to three short sentences: what matters most today.' },
