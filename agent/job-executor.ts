@@ -168,6 +168,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       currency: user.currency ?? 'USD',
       router,
       secrets,
+      grants: job.grants,
       orchestrate,
       now: () => clock.now(),
     };

@@ -17,6 +17,7 @@
  * the router does when the orchestrator gives no usable answer. No model is called.
  * Exits 1 when a held-out set misses the issue's bar (95% accuracy, 2% under-routing).
  */
+import { resolveModels } from '../agent/runtime.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -182,9 +183,10 @@ const TYPICAL_CALL = { inputTokens: 2_000, outputTokens: 600 };
 /** USD per typical call on each tier's first model, at the configured prices in force today. */
 export function tierCallPrices(configPath = DEFAULT_CONFIG_PATH, date = new Date().toISOString().slice(0, 10)): Record<Tier, (task: LabelledTask) => number> {
   const { config } = loadConfig({ path: configPath, origin: '--config' });
+  const models = resolveModels(config);
   const entries = TIERS.map((tier) => {
     const name = config.tiers[tier][0];
-    const model = config.models[name];
+    const model = models.get(name)!;
     const inForce = model.prices.filter((row) => row.effectiveFrom <= date).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
     const price = inForce[0] ?? model.prices[0];
     return [tier, (task: LabelledTask) => ((task.inputTokens ?? TYPICAL_CALL.inputTokens) * price.input + TYPICAL_CALL.outputTokens * price.output) / 1_000_000];

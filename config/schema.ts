@@ -102,6 +102,25 @@ const jobLimitsSchema = z.strictObject({
   wallTime: duration.default(600_000),
 });
 
+const grantsSchema = z.strictObject({
+  tools: z
+    .array(z.string().regex(/^[a-z0-9_-]+$/i, 'a tool name (letters, digits, "_" or "-")'))
+    .default([])
+    .describe('Tools the job\'s model may be offered (e.g. remember). From a context holding untrusted content a write still only becomes a proposal'),
+  repositories: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Repositories (paths) the job may propose or make code edits in; also bounded by skills.code-edit.allowedRepos'),
+  commands: z
+    .array(z.array(z.string()).min(1))
+    .default([])
+    .describe('Commands (argv, matched exactly) a tool of this job may run'),
+  recipients: z
+    .array(z.string().min(3))
+    .default([])
+    .describe('Addresses besides the owner (mail.smtp.to) a tool of this job may mail'),
+});
+
 const jobSchema = z.strictObject({
   schedule: z.string().describe('Cron expression (5 or 6 fields)'),
   timezone: z.string().optional().describe('IANA time zone; default the host time zone'),
@@ -129,6 +148,9 @@ const jobSchema = z.strictObject({
     .describe("When the router is unsure of a free-text task's tier: 'normal' takes its best guess, 'high' the costlier of its two best"),
   budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional() }).default({}),
   limits: jobLimitsSchema.default({ steps: 12, costUsd: 1, wallTime: 600_000 }),
+  grants: grantsSchema
+    .default({ tools: [], repositories: [], commands: [], recipients: [] })
+    .describe('What the job\'s model may cause, deny by default: tools, repositories, commands, mail recipients'),
 });
 
 const imapSchema = z.strictObject({
@@ -228,6 +250,7 @@ export const configSchema = z.strictObject({
 
 export type Config = z.output<typeof configSchema>;
 export type JobConfig = Config['jobs'][string];
+export type Grants = JobConfig['grants'];
 export type ProviderConfig = Config['providers'][string];
 export type ModelConfig = Config['models'][string];
 export type ImapAccountConfig = Config['mail']['accounts'][string];

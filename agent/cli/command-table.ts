@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'simulate', summary: 'run the provider simulator (OpenAI and Anthropic wire formats) on loopback until SIGTERM', register: async (program) => (await import('./commands/simulate.ts')).registerSimulateCommand(program) },
   { name: 'code', summary: 'edit an allowed local repository now: a tested commit on a new branch, or the repository left as it was', register: async (program) => (await import('./commands/code.ts')).registerCodeCommand(program, await commandServices()) },
   { name: 'market', summary: 'print the watchlist report: figures computed in code, a snapshot and a deeper analysis', register: async (program) => (await import('./commands/market.ts')).registerMarketCommand(program, await commandServices()) },
+  { name: 'approvals', summary: 'writes asked for by mail, pages or other untrusted content, waiting for your decision', register: async (program) => (await import('./commands/approvals.ts')).registerApprovalsCommand(program, await commandServices()) },
   { name: 'demo', summary: 'run a simulated day (every shipped job once, the simulator as every model) and print the bill', register: async (program) => (await import('./commands/demo.ts')).registerDemoCommand(program) },
 ];
 

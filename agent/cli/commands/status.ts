@@ -6,6 +6,7 @@ import { listDeadModels } from '../../../memory/dead-models.ts';
 import { recentCallFaults, type CallFault } from '../../../memory/call-faults.ts';
 import { modelFingerprint } from '../../router/model-fingerprint.ts';
 import { resolveModels } from '../../runtime.ts';
+import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 import { terminalSafe } from '../safe-output.ts';
@@ -27,6 +28,8 @@ export interface StatusReport {
   /** Quota exhaustion and Switchboard defects (requests refused for their shape) in the last 7 days. */
   callFaults: CallFault[];
   spendTodayUsd: number;
+  /** Proposals waiting for the owner's decision (`switchboard approvals list`). */
+  pendingProposals: number;
 }
 
 const FAULT_WINDOW_MS = 7 * 86_400_000;
@@ -97,6 +100,7 @@ export function registerStatusCommand(program: Command): void {
               cost: number;
             }
           ).cost,
+          pendingProposals: countPendingProposals(db, now),
         };
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(formatStatus(report)));
       } finally {
@@ -139,6 +143,11 @@ function formatStatus(report: StatusReport): string {
     for (const fault of defects) lines.push(`  ${fault.model} (${fault.provider}): ${fault.count} call(s), last ${fault.lastAt}: ${fault.lastMessage}`);
   }
   lines.push('', `spend today: $${report.spendTodayUsd.toFixed(4)}`);
+  if (report.pendingProposals > 0) {
+    lines.push(`approvals: ${report.pendingProposals} pending (switchboard approvals list)`);
+  } else {
+    lines.push('approvals: none pending');
+  }
   return `${lines.join('\n')}\n`;
 }
 
