@@ -163,7 +163,7 @@ async function runDaemonBriefly(): Promise<string> {
   });
   let log = '';
   const ended = new Promise<void>((resolveEnded, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon ran no job within 20 s:\n${log}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`daemon ran no job within 180 s:\n${log}`)), 180_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString('utf8');
       if (/"event":"job-end".*"job":"daemon-env-dump"|"job":"daemon-env-dump".*"event":"job-end"/.test(log)) {
