@@ -125,7 +125,7 @@ before(async () => {
     },
     smtp: { host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, user: 'me@example.org', passwordFile, from: 'Switchboard <sb@example.org>', to: 'me@example.org' },
   };
-  config.google = { clientId: 'canary-client-id.apps.example', clientSecret: '${SB_CANARY_GOOGLE_SECRET}', refreshToken: '${SB_CANARY_GOOGLE_REFRESH}', rootUrl: `${google.rootUrl}/`, calendars: ['primary'] };
+  config.google = { clientId: 'canary-client-id.apps.example', clientSecret: '${SB_CANARY_GOOGLE_SECRET}', refreshToken: '${SB_CANARY_GOOGLE_REFRESH}', rootUrl: google.rootUrl, calendars: ['primary'] };
   config.skills = {
     'code-edit': { allowedRepos: [join(dataDir, 'repos')] },
     market: { watchlist: [{ symbol: 'SYNTH-TECH', name: 'Synthetic tech' }], source: { type: 'csv-file', path: join(MARKET_SAMPLES_DIR, '{symbol}.csv') } },
