@@ -2,7 +2,8 @@
  * The data directory's daemon lock file and the heartbeat key: what `start` takes and what
  * `status` reads. Kept apart from daemon.ts so that reading it loads no scheduler or services.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { ensurePrivateDir } from '../memory/permissions.ts';
 import { join } from 'node:path';
 import { isProcessAlive, processIdentity } from './scheduler/process-identity.ts';
 
@@ -45,12 +46,12 @@ export function daemonAlive(lock: LockInfo | undefined): boolean {
  * is taken over; a live holder makes it throw `DaemonLockedError`. Returns the release function.
  */
 export function acquireDaemonLock(dataDir: string, configPath: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const path = join(dataDir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, identity: processIdentity(), startedAt: new Date().toISOString(), configPath };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o644);
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, `${JSON.stringify(info)}\n`);
       closeSync(fd);
       return () => {

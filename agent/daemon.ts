@@ -108,6 +108,8 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
     let next: ModelLayer | undefined;
     try {
       const loaded = loadConfig(context.source, context.env);
+      // The running process's redactor learns the reloaded secrets before anything uses them.
+      for (const secret of loaded.secrets) context.redactor.add(secret);
       next = options.reopenModelLayer ? await options.reopenModelLayer(loaded.config) : undefined;
       const registry = next
         ? createSkillRegistry({ config: loaded.config, dataDir: context.dataDir, logger, extraSkills: [...next.skills, ...(options.extraSkills ?? [])] })

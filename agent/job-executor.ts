@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import type { ModelRouter, RoutedRequest } from '../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
 import type { Store } from '../memory/store.ts';
+import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
 import { cancelledAmong, finishRun, getRun, runCost, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';
 import { assertSchedule, jobTimeZone, systemClock, type Clock } from './scheduler/slots.ts';
 import { processIdentity } from './scheduler/process-identity.ts';
@@ -39,6 +40,8 @@ export interface JobExecutorDeps {
   /** Seam for the lead's orchestrator loop, bound to one run (origin, limits, per-job tiers). */
   makeOrchestrate?: (run: RunRecord, job: JobConfig) => SkillContext['orchestrate'];
   clock?: Clock;
+  /** The process's secret registry: every stored result and error passes through it, and skills get it. */
+  secrets?: Redactor;
   /**
    * The user's settings from USER.md, read at the start of every run so edits apply at once.
    * Throwing (a bad time zone in USER.md) fails the run with that message.
@@ -68,6 +71,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   const clock = deps.clock ?? systemClock;
   const currentConfig = () => (typeof deps.config === 'function' ? deps.config() : deps.config);
   const owner = processIdentity();
+  const secrets = deps.secrets ?? NO_SECRETS;
 
   async function execute(request: ExecuteRequest): Promise<RunRecord> {
     const { run, job } = request;
@@ -77,7 +81,12 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       return getRun(db, run.id)!;
     }
     const end = (status: FinalRunStatus, extra: { error?: string; result?: unknown } = {}): RunRecord => {
-      finishRun(db, run.id, { status, at: clock.now(), costUsd: runCost(db, run.id), ...extra });
+      // A child's stderr, a provider's message or a skill's details may quote a secret: none is stored.
+      const safe = {
+        ...(extra.error !== undefined ? { error: secrets.redact(extra.error) } : {}),
+        ...(extra.result !== undefined ? { result: redactValue(secrets, extra.result) } : {}),
+      };
+      finishRun(db, run.id, { status, at: clock.now(), costUsd: runCost(db, run.id), ...safe });
       const finished = getRun(db, run.id)!;
       const level = status === 'succeeded' ? 'info' : status === 'failed' || status === 'timed_out' ? 'warn' : 'info';
       log[level]({ event: 'job-end', status, attempt: finished.attempt, costUsd: finished.costUsd, error: finished.error ?? undefined });
@@ -158,6 +167,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       timezone: job.timezone ?? user.timeZone ?? jobTimeZone(job, config),
       currency: user.currency ?? 'USD',
       router,
+      secrets,
       grants: job.grants,
       orchestrate,
       now: () => clock.now(),

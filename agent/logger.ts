@@ -4,22 +4,21 @@
  */
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
+import type { Redactor } from '../contracts/redactor.ts';
+import { createSecretRegistry } from '../config/secrets.ts';
 
 export type { Logger };
 
 /** Replaces every occurrence of each secret (and common key shapes) in `text`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
-  // Key-shaped strings that never went through config (a key pasted into a task, say).
-  return result.replace(/\b(sk-(?:ant-)?[A-Za-z0-9_-]{16,})\b/g, '[redacted]');
+  return createSecretRegistry(secrets).redact(text);
 }
 
 export interface LoggerOptions {
   level: string;
   secrets?: readonly string[];
+  /** The process's secret registry; preferred over `secrets`, as it also sees secrets resolved later. */
+  redactor?: Redactor;
   /** Where lines go; stdout by default. */
   destination?: NodeJS.WritableStream;
 }
@@ -27,10 +26,10 @@ export interface LoggerOptions {
 /** A pino logger whose every line passes through `redact` before it is written. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stdout;
-  const secrets = options.secrets ?? [];
+  const redactor = options.redactor ?? createSecretRegistry(options.secrets ?? []);
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      destination.write(redact(chunk.toString('utf8'), secrets));
+      destination.write(redactor.redact(chunk.toString('utf8')));
       callback();
     },
   });

@@ -9,6 +9,7 @@ import type { Config, JobConfig } from '../config/schema.ts';
 import { createProposal, type ProposalSource } from '../memory/approvals.ts';
 import { relevantFacts } from '../memory/facts.ts';
 import { recordStep, type RunRecord } from '../memory/runs.ts';
+import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
 import { readSoul, splitMemoryByOrigin } from '../memory/soul.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
@@ -33,8 +34,11 @@ export interface ModelLayer {
   providers: ProviderSetup;
   /** Every model-backed skill, built from config; the registry adds the built-ins. */
   skills: Skill[];
-  /** Binds the router and the orchestrator to a database (the services' own connection). */
-  bind(db: Store, logger: Logger): BoundModelLayer;
+  /**
+   * Binds the router and the orchestrator to a database (the services' own connection); what
+   * they store (ledger rows, steps) passes through `secrets`.
+   */
+  bind(db: Store, logger: Logger, secrets?: Redactor): BoundModelLayer;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,7 @@ export async function openModelLayer(config: Config, dataDir: string): Promise<M
   return {
     providers,
     skills: buildSkills(config, dataDir),
-    bind: (db, logger) => bindModelLayer(config, dataDir, providers, db, logger),
+    bind: (db, logger, secrets) => bindModelLayer(config, dataDir, providers, db, logger, secrets ?? NO_SECRETS),
     close: () => providers.close(),
   };
 }
@@ -65,14 +69,14 @@ export function buildSkills(config: Config, dataDir: string): Skill[] {
   ];
 }
 
-function bindModelLayer(config: Config, dataDir: string, providers: ProviderSetup, db: Store, logger: Logger): BoundModelLayer {
+function bindModelLayer(config: Config, dataDir: string, providers: ProviderSetup, db: Store, logger: Logger, secrets: Redactor): BoundModelLayer {
   let router: Router | undefined;
   const decideTier = createTierDecider(config, { askOrchestrator: orchestratorTierQuestion(() => router!) });
-  router = createRouter({ db, config, models: providers.models, providers: providers.registry, decideTier, logger });
+  router = createRouter({ db, config, models: providers.models, providers: providers.registry, decideTier, logger, secrets });
   const boundRouter = router;
 
   function makeOrchestrate(run: RunRecord, job: JobConfig): SkillContext['orchestrate'] {
-    return orchestrateForRun({ config, dataDir, db, router: boundRouter }, run, job);
+    return orchestrateForRun({ config, dataDir, db, router: boundRouter, secrets }, run, job);
   }
 
   return { router: boundRouter, makeOrchestrate };
@@ -83,6 +87,8 @@ export interface RunOrchestrationDeps {
   dataDir: string;
   db: Store;
   router: ModelRouter;
+  /** The process's secret registry: recorded steps pass through it. */
+  secrets?: Redactor;
 }
 
 /**
@@ -110,8 +116,8 @@ export function orchestrateForRun(deps: RunOrchestrationDeps, run: RunRecord, jo
       recalledUntrusted: untrustedMemory || undefined,
       grants: job.grants,
       owner: config.mail.smtp?.to,
-      propose: (proposal) => fileProposal(db, run, proposal),
-      recordStep: (step) => recordStep(db, run.id, step),
+      propose: (proposal) => fileProposal(db, run, redactValue(deps.secrets ?? NO_SECRETS, proposal)),
+      recordStep: (step) => recordStep(db, run.id, redactValue(deps.secrets ?? NO_SECRETS, step)),
     });
     return orchestrate({ ...options, tools: [...(options.tools ?? []), remember] }, signal);
   };
@@ -150,10 +156,10 @@ export function summariseSources(sources: ContentSource[], labels: string[]): Pr
  * For one-off CLI commands that call models (`code`, `market`): the model layer bound to its
  * own connection to the data dir's database, closed together.
  */
-export async function openCommandModels(context: { config: Config; dataDir: string; databasePath: string }, logger: Logger) {
+export async function openCommandModels(context: { config: Config; dataDir: string; databasePath: string; redactor?: Redactor }, logger: Logger) {
   const layer = await openModelLayer(context.config, context.dataDir);
   const db = openStore(context.databasePath);
-  const bound = layer.bind(db, logger);
+  const bound = layer.bind(db, logger, context.redactor);
   return {
     router: bound.router,
     logger,

@@ -58,12 +58,12 @@ export function openServices(context: CommandContext, options: ServicesOptions =
       ? silentLogger()
       : createLogger({
           level: context.config.log.level,
-          secrets: context.secrets,
+          redactor: context.redactor,
           destination: options.logging === 'stderr' ? process.stderr : process.stdout,
         }));
   const db = openStore(context.databasePath);
   let layer = options.modelLayer;
-  let bound = layer?.bind(db, logger);
+  let bound = layer?.bind(db, logger, context.redactor);
   // The executor holds these delegates, so a swapped layer is seen by the next run.
   const router: ModelRouter | undefined =
     options.router ??
@@ -88,6 +88,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     makeOrchestrate,
     userSettings: () => readSoul(context.dataDir).settings,
     clock: options.clock,
+    secrets: context.redactor,
   });
   let closed = false;
   return {
@@ -100,7 +101,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
       const nextSkills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger, extraSkills: [...next.skills, ...(options.extraSkills ?? [])] });
       const previous = layer;
       layer = next;
-      bound = next.bind(db, logger);
+      bound = next.bind(db, logger, context.redactor);
       skills.clear();
       for (const [name, skill] of nextSkills) skills.set(name, skill);
       return previous;

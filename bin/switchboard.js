@@ -6,6 +6,10 @@
 // (BENCHMARKS.md); SWITCHBOARD_TSX=1 forces the sources.
 import { readFileSync, statSync } from 'node:fs';
 
+// Every file Switchboard creates (database, WAL, outbox, memory files) is the owner's alone:
+// 0600 files, 0700 folders (memory/permissions.ts also tightens files that already exist).
+process.umask(0o077);
+
 const ROOT = new URL('../', import.meta.url);
 
 /** True when .build/ exists and no source file it was compiled from changed since. */

@@ -11,6 +11,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
+import { createSecretRegistry, type SecretRegistry } from './secrets.ts';
 import { isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
 import { resolveModelConfigs } from './resolve-models.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
@@ -37,8 +38,13 @@ export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 export interface LoadedConfig {
   config: Config;
   source: ConfigSource;
-  /** Every secret value resolved from the environment or a file, for log redaction. */
+  /** Every secret value resolved from the environment or a file. */
   secrets: string[];
+  /**
+   * The redactor that knows those values (and any secret resolved later: `add` it there).
+   * Everything stored or shown passes through it.
+   */
+  redactor: SecretRegistry;
   /** Problems that do not stop Switchboard (a configured model retiring within 30 days). */
   warnings: ConfigIssue[];
 }
@@ -97,7 +103,7 @@ export function parseConfigText(
   const config: Config = { ...parsed.data, models: resolution.models };
   const crossIssues = [...resolution.issues, ...checkReferences(config, new Set(Object.keys(parsed.data.models)))];
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
-  return { config, source, secrets, warnings: resolution.warnings };
+  return { config, source, secrets, redactor: createSecretRegistry(secrets), warnings: resolution.warnings };
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

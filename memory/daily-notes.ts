@@ -3,7 +3,8 @@
  * to and the user may read or edit. Each append is also indexed for `searchMemory` when a
  * database is handed in.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './permissions.ts';
 import { join } from 'node:path';
 import type { Store } from './store.ts';
 
@@ -43,7 +44,8 @@ export function appendDailyNote(dataDir: string, day: string, text: string, opti
   const path = dailyNotePath(dataDir, day);
   const entry = text.trim();
   if (entry === '') throw new Error('a daily note needs some text');
-  mkdirSync(dailyNotesDir(dataDir), { recursive: true });
+  ensurePrivateDir(dataDir);
+  ensurePrivateDir(dailyNotesDir(dataDir));
   const exists = existsSync(path);
   const current = exists ? readFileSync(path, 'utf8') : '';
   let addition = exists ? (current === '' || current.endsWith('\n') ? '' : '\n') : `# ${day}\n`;
@@ -54,7 +56,7 @@ export function appendDailyNote(dataDir: string, day: string, text: string, opti
   options.db
     ?.prepare('INSERT INTO daily_notes (day, text, created_at) VALUES (?, ?, ?)')
     .run(day, options.label ? `${options.label}: ${entry}` : entry, (options.now ?? new Date()).toISOString());
-  appendFileSync(path, addition);
+  appendFileSync(path, addition, { mode: PRIVATE_FILE_MODE });
   return path;
 }
 

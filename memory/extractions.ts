@@ -77,8 +77,10 @@ export function resetWatermark(db: Store, account: string, mailbox: string, uidV
 
 /**
  * The id of a message of this account already stored with the same content hash (and the
- * same Message-ID when both have one), or undefined. Used to skip a message seen before
- * under an older UIDVALIDITY or in another mailbox.
+ * same Message-ID when both have one), or undefined. The hash covers the mail's identity
+ * headers and body but not its transport headers (skills/email-extract/parse.ts
+ * `identityHash`), so a redelivered copy (new Received headers, another UID or mailbox, a
+ * new UIDVALIDITY) is found and not extracted twice.
  */
 export function findStoredDuplicate(
   db: Store,

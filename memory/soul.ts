@@ -4,7 +4,8 @@
  * MEMORY.md (what is true now). Shipped templates are copied into the data directory on
  * first use and never overwritten. The agent may only append to MEMORY.md.
  */
-import { appendFileSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, constants, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './permissions.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,7 +53,7 @@ export function memoryFilePath(dataDir: string, file: MemoryFile): string {
  * touched, even when empty. Returns the paths it created.
  */
 export function ensureMemoryFiles(dataDir: string, templatesDir: string = TEMPLATES_DIR): string[] {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const created: string[] = [];
   for (const name of Object.values(MEMORY_FILES)) {
     const target = join(dataDir, name);
@@ -60,6 +61,8 @@ export function ensureMemoryFiles(dataDir: string, templatesDir: string = TEMPLA
     try {
       // COPYFILE_EXCL: a file the user creates between the check and the copy still wins.
       copyFileSync(join(templatesDir, name), target, constants.COPYFILE_EXCL);
+      // A copy keeps the template's mode (0644 in a checkout); the owner's notes are private.
+      chmodSync(target, PRIVATE_FILE_MODE);
       created.push(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

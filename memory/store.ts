@@ -3,7 +3,8 @@
  * written by a newer Switchboard. Every other module in memory/ takes the `Database` this returns.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenDataDir } from './permissions.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,11 +47,11 @@ export class StoreVersionError extends Error {
  */
 export function openStore(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): Store {
   const created = path !== ':memory:' && !existsSync(path);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !options.readonly) ensurePrivateDir(dirname(path));
   const db = new Database(path, { readonly: options.readonly ?? false });
   // The store holds mail extractions and memory: only its owner reads it. SQLite gives the
   // -wal and -shm files the database file's mode, so this covers them too.
-  if (created) chmodSync(path, 0o600);
+  if (created) chmodSync(path, PRIVATE_FILE_MODE);
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
@@ -59,6 +60,8 @@ export function openStore(path: string, options: { migrations?: Migration[]; rea
   db.pragma('foreign_keys = ON');
   try {
     migrate(db, path, options.migrations ?? listMigrations());
+    // The WAL and SHM exist now; they, the database and the rest of the data dir are private.
+    if (path !== ':memory:' && !options.readonly) tightenDataDir(dirname(path));
   } catch (error) {
     db.close();
     throw error;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../memory/store.ts';
 import type { ModelRouter } from '../contracts/router.ts';
 import type { ToolDefinition } from '../contracts/types.ts';
+import type { Redactor } from '../contracts/redactor.ts';
 import type { Grants } from '../config/schema.ts';
 
 /** A tool the orchestrator model may call. Failing tools return `{ isError: true }`; they do not throw. */
@@ -99,6 +100,11 @@ export interface SkillContext {
   /** ISO 4217 code from USER.md's `- Currency:` (default USD): the currency amounts are assumed and shown in. */
   currency?: string;
   router: ModelRouter;
+  /**
+   * The process's secret registry. What a skill stores or sends (child output, mail) may pass
+   * through it; the executor also redacts every run result and error before storing them.
+   */
+  secrets?: Redactor;
   /** `jobs.<name>.grants`: what the job may cause, deny by default. Absent in a context built without config (tests): nothing granted. */
   grants?: Grants;
   orchestrate(options: OrchestrateOptions, signal: AbortSignal): Promise<OrchestrateResult>;

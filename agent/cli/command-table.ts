@@ -39,6 +39,6 @@ export const COMMANDS: readonly CommandEntry[] = [
 async function commandServices(): Promise<import('./commands/code.ts').CommandServices> {
   const [{ openCommandModels }, { createLogger }] = await Promise.all([import('../model-layer.ts'), import('../logger.ts')]);
   return {
-    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, secrets: context.secrets, destination: process.stderr })),
+    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, redactor: context.redactor, destination: process.stderr })),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { findConfig, loadConfig, type LoadedConfig } from '../../config/load.ts';
+import { guardOutput } from './safe-output.ts';
 
 import { CliError, EXIT_BAD_INPUT } from './cli-error.ts';
 
@@ -28,9 +29,13 @@ export function resolveDataDir(options: GlobalOptions, env: NodeJS.ProcessEnv): 
   return resolve(options.dataDir ?? env.SWITCHBOARD_DATA_DIR ?? 'data');
 }
 
-/** Loads config and paths; throws `ConfigError` (exit 2) on bad config. */
+/**
+ * Loads config and paths; throws `ConfigError` (exit 2) on bad config. From then on, what this
+ * process prints passes through the loaded secrets' redactor (agent/cli/safe-output.ts).
+ */
 export function loadContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const loaded = loadConfig(findConfig(options.config, env), env, { now: asOfDate(options.asOf) });
+  guardOutput(loaded.redactor);
   const dataDir = resolveDataDir(options, env);
   return { ...loaded, dataDir, databasePath: resolve(dataDir, 'switchboard.db'), env };
 }

@@ -11,6 +11,7 @@ import { COMMANDS } from './command-table.ts';
 
 /** Global options that take a value (the token after them is not a command name). */
 const VALUE_OPTIONS = new Set(['-c', '--config', '-d', '--data-dir', '--as-of']);
+import { terminalSafe } from './safe-output.ts';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -84,6 +85,6 @@ function reportError(error: unknown): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`switchboard: ${message}\n`);
+  process.stderr.write(terminalSafe(`switchboard: ${message}\n`));
   return EXIT_FAILURE;
 }

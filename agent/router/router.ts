@@ -29,6 +29,7 @@ import { createBreaker, type ModelBreaker } from './breaker.ts';
 import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, visibleOutputFor, type PlannedChain } from './chain.ts';
 import { capabilitiesOf } from '../providers/capabilities.ts';
 import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
+import { NO_SECRETS, type Redactor } from '../../contracts/redactor.ts';
 import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
 export { ChainError } from '../../contracts/chain-error.ts';
@@ -48,6 +49,8 @@ export interface RouterDeps {
   random?: () => number;
   /** The wait before a retry; injected by tests that must not sleep. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The process's secret registry: error messages, reasons and task text reach the ledger through it. */
+  secrets?: Redactor;
 }
 
 /** The router with the breaker it shares with `status`. */
@@ -140,6 +143,7 @@ export function createRouter(deps: RouterDeps): Router {
   const caps = budgetCapsFromConfig(config);
   const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
   const logger = deps.logger;
+  const secrets = deps.secrets ?? NO_SECRETS;
   const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
@@ -301,15 +305,15 @@ export function createRouter(deps: RouterDeps): Router {
         latencyMs,
         outcome: response ? 'ok' : error?.kind === 'aborted' ? 'aborted' : 'error',
         errorKind: error?.kind,
-        errorMessage: response ? undefined : (error?.message ?? String(failure)),
+        errorMessage: response ? undefined : secrets.redact(error?.message ?? String(failure)),
         fallbackFrom: previousCallId,
-        reason: reason + attemptNote,
+        reason: secrets.redact(reason + attemptNote),
         simulated: billed?.simulated ?? client.spec.simulated,
         runId: origin?.runId,
         job: origin?.job,
         skill: origin?.skill,
         step: origin?.step,
-        task: { kind: task.kind, text: task.text, tier: task.tier },
+        task: { kind: task.kind, text: task.text === undefined ? undefined : secrets.redact(task.text), tier: task.tier },
       };
       let callId: number;
       try {

@@ -43,7 +43,10 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
         approvals: pendingApprovals(context.db, context.now(), MAX_APPROVALS),
         simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
       };
-      const rendered = renderBriefing(briefing);
+      // A job's error or a mail's subject may quote a secret; the mail leaves the machine, so none may.
+      const scrub = (text: string) => (context.secrets ? context.secrets.redact(text) : text);
+      const unsafe = renderBriefing(briefing);
+      const rendered = { subject: scrub(unsafe.subject), html: scrub(unsafe.html), text: scrub(unsafe.text) };
       const outcome = await deliverOnce(
         context.db,
         context.idempotencyKey,

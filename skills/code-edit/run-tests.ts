@@ -1,24 +1,27 @@
 /**
- * Running the repository's test command: no shell, a minimal environment (model-written code
- * runs here, so the daemon's keys must not), a timeout, and the run's abort signal. The whole
- * process group is killed so a test runner's children do not outlive it.
+ * Running the repository's test command: no shell, a minimal environment and a scratch HOME
+ * (model-written code runs here, so neither the daemon's keys nor the files in its HOME may be
+ * reachable), a timeout, and the run's abort signal. The whole process group is killed so a
+ * test runner's children do not outlive it.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childEnvironment } from '../child-env.ts';
 import type { TestOutcome } from './types.ts';
 
 const OUTPUT_TAIL_CHARS = 8_000;
 
-/** The environment a test command gets by default: enough to find tools, nothing secret. */
+/** The environment a test command gets by default: the child allow-list and CI=1, nothing secret. */
 export function minimalTestEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TERM', 'SHELL'];
-  const result: NodeJS.ProcessEnv = { CI: '1' };
-  for (const name of keep) if (env[name] !== undefined) result[name] = env[name];
-  return result;
+  return childEnvironment({ parent: env, own: { CI: '1' } });
 }
 
 /**
- * Runs `command` in `cwd`. Resolves with the outcome (a non-zero exit, a timeout or a command
- * that cannot start is a failed outcome, not an exception); rejects only when `signal` aborts.
+ * Runs `command` in `cwd` with `env`, HOME replaced by a fresh empty directory that is removed
+ * afterwards. Resolves with the outcome (a non-zero exit, a timeout or a command that cannot
+ * start is a failed outcome, not an exception); rejects only when `signal` aborts.
  */
 export function runTestCommand(
   command: string[],
@@ -33,9 +36,10 @@ export function runTestCommand(
     const append = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS * 2);
     };
+    const home = mkdtempSync(join(tmpdir(), 'switchboard-test-home-'));
     const child = spawn(command[0], command.slice(1), {
       cwd,
-      env: options.env,
+      env: { ...options.env, HOME: home },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,6 +62,7 @@ export function runTestCommand(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return reject(options.signal.reason ?? new Error('aborted'));
       let tail = output.slice(-OUTPUT_TAIL_CHARS);

@@ -11,14 +11,18 @@
  *         cwd: /srv                          # optional, default the data dir
  *         env: { RESTIC_REPOSITORY: /mnt/backup }
  *
- * The child gets SWITCHBOARD_IDEMPOTENCY_KEY (stable per slot, also on a retry),
- * SWITCHBOARD_JOB and SWITCHBOARD_RUN_ID, so a script can skip work it already did.
+ * The child gets an allow-listed environment (PATH, HOME, LANG, LC_*, TZ, TMPDIR, USER,
+ * LOGNAME: skills/child-env.ts), the `env` the job names, and SWITCHBOARD_IDEMPOTENCY_KEY
+ * (stable per slot, also on a retry), SWITCHBOARD_JOB and SWITCHBOARD_RUN_ID, so a script can
+ * skip work it already did. Never the daemon's keys or passwords: an `env` value holding a
+ * secret Switchboard loaded fails the run before the program starts.
  * The abort signal (timeout, cancel, shutdown) sends SIGTERM, then SIGKILL 5 s later.
- * A non-zero exit fails the run with the tail of stderr.
+ * A non-zero exit fails the run with the tail of stderr (secrets redacted).
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import { childEnvironment } from '../child-env.ts';
 
 const TAIL_BYTES = 2_000;
 const KILL_AFTER_MS = 5_000;
@@ -52,20 +56,25 @@ export function createCommandSkill(): Skill {
   };
 }
 
-function runCommand(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
+async function runCommand(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
   const options = parseCommandOptions(context.job, context.options);
   const [program, ...args] = options.command;
+  const env = childEnvironment({
+    configured: options.env,
+    configuredAt: `jobs.${context.job}.options.env`,
+    secrets: context.secrets,
+    own: {
+      SWITCHBOARD_IDEMPOTENCY_KEY: context.idempotencyKey,
+      SWITCHBOARD_JOB: context.job,
+      SWITCHBOARD_RUN_ID: String(context.runId),
+    },
+  });
+  const scrub = (text: string) => (context.secrets ? context.secrets.redact(text) : text);
   return new Promise((resolvePromise, reject) => {
     if (signal.aborted) return reject(new Error('aborted before start'));
     const child = spawn(program, args, {
       cwd: options.cwd ? resolve(context.dataDir, options.cwd) : context.dataDir,
-      env: {
-        ...process.env,
-        ...options.env,
-        SWITCHBOARD_IDEMPOTENCY_KEY: context.idempotencyKey,
-        SWITCHBOARD_JOB: context.job,
-        SWITCHBOARD_RUN_ID: String(context.runId),
-      },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdoutTail = '';
@@ -91,11 +100,11 @@ function runCommand(context: SkillContext, signal: AbortSignal): Promise<SkillRe
       signal.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
       if (code === 0) {
-        resolvePromise({ summary: `${program} exited 0`, details: { exitCode: 0, stdoutTail: stdoutTail.trim() } });
+        resolvePromise({ summary: `${program} exited 0`, details: { exitCode: 0, stdoutTail: scrub(stdoutTail.trim()) } });
         return;
       }
       const how = killedBy ? `was killed by ${killedBy}` : `exited ${code}`;
-      const tail = stderrTail.trim();
+      const tail = scrub(stderrTail.trim());
       reject(new Error(`${program} ${how}${tail ? `: ${tail}` : ''}`));
     });
   });

@@ -1,12 +1,13 @@
 /**
  * Raw RFC 822 → `ParsedEmail` with mailparser: charsets decoded (mailparser falls back to
- * latin1-safe decoding for an unknown declared charset), HTML-only mail converted to text
- * without loading anything remote, attachments listed but never read into the prompt, and
+ * latin1-safe decoding for an unknown declared charset), HTML-only mail converted to the text
+ * a reader sees (hidden elements dropped: skills/html/visible-text.ts) without loading anything remote, attachments listed but never read into the prompt, and
  * the body capped for the prompt with a marker.
  */
 import { createHash } from 'node:crypto';
 import type { AddressObject, EmailAddress } from 'mailparser';
 import type { Address, FetchedMessage, ParsedEmail } from './types.ts';
+import { visibleText } from '../html/visible-text.ts';
 
 export const DEFAULT_MAX_BODY_CHARS = 12_000;
 const MAX_HEADER_CHARS = 500;
@@ -24,7 +25,7 @@ export interface ParseOptions {
  */
 export async function parseEmail(message: FetchedMessage, options: ParseOptions = {}): Promise<ParsedEmail> {
   const maxBodyChars = options.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
-  const contentHash = createHash('sha256').update(message.source).digest('hex');
+  const contentHash = identityHash(message.source);
   const notes: string[] = [];
   if (message.oversized) {
     notes.push(`body not downloaded: the message is ${message.size} bytes, over the size cap; headers only`);
@@ -38,6 +39,8 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
       skipImageLinks: true,
       skipTextToHtml: true,
       skipTextLinks: true,
+      // mailparser's own HTML-to-text keeps hidden text; ours drops it (below).
+      skipHtmlToText: true,
       maxHtmlLengthToParse: 2_000_000,
     });
   } catch (error) {
@@ -57,10 +60,10 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     };
   }
 
-  // mailparser fills `text` from the HTML part when there is no plain part; `html` is never
+  // Without a plain part, the text is what a reader of the HTML part would see; `html` is never
   // rendered or fetched from, so remote images and scripts cannot load.
   let text = message.oversized ? '' : (parsed.text ?? '');
-  if (!text.trim() && typeof parsed.html === 'string' && !message.oversized) text = htmlToPlain(parsed.html);
+  if (!text.trim() && typeof parsed.html === 'string' && !message.oversized) text = visibleText(parsed.html);
   const { value: body, truncated } = capText(normaliseText(text), maxBodyChars);
 
   const attachments = parsed.attachments.slice(0, MAX_ATTACHMENTS_LISTED).map((attachment) => ({
@@ -86,6 +89,30 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     notes,
     contentHash,
   };
+}
+
+/** Headers a mail is written with; a delivery adds others (Received, Delivered-To, Return-Path, X-…) but never changes these. */
+const IDENTITY_HEADERS = new Set(['message-id', 'from', 'sender', 'to', 'cc', 'subject', 'date', 'in-reply-to', 'references', 'content-type']);
+
+/**
+ * SHA-256 (hex) of what makes a mail itself: its identity headers (Message-ID, From, To, Cc,
+ * Subject, Date, ...) and its body, not the transport headers each delivery adds. A copy
+ * redelivered into another folder, under a new UID or through another relay hashes the same.
+ */
+export function identityHash(source: Buffer): string {
+  const raw = source.toString('latin1');
+  const split = /\r?\n\r?\n/.exec(raw);
+  const head = split ? raw.slice(0, split.index) : raw;
+  const body = split ? raw.slice(split.index + split[0].length) : '';
+  const headers: string[] = [];
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (IDENTITY_HEADERS.has(name)) headers.push(`${name}:${line.slice(colon + 1).replace(/\s+/g, ' ').trim()}`);
+  }
+  const normalisedBody = body.replace(/\r\n/g, '\n').replace(/\s+$/, '');
+  return createHash('sha256').update(headers.join('\n')).update('\n\n').update(normalisedBody, 'latin1').digest('hex');
 }
 
 /** Cuts `text` to `max` characters, ending it with a marker that says how much was cut. */
@@ -115,20 +142,6 @@ function addresses(field: AddressObject | AddressObject[] | undefined): Address[
   };
   objects.forEach((object) => object.value.forEach(visit));
   return flat;
-}
-
-/** A fallback for HTML that mailparser did not turn into text: tags dropped, entities decoded. */
-function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 function normaliseText(text: string): string {

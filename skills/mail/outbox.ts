@@ -2,7 +2,8 @@
  * The outbox: when no SMTP server is configured, each message is written as an RFC 5322
  * .eml file under `<dataDir>/outbox/`, openable by any mail client.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { ensurePrivateDir } from '../../memory/permissions.ts';
 import { join } from 'node:path';
 import { composeMail } from './compose.ts';
 import type { DeliveryReceipt, MailMessage } from './types.ts';
@@ -26,7 +27,8 @@ export async function writeOutbox(
 ): Promise<DeliveryReceipt> {
   const composed = await composeMail(message);
   const directory = join(dataDir, 'outbox');
-  await mkdir(directory, { recursive: true });
+  ensurePrivateDir(dataDir);
+  ensurePrivateDir(directory);
   const path = join(directory, outboxFileName(message.job, message.date, options.timeZone));
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, composed.raw, { mode: 0o600 });

@@ -4,6 +4,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { dropHiddenElements, visibleText, type HtmlDocument } from '../html/visible-text.ts';
 
 export interface ExtractedPage {
   title: string;
@@ -15,8 +16,9 @@ export interface ExtractedPage {
 /** The page's main text, or its whole body text when Readability finds no article. Never throws on odd HTML. */
 export function extractPage(html: string): ExtractedPage {
   const { document } = parseHTML(html);
-  removeInert(document);
   const fallbackTitle = normaliseSpace(document.querySelector('title')?.textContent ?? '');
+  // Text hidden from a reader (display:none, white on white, comments, scripts) never reaches a model.
+  dropHiddenElements(document as unknown as HtmlDocument);
   const article = new Readability(document as never, { charThreshold: 200 }).parse();
   if (article?.textContent) {
     const text = normaliseText(article.textContent);
@@ -34,15 +36,7 @@ export function extractPage(html: string): ExtractedPage {
 
 /** Text of an HTML fragment (feed summaries); plain text passes through unchanged but trimmed. */
 export function htmlToText(fragment: string): string {
-  if (!/[<&]/.test(fragment)) return normaliseText(fragment);
-  const { document } = parseHTML(`<!doctype html><html><body>${fragment}</body></html>`);
-  removeInert(document);
-  return normaliseText(document.body?.textContent ?? '');
-}
-
-/** Scripts, styles and templates are not reading matter. */
-function removeInert(document: { querySelectorAll(selector: string): ArrayLike<{ remove(): void }> }): void {
-  for (const node of Array.from(document.querySelectorAll('script, style, noscript, template'))) node.remove();
+  return normaliseText(visibleText(fragment));
 }
 
 function normaliseText(text: string): string {

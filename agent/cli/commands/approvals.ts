@@ -21,6 +21,7 @@ import { openStore, type Store } from '../../../memory/store.ts';
 import { createProposalExecutor } from '../../proposal-actions.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
 import type { CommandServices } from './code.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 /** Who decides from this CLI: `cli:<login name>`. */
 function decider(): string {
@@ -188,7 +189,8 @@ function parseId(value: string, name: string): number {
 }
 
 function write(text: string): void {
-  process.stdout.write(text);
+  // Proposals quote mail subjects, senders and model output: no control sequence of theirs reaches the terminal.
+  process.stdout.write(terminalSafe(text));
 }
 
 function withStore(program: Command, work: (db: Store) => void): void {

@@ -19,6 +19,7 @@ import {
   type CodeFollowUp,
 } from '../../../skills/code-edit/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 /** What a one-off model-using command needs; `close` releases it (database, simulator). */
 export interface CommandServices {
@@ -87,7 +88,7 @@ export function registerCodeCommand(program: Command, services?: CommandServices
         process.stdout.write(`${followUp ? `follow-up #${followUp.id}: ` : ''}${describeOutcome(outcome)}\n`);
         if (outcome.diffStat) process.stdout.write(`${outcome.diffStat}\n`);
         if (outcome.status === 'gave_up') {
-          if (outcome.tests && !outcome.tests.passed) process.stdout.write(`last test output:\n${outcome.tests.output}\n`);
+          if (outcome.tests && !outcome.tests.passed) process.stdout.write(terminalSafe(`last test output:\n${outcome.tests.output}\n`));
           process.exitCode = EXIT_FAILURE;
         }
       } catch (error) {

@@ -7,6 +7,7 @@ import { DUE_FILTERS, searchExtractions, type DueFilter, type InboxItem } from '
 import { openStore } from '../../../memory/store.ts';
 import { CATEGORIES } from '../../../skills/email-extract/types.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type GlobalOptions } from '../context.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 interface InboxOptions {
   due?: string;
@@ -77,5 +78,6 @@ export function formatInbox(items: InboxItem[]): string {
     for (const amount of item.amounts) lines.push(`  ${amount.value} ${amount.currency}  ${amount.what}`);
     return lines.join('\n');
   });
-  return `${blocks.join('\n\n')}\n`;
+  // Subjects, senders and summaries come from mail: no escape sequence of theirs reaches the terminal.
+  return terminalSafe(`${blocks.join('\n\n')}\n`);
 }

@@ -8,6 +8,7 @@ import { marketRequestFromOptions, runMarketReport } from '../../../skills/marke
 import { PriceDataError } from '../../../skills/market/ohlcv-csv.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type GlobalOptions } from '../context.ts';
 import type { CommandServices } from './code.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 interface MarketCommandOptions {
   figuresOnly?: boolean;
@@ -44,7 +45,7 @@ export function registerMarketCommand(program: Command, services?: CommandServic
       process.once('SIGINT', onSignal);
       try {
         const report = await runMarketReport({ router: opened?.router, db, logger: opened?.logger }, request, controller.signal);
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${report.text}\n`);
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(`${report.text}\n`));
       } catch (error) {
         if (error instanceof PriceDataError) throw new CliError(error.message, EXIT_FAILURE);
         throw error;

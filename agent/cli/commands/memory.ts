@@ -8,8 +8,10 @@ import { dailyNotePath, localDay } from '../../../memory/daily-notes.ts';
 import { ensureMemoryFiles, memoryFilePath, readSoul, type MemoryFile } from '../../../memory/soul.ts';
 import { openStore, type Store } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../../memory/permissions.ts';
 import { dirname } from 'node:path';
+import { terminalSafe } from '../safe-output.ts';
 
 export interface MemoryCommandDeps {
   write(text: string): void;
@@ -19,7 +21,7 @@ export interface MemoryCommandDeps {
 }
 
 const defaultDeps: MemoryCommandDeps = {
-  write: (text) => process.stdout.write(text),
+  write: (text) => process.stdout.write(terminalSafe(text)),
   openEditor: (editor, path) => {
     // Through the shell, as git does, so that EDITOR="code --wait" works.
     const result = spawnSync(`${editor} "$SWITCHBOARD_EDIT_PATH"`, {
@@ -114,8 +116,8 @@ function todayPath(context: CommandContext, now: Date): string {
     readSoul(context.dataDir).settings.timeZone ?? context.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const path = dailyNotePath(context.dataDir, localDay(now, timeZone));
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `# ${localDay(now, timeZone)}\n\n`, { flag: 'wx' });
+    ensurePrivateDir(dirname(path));
+    writeFileSync(path, `# ${localDay(now, timeZone)}\n\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
   }
   return path;
 }

@@ -3,6 +3,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type GlobalOptions
 import { openStore } from '../../../memory/store.ts';
 import { finishRun, getRun, listRuns, listSteps, requestCancellation, type RunRecord } from '../../../memory/runs.ts';
 import { isProcessAlive } from '../../scheduler/process-identity.ts';
+import { terminalSafe } from '../safe-output.ts';
 import { runCallFaults } from '../../../memory/call-faults.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
@@ -20,7 +21,7 @@ export function registerRunsCommand(program: Command): void {
         const rows = listRuns(db, { job: options.job, limit });
         if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) return void process.stdout.write('no runs yet\n');
-        for (const row of rows) process.stdout.write(`${formatRun(row)}\n`);
+        for (const row of rows) process.stdout.write(terminalSafe(`${formatRun(row)}\n`));
       });
     });
 
@@ -49,7 +50,7 @@ export function registerRunsCommand(program: Command): void {
           const what = [step.kind, step.tier, step.model, step.tool].filter(Boolean).join(' ');
           lines.push(`  step ${step.step}: ${what} → ${step.outcome} ($${step.costUsd.toFixed(4)})${step.detail ? ` ${JSON.stringify(step.detail)}` : ''}`);
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
       });
     });
 

@@ -114,6 +114,8 @@ export function registerServiceCommand(program: Command): void {
       mkdirSync(unitDir, { recursive: true });
       mkdirSync(context.dataDir, { recursive: true });
       writeFileSync(unitPath, unit, { mode: 0o644 });
+      // systemd and the owner read the unit; the process umask (077) would make it 0600.
+      chmodSync(unitPath, 0o644);
       if (!existsSync(environmentFile)) {
         mkdirSync(dirname(environmentFile), { recursive: true, mode: 0o700 });
         writeFileSync(environmentFile, '# API keys for Switchboard, one NAME=value a line (read by systemd, mode 0600)\n# OPENAI_API_KEY=\n# ANTHROPIC_API_KEY=\n', {

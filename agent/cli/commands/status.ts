@@ -9,6 +9,7 @@ import { resolveModels } from '../../runtime.ts';
 import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
+import { terminalSafe } from '../safe-output.ts';
 
 export interface StatusReport {
   daemon: { running: boolean; pid?: number; startedAt?: string; uptimeSeconds?: number; configPath?: string };
@@ -101,7 +102,7 @@ export function registerStatusCommand(program: Command): void {
           ).cost,
           pendingProposals: countPendingProposals(db, now),
         };
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(formatStatus(report)));
       } finally {
         db.close();
       }
