@@ -50,7 +50,7 @@ export function registerReplayCommand(program: Command): void {
         if (error instanceof TraceError) throw new CliError(`replay: ${error.message}`, EXIT_BAD_INPUT);
         throw error;
       }
-      const context = loadContext(globals);
+      const context = loadContext(globals, process.env, { secrets: 'deferred' });
       const report = await replayTrace(context.config, lines);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
     });

@@ -80,7 +80,7 @@ function parseId(id: string): number {
 }
 
 function withStore(program: Command, work: (db: ReturnType<typeof openStore>) => void): void {
-  const context = loadContext(program.opts<GlobalOptions>());
+  const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
   const db = openStore(context.databasePath);
   try {
     work(db);

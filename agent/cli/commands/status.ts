@@ -27,7 +27,7 @@ export function registerStatusCommand(program: Command): void {
     .description('daemon state, next slot and last run of each job, open breakers, spend today')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       const db = openStore(context.databasePath);
       try {
         const now = new Date();
