@@ -24,7 +24,7 @@ export function registerReplayCommand(program: Command): void {
       if (options.fromLedger) {
         if (trace) throw new CliError('replay: give either a trace file or --from-ledger, not both', EXIT_BAD_INPUT);
         if (options.month && !/^\d{4}-\d{2}$/.test(options.month)) throw new CliError(`--month: expected YYYY-MM, found "${options.month}"`, EXIT_BAD_INPUT);
-        const loaded = loadConfig(findConfig(globals.config), process.env);
+        const loaded = loadConfig(findConfig(globals.config), process.env, { secrets: 'deferred' });
         const databasePath = resolve(resolveDataDir(globals, process.env), 'switchboard.db');
         if (!existsSync(databasePath)) throw new CliError(`replay --from-ledger: no ledger at ${databasePath} (set --data-dir)`, EXIT_BAD_INPUT);
         const db = openStore(databasePath);
