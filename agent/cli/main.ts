@@ -23,6 +23,7 @@ import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerCodeCommand, type CommandServices } from './commands/code.ts';
 import { registerMarketCommand } from './commands/market.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerInitCommand } from './commands/init.ts';
 import { openCommandModels } from '../model-layer.ts';
 import { createLogger } from '../logger.ts';
 
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerCodeCommand(program, models);
   registerMarketCommand(program, models);
   registerDemoCommand(program);
+  registerInitCommand(program);
   return program;
 }
 
