@@ -371,6 +371,11 @@ function checkReferences(config: Config): ConfigIssue[] {
   if (config.timezone && !isTimeZone(config.timezone)) {
     issues.push({ path: 'timezone', message: `unknown time zone "${config.timezone}"; expected an IANA name like Europe/Paris` });
   }
+  for (const [name, account] of Object.entries(config.mail.accounts)) {
+    if (account.oauth2 === 'google' && !config.google) {
+      issues.push({ path: `mail.accounts.${name}.oauth2`, message: 'oauth2: google needs a google: section (clientId, clientSecret, refreshToken)' });
+    }
+  }
   for (const [name, job] of Object.entries(config.jobs)) {
     if (!cron.validate(job.schedule)) {
       issues.push({ path: `jobs.${name}.schedule`, message: `invalid cron expression "${job.schedule}"` });

@@ -99,7 +99,11 @@ const imapSchema = z.strictObject({
   user: z.string(),
   password: z.string().optional(),
   passwordFile: z.string().optional(),
-  accessToken: z.string().optional().describe('XOAUTH2 access token (Gmail)'),
+  accessToken: z.string().optional().describe('XOAUTH2 access token (Gmail); it expires within the hour: prefer oauth2'),
+  oauth2: z
+    .enum(['google'])
+    .optional()
+    .describe('XOAUTH2 with access tokens minted from the google: refresh token and refreshed before they expire (Gmail)'),
   mailboxes: z.array(z.string()).min(1).default(['INBOX']),
   allowInsecure: z.boolean().default(false).describe('Allow plaintext IMAP (loopback testing only)'),
 });
