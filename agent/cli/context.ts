@@ -9,25 +9,15 @@ import { buildDemoConfig } from '../demo/demo-config.ts';
 import { DEMO_MARKER } from '../demo/demo-marker.ts';
 import { findConfig, loadConfig, type LoadedConfig, type LoadOptions } from '../../config/load.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
+import { CliError, EXIT_BAD_INPUT } from './cli-error.ts';
+
+export { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
 
 export interface GlobalOptions {
   config?: string;
   dataDir?: string;
   /** Read the demo's data (`<data-dir>/demo`) under the demo's config, as `switchboard demo` left it. */
   demo?: boolean;
-}
-
-/** A failure the CLI reports as one clear message and an exit status, without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT_FAILURE) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
 }
 
 export interface CommandContext extends LoadedConfig {
