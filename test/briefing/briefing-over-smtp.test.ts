@@ -22,7 +22,7 @@ test('a briefing sent through SMTP arrives parseable, with both parts and nothin
   assert.equal(parsed.subject, 'Morning briefing: Monday, 5 May 2025');
   assert.deepEqual(envelope, { from: 'switchboard@example.com', to: ['me@example.com'] });
   assert.equal(parsed.messageId, result.details?.messageId);
-  assert.match(parsed.text ?? '', /Important mail\n-+\n- Eve: <img src="http:\/\/track\.example\/p\.gif">Hi/);
+  assert.match(parsed.text ?? '', /Mail\n-+\n- Eve: <img src="http:\/\/track\.example\/p\.gif">Hi/);
   const html = String(parsed.html);
   assert.match(html, /&lt;img src=&quot;http:\/\/track\.example\/p\.gif&quot;&gt;Hi/);
   assert.doesNotMatch(html, /\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
