@@ -11,6 +11,8 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
+import { isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
+import { resolveModelConfigs } from './resolve-models.ts';
 import { overlayConfig, type Origins } from './overlay.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 
@@ -33,6 +35,19 @@ export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   return { path: DEFAULT_CONFIG_PATH, origin: 'default' };
 }
 
+export interface LoadedConfig {
+  config: Config;
+  source: ConfigSource;
+  /** Every secret value resolved from the environment or a file, for log redaction. */
+  secrets: string[];
+  /** Problems that do not stop Switchboard (a configured model retiring within 30 days). */
+  warnings: ConfigIssue[];
+  /** Leaf key path → the file its value came from (the shipped default or the user's file). */
+  origins: Origins;
+  /** Secrets left unresolved under `secrets: 'deferred'`; always empty under `'required'`. */
+  missingSecrets: MissingSecret[];
+}
+
 /** A secret the config refers to that could not be resolved: an unset variable or an unreadable file. */
 export interface MissingSecret {
   /** Dotted key path, e.g. `providers.openai.apiKey`. */
@@ -42,18 +57,11 @@ export interface MissingSecret {
   file?: string;
 }
 
-export interface LoadedConfig {
-  config: Config;
-  source: ConfigSource;
-  /** Every secret value resolved from the environment or a file, for log redaction. */
-  secrets: string[];
-  /** Leaf key path → the file its value came from (the shipped default or the user's file). */
-  origins: Origins;
-  /** Secrets left unresolved under `secrets: 'deferred'`; always empty under `'required'`. */
-  missingSecrets: MissingSecret[];
-}
-
 export interface LoadOptions {
+  /** The day lifecycle is judged on (default: now). */
+  now?: Date;
+  /** The model catalogue (default: the shipped config/catalogue.yaml). */
+  catalogue?: Catalogue;
   /**
    * `required` (the default): a secret that cannot be resolved is a config error. `deferred`:
    * it is recorded in `missingSecrets` and left empty, for commands that never use a secret;
@@ -80,7 +88,12 @@ export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = proces
  * Validates config text as if read from `source`, overlaid on the shipped default (unless it is
  * the default itself): a file naming only what differs from the default is a whole config.
  */
-export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LoadedConfig {
+export function parseConfigText(
+  text: string,
+  source: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadedConfig {
   const secrets: string[] = [];
   const missing: MissingSecret[] = [];
   const user = readTree(text, source.path, env, secrets, missing);
@@ -92,7 +105,8 @@ export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.
   }
   let raw: Record<string, unknown> = user as Record<string, unknown>;
   let origins: Origins = {};
-  if (resolve(source.path) === DEFAULT_CONFIG_PATH) {
+  const isDefault = resolve(source.path) === DEFAULT_CONFIG_PATH;
+  if (isDefault) {
     origins = overlayConfig({}, DEFAULT_CONFIG_PATH, raw, source.path).origins;
   } else {
     const defaults = readTree(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'), DEFAULT_CONFIG_PATH, env, secrets, []) as Record<string, unknown>;
@@ -105,9 +119,29 @@ export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.
     throw new ConfigError(source.path, [...secretIssues, ...parsed.error.issues.map((issue) => describeIssue(issue, raw))]);
   }
   if (secretIssues.length > 0) throw new ConfigError(source.path, secretIssues);
-  const crossIssues = checkReferences(parsed.data);
+  const resolution = resolveModelConfigs(parsed.data, {
+    catalogue: options.catalogue ?? loadCatalogue(),
+    today: isoDay(options.now ?? new Date()),
+  });
+  const config: Config = { ...parsed.data, models: resolution.models };
+  if (!isDefault) dropUnusedDefaultProviders(config, user as Record<string, unknown>, origins);
+  const crossIssues = [...resolution.issues, ...checkReferences(config, new Set(Object.keys(parsed.data.models)))];
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
-  return { config: parsed.data, source, secrets: [...new Set(secrets)], origins, missingSecrets: options.secrets === 'deferred' ? missing : [] };
+  return { config, source, secrets: [...new Set(secrets)], warnings: resolution.warnings, origins, missingSecrets: options.secrets === 'deferred' ? missing : [] };
+}
+
+/**
+ * The default's providers that no model in use names are dropped: a user who brings their own
+ * providers and models does not inherit keyless defaults (which would start the simulator).
+ */
+function dropUnusedDefaultProviders(config: Config, user: Record<string, unknown>, origins: Origins): void {
+  const userProviders = typeof user.providers === 'object' && user.providers !== null ? Object.keys(user.providers) : [];
+  const used = new Set(Object.values(config.models).map((model) => model.provider));
+  for (const name of Object.keys(config.providers)) {
+    if (userProviders.includes(name) || used.has(name)) continue;
+    delete config.providers[name];
+    for (const key of Object.keys(origins)) if (key.startsWith(`providers.${name}.`)) delete origins[key];
+  }
 }
 
 /** Parses YAML text and interpolates it; throws `ConfigError` on syntax errors and bad placeholders. */
@@ -324,35 +358,26 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** Checks that names point at things that exist: providers, models, time zones, cron expressions. */
-function checkReferences(config: Config): ConfigIssue[] {
+/**
+ * Checks that names point at things that exist: providers, time zones, cron expressions. Model
+ * references are resolved (and checked) against the catalogue by `resolveModelConfigs`.
+ */
+function checkReferences(config: Config, declared: ReadonlySet<string>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const modelIds = Object.keys(config.models);
-  const modelRef = (path: string, id: string) => {
-    if (config.models[id]) return;
-    const suggestion = closest(id, modelIds);
-    issues.push({
-      path,
-      message: `unknown model "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; models are: ${modelIds.join(', ')}`,
-    });
-  };
   for (const [id, model] of Object.entries(config.models)) {
-    if (!config.providers[model.provider]) {
+    // Models named only by a tier or the flagship had their provider checked during resolution.
+    if (declared.has(id) && model.provider && !config.providers[model.provider]) {
       const providers = Object.keys(config.providers);
       issues.push({
         path: `models.${id}.provider`,
         message: `unknown provider "${model.provider}"; providers are: ${providers.join(', ') || '(none)'}`,
       });
     }
-    const dates = model.prices.map((price) => price.effectiveFrom);
+    const dates = (model.prices ?? []).map((price) => price.effectiveFrom);
     if (new Set(dates).size !== dates.length) {
       issues.push({ path: `models.${id}.prices`, message: 'two prices share one effectiveFrom date' });
     }
   }
-  for (const [tier, chain] of Object.entries(config.tiers)) {
-    chain.forEach((id, index) => modelRef(`tiers.${tier}.${index}`, id));
-  }
-  modelRef('flagship', config.flagship);
   if (config.timezone && !isTimeZone(config.timezone)) {
     issues.push({ path: 'timezone', message: `unknown time zone "${config.timezone}"; expected an IANA name like Europe/Paris` });
   }
@@ -367,9 +392,6 @@ function checkReferences(config: Config): ConfigIssue[] {
     }
     if (job.timezone && !isTimeZone(job.timezone)) {
       issues.push({ path: `jobs.${name}.timezone`, message: `unknown time zone "${job.timezone}"; expected an IANA name like Europe/Paris` });
-    }
-    for (const [tier, chain] of Object.entries(job.tiers)) {
-      chain?.forEach((id, index) => modelRef(`jobs.${name}.tiers.${tier}.${index}`, id));
     }
   }
   return issues;

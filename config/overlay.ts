@@ -39,11 +39,7 @@ function merge(base: unknown, top: unknown, path: string[], topOrigin: string, o
   return result;
 }
 
-/**
- * `top` over `base`. Then the default's models that no tier, job chain or flagship names, and
- * the default's providers that no remaining model uses, are dropped: a user who brings their
- * own models and providers does not inherit keyless defaults (which would start the simulator).
- */
+/** `top` over `base`; then the default's models that no tier, job chain or flagship names are dropped. */
 export function overlayConfig(base: Record<string, unknown>, baseOrigin: string, top: Record<string, unknown>, topOrigin: string): Overlaid {
   const origins: Origins = {};
   attribute(base, [], baseOrigin, origins);
@@ -54,10 +50,8 @@ export function overlayConfig(base: Record<string, unknown>, baseOrigin: string,
 
 function pruneUnused(config: Record<string, unknown>, top: Record<string, unknown>, origins: Origins): void {
   const topModels = isPlainObject(top.models) ? top.models : {};
-  const topProviders = isPlainObject(top.providers) ? top.providers : {};
   const models = isPlainObject(config.models) ? config.models : undefined;
-  const providers = isPlainObject(config.providers) ? config.providers : undefined;
-  if (!models || !providers) return;
+  if (!models) return;
   const used = new Set<string>();
   const addChains = (tiers: unknown) => {
     if (!isPlainObject(tiers)) return;
@@ -71,6 +65,6 @@ function pruneUnused(config: Record<string, unknown>, top: Record<string, unknow
     for (const key of Object.keys(origins)) if (key.startsWith(`${section}.${id}.`) || key === `${section}.${id}`) delete origins[key];
   };
   for (const id of Object.keys(models)) if (!(id in topModels) && !used.has(id)) drop('models', id);
-  const usedProviders = new Set(Object.values(models).map((model) => (isPlainObject(model) ? String(model.provider) : '')));
-  for (const id of Object.keys(providers)) if (!(id in topProviders) && !usedProviders.has(id)) drop('providers', id);
+  // Unused default providers are dropped after the models are resolved (config/load.ts), when
+  // catalogue models named only by a tier are known too.
 }

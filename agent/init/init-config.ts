@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_CONFIG_PATH } from '../../config/load.ts';
+import { loadCatalogue } from '../../config/catalogue.ts';
 
 /** The provider keys `init` looks for, by provider name in the shipped default. */
 export const PROVIDER_KEYS: Record<string, string> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
@@ -104,9 +105,12 @@ export function guessSmtpHost(imapHost: string): string {
 export function renderInitConfig(answers: InitAnswers, now: Date = new Date()): string {
   const overlay: Record<string, unknown> = { timezone: answers.timeZone };
   const defaults = parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as {
-    models: Record<string, { provider: string }>;
+    models: Record<string, { provider: string }> | null;
     tiers: Record<string, string[]>;
   };
+  // A tier names a model declared in the default or a catalogue id: either way its provider is known.
+  const providerOf = new Map<string, string>(loadCatalogue().models.map((entry) => [entry.id, entry.provider]));
+  for (const [id, model] of Object.entries(defaults.models ?? {})) providerOf.set(id, model.provider);
   if (answers.providersWithKeys.length > 0) {
     // A key found now is required later: a daemon started without it stops with the variable's
     // name instead of quietly answering from the simulator.
@@ -114,7 +118,7 @@ export function renderInitConfig(answers: InitAnswers, now: Date = new Date()): 
     const keyed = new Set(answers.providersWithKeys);
     const tiers: Record<string, string[]> = {};
     for (const [tier, chain] of Object.entries(defaults.tiers)) {
-      const usable = chain.filter((id) => keyed.has(defaults.models[id]?.provider ?? ''));
+      const usable = chain.filter((id) => keyed.has(providerOf.get(id) ?? ''));
       if (usable.length > 0 && usable.length < chain.length) tiers[tier] = usable;
     }
     if (Object.keys(tiers).length > 0) overlay.tiers = tiers;

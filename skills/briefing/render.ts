@@ -5,7 +5,7 @@
  * figures are formatted by code, never by a model.
  */
 import { addDays } from './local-day.ts';
-import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, ResearchReport, MarketReport, SectionName } from './types.ts';
+import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, ResearchReport, MarketReport, SectionName, PendingApproval } from './types.ts';
 import type { CalendarEvent } from '../google/types.ts';
 
 export interface RenderedBriefing {
@@ -45,6 +45,7 @@ function renderHtml(briefing: Briefing, heading: string): string {
   const intro = briefing.intro;
   // An intro that could not be written is left out: never a placeholder, never model noise.
   if (intro.status === 'ok') blocks.push(row(introHtml(intro.data), '4px 24px 4px'));
+  if (briefing.approvals?.length) blocks.push(row(`${h2('Waiting for your approval')}${approvalsHtml(briefing.approvals)}`, '16px 24px 4px', true));
   const renderers: Record<SectionName, (data: never, briefing: Briefing) => string> = {
     deadlines: needsYouHtml,
     mail: (items: MailItem[], whole: Briefing) => mailHtml(withoutDueMail(items, whole)),
@@ -278,6 +279,18 @@ function repositoriesHtml(report: RepositoryReport, briefing: Briefing): string 
   );
 }
 
+function approvalsHtml(approvals: PendingApproval[]): string {
+  return listTable(
+    approvals.map((approval) => ({
+      label: `#${approval.id} ${escapeHtml(approval.kind)}`,
+      main: escapeHtml(clip(approval.summary, LIMITS.text)),
+      note:
+        `<code style="font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;">${escapeHtml(approval.command)}</code>` +
+        (approval.source ? ` \u00b7 ${escapeHtml(clip(approval.source, LIMITS.subject))}` : ''),
+    })),
+  );
+}
+
 function spendHtml(spend: SpendReport): string {
   const figures = spendFigures(spend).map(([label, value]) => ({ label: `<strong style="color:${INK};">${escapeHtml(value)}</strong>`, main: escapeHtml(label) }));
   const tiers = spend.byTier.length
@@ -317,6 +330,13 @@ function renderText(briefing: Briefing, heading: string): string {
   if (briefing.simulated) lines.push('SIMULATED: some model calls in this briefing were answered by the built-in simulator; its summary and costs are not real.', '');
   const intro = briefing.intro;
   if (intro.status === 'ok') lines.push(clip(intro.data.text, 600), '');
+  if (briefing.approvals?.length) {
+    lines.push('Waiting for your approval', '-'.repeat(25));
+    for (const approval of briefing.approvals) {
+      lines.push(`- #${approval.id} ${approval.kind}: ${clip(approval.summary, LIMITS.text)}${approval.source ? ` (${clip(approval.source, LIMITS.subject)})` : ''}`, `  approve: ${approval.command}`);
+    }
+    lines.push('');
+  }
   const blocks = new Map<SectionName, string[]>();
   const section = <T>(name: SectionName, value: Section<T>, render: (data: T) => string[]) => {
     const title = SECTION_TITLES[name];

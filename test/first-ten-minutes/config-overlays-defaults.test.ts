@@ -20,19 +20,18 @@ test('a file that sets only the briefing time is a whole config, the rest from t
   assert.equal(briefing.schedule, '30 6 * * *');
   assert.equal(briefing.skill, 'briefing', 'the rest of the job comes from the default');
   assert.deepEqual(briefing.catchUp, { within: 3 * 3_600_000 });
-  assert.equal(loaded.config.flagship, 'o1');
-  assert.deepEqual(loaded.config.tiers.orchestration, ['gpt-4o-mini', 'claude-haiku']);
+  assert.equal(loaded.config.flagship, 'gpt-5.6-sol');
+  assert.deepEqual(loaded.config.tiers.orchestration, ['gpt-5.6-luna', 'claude-haiku-4-5']);
   assert.equal(loaded.origins['jobs.morning-briefing.schedule'], source.path);
   assert.equal(loaded.origins['jobs.morning-briefing.skill'], DEFAULT_CONFIG_PATH);
 });
 
 test('a list written by the user replaces the default list; mappings merge key by key', () => {
-  const loaded = parseConfigText('tiers:\n  orchestration: [claude-haiku]\nbudgets:\n  monthly: { total: 20 }\n', source, {});
-  assert.deepEqual(loaded.config.tiers.orchestration, ['claude-haiku']);
-  assert.deepEqual(loaded.config.tiers.execution, ['gpt-4o', 'claude-sonnet']);
+  const loaded = parseConfigText('tiers:\n  orchestration: [claude-haiku-4-5]\nbudgets:\n  monthly: { total: 20 }\n', source, {});
+  assert.deepEqual(loaded.config.tiers.orchestration, ['claude-haiku-4-5']);
+  assert.deepEqual(loaded.config.tiers.execution, ['gpt-5.6-terra', 'claude-sonnet-4-6']);
   assert.equal(loaded.config.budgets.monthly.total, 20);
   assert.equal(loaded.config.budgets.daily.total, 5, 'the daily cap stays the default');
-  assert.ok(!('gpt-4o-mini' in loaded.config.models), 'a default model no tier names any more is dropped');
 });
 
 test('own providers and models: the default ones nothing uses are dropped, so no keyless default starts the simulator', () => {

@@ -70,7 +70,8 @@ test('interactive init asks only what it cannot detect and writes an overlay con
   assert.equal(loaded.config.timezone, 'Europe/Paris');
   assert.equal(loaded.config.jobs['morning-briefing'].schedule, '30 6 * * *');
   assert.equal(loaded.config.jobs['morning-briefing'].skill, 'briefing');
-  assert.deepEqual(loaded.config.tiers.orchestration, ['gpt-4o-mini'], 'only models whose provider has a key');
+  assert.deepEqual(loaded.config.tiers.orchestration, ['gpt-5.6-luna'], 'only models whose provider has a key');
+  assert.deepEqual(Object.keys(loaded.config.providers), ['openai'], 'the provider without a key is not kept to be simulated');
   assert.equal(loaded.config.mail.accounts.personal.password, 'imap-secret');
   assert.equal(loaded.config.mail.smtp?.to, 'alex@example.org');
   assert.deepEqual(loaded.config.skills['code-edit'], { allowedRepos: [join(home, 'src', 'app')] });

@@ -5,6 +5,7 @@ import { finishRun, getRun, listRuns, listSteps, requestCancellation, type RunRe
 import { isProcessAlive } from '../../scheduler/process-identity.ts';
 import { stringify } from 'yaml';
 import { localTime, oneLine, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
+import { runCallFaults } from '../../../memory/call-faults.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
 export function registerRunsCommand(program: Command): void {
@@ -35,8 +36,11 @@ export function registerRunsCommand(program: Command): void {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         const steps = listSteps(db, run.id);
-        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps }, null, 2)}\n`);
-        process.stdout.write(renderRunDetail(run, steps, zone, paintFor(process.stdout)));
+        // Dead models, empty accounts, defects and refusals met on the way, even when the run succeeded on a fallback.
+        const modelFaults = runCallFaults(db, run.id);
+        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps, modelFaults }, null, 2)}
+`);
+        process.stdout.write(renderRunDetail(run, steps, zone, paintFor(process.stdout), modelFaults));
       });
     });
 
@@ -116,7 +120,13 @@ export function renderRunList(runs: RunRecord[], zone: string, paint: Paint, wid
 }
 
 /** One run in full: fields, the result as indented YAML (never one long JSON line), the steps as a table. */
-export function renderRunDetail(run: RunRecord, steps: ReturnType<typeof listSteps>, zone: string, paint: Paint): string {
+export function renderRunDetail(
+  run: RunRecord,
+  steps: ReturnType<typeof listSteps>,
+  zone: string,
+  paint: Paint,
+  modelFaults: Array<{ model: string; provider: string; kind: string; message: string }> = [],
+): string {
   const lines = [
     paint.bold(`run ${run.id}: ${run.job} (${run.skill}) ${run.status}`),
     table([
@@ -138,6 +148,10 @@ export function renderRunDetail(run: RunRecord, steps: ReturnType<typeof listSte
     } else {
       lines.push('', 'result:', indent(stringify(run.result, { lineWidth: 100 }).trimEnd()));
     }
+  }
+  if (modelFaults.length > 0) {
+    lines.push('', paint.yellow('model faults:'));
+    for (const fault of modelFaults) lines.push(`  ${fault.model} (${fault.provider}): ${fault.kind}: ${oneLine(fault.message, 200)}`);
   }
   if (steps.length > 0) {
     lines.push('', 'steps:');
