@@ -241,6 +241,12 @@ export const configSchema = z.strictObject({
       smtp: smtpSchema.optional(),
     })
     .default({ accounts: {} }),
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('The daemon serves the dashboard on 127.0.0.1 (`switchboard start --no-dashboard` turns it off once)'),
+      port: z.number().int().min(0).max(65_535).default(8765).describe('Loopback port of the dashboard; `switchboard dashboard` prints its address'),
+    })
+    .default({ enabled: true, port: 8765 }),
   google: z
     .strictObject({
       clientId: z.string(),

@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'market', summary: 'print the watchlist report: figures computed in code, a snapshot and a deeper analysis', register: async (program) => (await import('./commands/market.ts')).registerMarketCommand(program, await commandServices()) },
   { name: 'init', summary: 'guided setup: keys (detected), owner, time zone, briefing time, mailbox, repositories; writes a small config, runs doctor', register: async (program) => (await import('./commands/init.ts')).registerInitCommand(program) },
   { name: 'approvals', summary: 'writes asked for by mail, pages or other untrusted content, waiting for your decision', register: async (program) => (await import('./commands/approvals.ts')).registerApprovalsCommand(program, await commandServices()) },
+  { name: 'dashboard', summary: 'print and open the address of the local dashboard (today, runs, spend, models, approvals)', register: async (program) => (await import('./commands/dashboard.ts')).registerDashboardCommand(program, await commandServices()) },
   { name: 'demo', summary: 'run a simulated day (every shipped job once, the simulator as every model) and print the bill', register: async (program) => (await import('./commands/demo.ts')).registerDemoCommand(program) },
 ];
 
