@@ -3,6 +3,7 @@
  * capabilities, lifecycle and the public page each fact came from. Validated with zod when read;
  * config resolution (config/resolve-models.ts) fills config models from it.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,27 +114,56 @@ export class CatalogueError extends Error {
   }
 }
 
-/** The last catalogue read per path, reused while the file is unchanged (parsing the YAML is the slow part). */
+/** The last catalogue read per path, reused while the file is unchanged. */
 const readCatalogues = new Map<string, { mtimeMs: number; size: number; catalogue: Catalogue }>();
 
 /**
- * Reads and validates a catalogue file; a file unchanged since the last read in this process
- * is not parsed again. Throws `CatalogueError` naming every problem.
+ * Reads and validates a catalogue file. Parsing 30 KB of YAML is slow next to a CLI command's
+ * budget, so the YAML's data is also kept as JSON beside it (`catalogue.json`, written by
+ * `npm run catalogue`) under the SHA-256 of the YAML text: when the hash matches, the JSON is
+ * used; otherwise the YAML is parsed, so an edit without a rebuild is never ignored. A file
+ * unchanged since the last read in this process is not read again. Throws `CatalogueError`
+ * naming every problem.
  */
 export function loadCatalogue(path: string = DEFAULT_CATALOGUE_PATH): Catalogue {
-  let raw: unknown;
   try {
     const { mtimeMs, size } = statSync(path);
     const cached = readCatalogues.get(path);
     if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.catalogue;
-    raw = parse(readFileSync(path, 'utf8'));
-    const catalogue = parseCatalogue(raw, path);
+    const text = readFileSync(path, 'utf8');
+    const catalogue = parseCatalogue(compiledData(path, text) ?? parse(text), path);
     readCatalogues.set(path, { mtimeMs, size, catalogue });
     return catalogue;
   } catch (error) {
     if (error instanceof CatalogueError) throw error;
     throw new CatalogueError(path, [error instanceof Error ? error.message : String(error)]);
   }
+}
+
+/** The path of the JSON kept beside a catalogue YAML file. */
+export function compiledPath(yamlPath: string): string {
+  return yamlPath.replace(/\.ya?ml$/, '') + '.json';
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The JSON copy of `text`'s data when it was made from exactly this text; undefined otherwise. */
+function compiledData(yamlPath: string, text: string): unknown {
+  try {
+    const compiled = JSON.parse(readFileSync(compiledPath(yamlPath), 'utf8')) as { sourceSha256?: string; data?: unknown };
+    return compiled.sourceSha256 === sha256(text) ? compiled.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON copy of a catalogue YAML text (what `npm run catalogue` writes). Throws on invalid data. */
+export function compileCatalogue(text: string, label = '(catalogue)'): string {
+  const data: unknown = parse(text);
+  parseCatalogue(data, label);
+  return `${JSON.stringify({ sourceSha256: sha256(text), generatedBy: 'npm run catalogue (scripts/build-catalogue.ts) from catalogue.yaml; do not edit', data })}\n`;
 }
 
 /** Validates already-parsed catalogue data (tests build small ones). */

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { DEFAULT_CATALOGUE_PATH, findCatalogueEntry, lifecycleState, loadCatalogue, parseCatalogue, type CatalogueEntry } from '../../config/catalogue.ts';
+import { compileCatalogue, compiledPath, DEFAULT_CATALOGUE_PATH, findCatalogueEntry, lifecycleState, loadCatalogue, parseCatalogue, type CatalogueEntry } from '../../config/catalogue.ts';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.ts';
 
 const TODAY = '2026-12-02';
@@ -111,4 +111,10 @@ test('a catalogue that breaks the rules is refused with the path of each problem
       /models\.3\.lifecycle\.retires/.test(error.message) &&
       /"claude-sonnet-9" is not a catalogue id/.test(error.message),
   );
+});
+
+test('the JSON kept beside the catalogue was made from its current text (run `npm run catalogue` after an edit)', () => {
+  const text = readFileSync(DEFAULT_CATALOGUE_PATH, 'utf8');
+  assert.equal(readFileSync(compiledPath(DEFAULT_CATALOGUE_PATH), 'utf8'), compileCatalogue(text));
+  assert.deepEqual(catalogue, parseCatalogue(parse(text)), 'the loaded catalogue is the YAML\'s data');
 });
