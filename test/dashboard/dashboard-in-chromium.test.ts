@@ -78,7 +78,7 @@ async function visit(page: Page, url: string, name: string, errors: string[]): P
     const response = await page.goto(url);
     assert.equal(response?.status(), 200, `${name} at ${label}`);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     assert.ok(overflow <= 0, `${name} fits the ${label} width (overflow ${overflow}px)`);
   }
   assert.deepEqual(errors, [], `${name}: no console errors`);
@@ -156,7 +156,7 @@ test('every page in Chromium: no console error, the CLI figures, approve and rej
     await page.setViewportSize(WIDTHS.phone);
     await page.setContent(rendered.html);
     await page.screenshot({ path: join(ARTIFACTS, 'briefing-phone.png'), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     assert.ok(overflow <= 0, 'the briefing fits a phone');
     for (const title of ['Needs you today', 'Mail', 'Calendar', 'Research digest', 'Markets', 'Repositories', 'Overnight jobs', 'Spend']) {
       assert.match(rendered.text, new RegExp(`^${title}(\\n-+|: )`, 'm'), title);
