@@ -15,7 +15,7 @@ test('a briefing sent through SMTP arrives parseable, with both parts and nothin
     gmail: { importantUnread: async () => [{ id: 'x', from: 'Eve <eve@example.com>', subject: '<img src="http://track.example/p.gif">Hi', snippet: 'click' }] },
   });
 
-  const result = await skill.run(aContext(db), AbortSignal.timeout(5000));
+  const result = await skill.run(aContext(db), AbortSignal.timeout(20_000));
 
   assert.equal(sink.received.length, 1);
   const { parsed, envelope } = sink.received[0];
