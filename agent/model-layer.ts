@@ -26,6 +26,7 @@ import { setUpProviders, type ProviderSetup } from './provider-setup.ts';
 import { createRouter, type Router } from './router/router.ts';
 import { createTierDecider, orchestratorTierQuestion } from './router/tier-decider.ts';
 import { createRememberTool } from './tools/remember.ts';
+import { createAccessTokenSource } from '../skills/google/access-token.ts';
 
 /** Facts recalled into an orchestrator prompt are capped at this many tokens. */
 export const RECALL_TOKEN_CAP = 600;
@@ -62,7 +63,7 @@ export async function openModelLayer(config: Config, dataDir: string): Promise<M
 export function buildSkills(config: Config, dataDir: string): Skill[] {
   return [
     createBriefingSkill(briefingDepsFromConfig(config, dataDir)),
-    createEmailExtractSkill({ accounts: config.mail.accounts }),
+    createEmailExtractSkill({ accounts: config.mail.accounts, googleTokens: config.google ? createAccessTokenSource(config.google) : undefined }),
     createCodeEditSkill({ settings: config.skills['code-edit'] ?? {} }),
     createMarketSkill({ settings: config.skills.market ?? {} }),
     createResearchSkill(),

@@ -14,6 +14,7 @@ import { configSchema, type Config } from './schema.ts';
 import { createSecretRegistry, type SecretRegistry } from './secrets.ts';
 import { isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
 import { resolveModelConfigs } from './resolve-models.ts';
+import { overlayConfig, type Origins } from './overlay.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 
 export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), 'default.yaml');
@@ -47,6 +48,19 @@ export interface LoadedConfig {
   redactor: SecretRegistry;
   /** Problems that do not stop Switchboard (a configured model retiring within 30 days). */
   warnings: ConfigIssue[];
+  /** Leaf key path → the file its value came from (the shipped default or the user's file). */
+  origins: Origins;
+  /** Secrets left unresolved under `secrets: 'deferred'`; always empty under `'required'`. */
+  missingSecrets: MissingSecret[];
+}
+
+/** A secret the config refers to that could not be resolved: an unset variable or an unreadable file. */
+export interface MissingSecret {
+  /** Dotted key path, e.g. `providers.openai.apiKey`. */
+  path: string;
+  /** The environment variable named in `${VAR}`, or the file named by `*File`. */
+  variable?: string;
+  file?: string;
 }
 
 export interface LoadOptions {
@@ -54,6 +68,12 @@ export interface LoadOptions {
   now?: Date;
   /** The model catalogue (default: the shipped config/catalogue.yaml). */
   catalogue?: Catalogue;
+  /**
+   * `required` (the default): a secret that cannot be resolved is a config error. `deferred`:
+   * it is recorded in `missingSecrets` and left empty, for commands that never use a secret;
+   * `requireSecrets` turns them into the error later, where one is needed.
+   */
+  secrets?: 'required' | 'deferred';
 }
 
 /** Reads and validates a config file. Throws `ConfigError` on any problem, never anything else. */
@@ -70,40 +90,98 @@ export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = proces
   return parseConfigText(text, source, env, options);
 }
 
-/** Validates config text as if read from `source`; used by tests and `config check`. */
+/**
+ * Validates config text as if read from `source`, overlaid on the shipped default (unless it is
+ * the default itself): a file naming only what differs from the default is a whole config.
+ */
 export function parseConfigText(
   text: string,
   source: ConfigSource,
   env: NodeJS.ProcessEnv = process.env,
   options: LoadOptions = {},
 ): LoadedConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source.path,
-      document.errors.map((error) => ({ path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` })),
-    );
-  }
   const secrets: string[] = [];
-  const issues: ConfigIssue[] = [];
-  const raw = interpolate(document.contents, [], env, secrets, issues, dirname(source.path));
-  if (issues.length > 0) throw new ConfigError(source.path, issues);
-  if (raw === null || raw === undefined) {
+  const missing: MissingSecret[] = [];
+  const user = readTree(text, source.path, env, secrets, missing);
+  if (user === null || user === undefined) {
     throw new ConfigError(source.path, [{ path: '', message: 'the file is empty; expected a mapping of settings' }]);
   }
+  if (typeof user !== 'object' || Array.isArray(user)) {
+    throw new ConfigError(source.path, [{ path: '', message: `expected a mapping of settings, found ${describeValue(user)}` }]);
+  }
+  let raw: Record<string, unknown> = user as Record<string, unknown>;
+  let origins: Origins = {};
+  const isDefault = resolve(source.path) === DEFAULT_CONFIG_PATH;
+  if (isDefault) {
+    origins = overlayConfig({}, DEFAULT_CONFIG_PATH, raw, source.path).origins;
+  } else {
+    const defaults = readTree(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'), DEFAULT_CONFIG_PATH, env, secrets, []) as Record<string, unknown>;
+    ({ value: raw, origins } = overlayConfig(defaults, DEFAULT_CONFIG_PATH, raw, source.path));
+  }
+  const secretIssues = (options.secrets ?? 'required') === 'required' ? missing.map(describeMissingSecret) : [];
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(source.path, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+    throw new ConfigError(source.path, [...secretIssues, ...parsed.error.issues.map((issue) => describeIssue(issue, raw))]);
   }
+  if (secretIssues.length > 0) throw new ConfigError(source.path, secretIssues);
   const resolution = resolveModelConfigs(parsed.data, {
     catalogue: options.catalogue ?? loadCatalogue(),
     today: isoDay(options.now ?? new Date()),
   });
   const config: Config = { ...parsed.data, models: resolution.models };
+  if (!isDefault) dropUnusedDefaultProviders(config, user as Record<string, unknown>, origins);
   const crossIssues = [...resolution.issues, ...checkReferences(config, new Set(Object.keys(parsed.data.models)))];
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
-  return { config, source, secrets, redactor: createSecretRegistry(secrets), warnings: resolution.warnings };
+  const unique = [...new Set(secrets)];
+  return { config, source, secrets: unique, redactor: createSecretRegistry(unique), warnings: resolution.warnings, origins, missingSecrets: options.secrets === 'deferred' ? missing : [] };
+}
+
+/**
+ * The default's providers that no model in use names are dropped: a user who brings their own
+ * providers and models does not inherit keyless defaults (which would start the simulator).
+ */
+function dropUnusedDefaultProviders(config: Config, user: Record<string, unknown>, origins: Origins): void {
+  const userProviders = typeof user.providers === 'object' && user.providers !== null ? Object.keys(user.providers) : [];
+  const used = new Set(Object.values(config.models).map((model) => model.provider));
+  for (const name of Object.keys(config.providers)) {
+    if (userProviders.includes(name) || used.has(name)) continue;
+    delete config.providers[name];
+    for (const key of Object.keys(origins)) if (key.startsWith(`providers.${name}.`)) delete origins[key];
+  }
+}
+
+/** Parses YAML text and interpolates it; throws `ConfigError` on syntax errors and bad placeholders. */
+function readTree(text: string, file: string, env: NodeJS.ProcessEnv, secrets: string[], missing: MissingSecret[]): unknown {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      document.errors.map((error) => ({ path: '', message: `YAML syntax: ${error.message.split('\n')[0]}` })),
+    );
+  }
+  const issues: ConfigIssue[] = [];
+  const tree = interpolate(document.contents, [], env, secrets, issues, dirname(file), missing);
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return tree;
+}
+
+function describeMissingSecret(secret: MissingSecret): ConfigIssue {
+  if (secret.variable) {
+    return { path: secret.path, message: `environment variable ${secret.variable} is not set (referenced as \${${secret.variable}})` };
+  }
+  return { path: secret.path, message: `cannot read secret file ${secret.file}` };
+}
+
+/**
+ * The one place a command asks for the secrets it is about to use: throws `ConfigError` naming
+ * every unset variable or unreadable file under the given key-path prefixes (all when none).
+ */
+export function requireSecrets(loaded: LoadedConfig, prefixes?: string[]): void {
+  const needed = loaded.missingSecrets.filter(
+    (secret) => !prefixes || prefixes.some((prefix) => secret.path === prefix || secret.path.startsWith(`${prefix}.`)),
+  );
+  if (needed.length > 0) throw new ConfigError(loaded.source.path, needed.map(describeMissingSecret));
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -121,13 +199,14 @@ function interpolate(
   secrets: string[],
   issues: ConfigIssue[],
   baseDir: string,
+  missing: MissingSecret[],
 ): unknown {
   if (node === null || node === undefined) return node;
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      result[key] = interpolate(pair.value, [...path, key], env, secrets, issues, baseDir);
+      result[key] = interpolate(pair.value, [...path, key], env, secrets, issues, baseDir, missing);
     }
     for (const [fileKey, targetKey] of Object.entries(FILE_KEYS)) {
       const filePath = result[fileKey];
@@ -142,26 +221,27 @@ function interpolate(
         secrets.push(secret);
         result[targetKey] = secret;
       } catch {
-        issues.push({ path: [...path, fileKey].join('.'), message: `cannot read secret file ${filePath}` });
+        missing.push({ path: [...path, fileKey].join('.'), file: filePath });
       }
     }
     return result;
   }
-  if (isSeq(node)) return node.items.map((item, index) => interpolate(item, [...path, String(index)], env, secrets, issues, baseDir));
+  if (isSeq(node)) return node.items.map((item, index) => interpolate(item, [...path, String(index)], env, secrets, issues, baseDir, missing));
   if (isScalar(node)) {
     const value = node.value;
     if (typeof value !== 'string') return value;
     const keyPath = path.join('.');
+    const leaf = path[path.length - 1] ?? '';
     let usedEnv = false;
     const replaced = value.replace(PLACEHOLDER, (_match, name: string, fallback: string | undefined) => {
       usedEnv = true;
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
-      issues.push({ path: keyPath, message: `environment variable ${name} is not set (referenced as \${${name}})` });
+      if (SECRET_KEYS.has(leaf)) missing.push({ path: keyPath, variable: name });
+      else issues.push({ path: keyPath, message: `environment variable ${name} is not set (referenced as \${${name}})` });
       return '';
     });
-    const leaf = path[path.length - 1] ?? '';
     if (SECRET_KEYS.has(leaf) && replaced !== '') {
       if (!usedEnv) {
         issues.push({
@@ -307,6 +387,11 @@ function checkReferences(config: Config, declared: ReadonlySet<string>): ConfigI
   }
   if (config.timezone && !isTimeZone(config.timezone)) {
     issues.push({ path: 'timezone', message: `unknown time zone "${config.timezone}"; expected an IANA name like Europe/Paris` });
+  }
+  for (const [name, account] of Object.entries(config.mail.accounts)) {
+    if (account.oauth2 === 'google' && !config.google) {
+      issues.push({ path: `mail.accounts.${name}.oauth2`, message: 'oauth2: google needs a google: section (clientId, clientSecret, refreshToken)' });
+    }
   }
   for (const [name, job] of Object.entries(config.jobs)) {
     if (!cron.validate(job.schedule)) {

@@ -160,7 +160,11 @@ const imapSchema = z.strictObject({
   user: z.string(),
   password: z.string().optional(),
   passwordFile: z.string().optional(),
-  accessToken: z.string().optional().describe('XOAUTH2 access token (Gmail)'),
+  accessToken: z.string().optional().describe('XOAUTH2 access token (Gmail); it expires within the hour: prefer oauth2'),
+  oauth2: z
+    .enum(['google'])
+    .optional()
+    .describe('XOAUTH2 with access tokens minted from the google: refresh token and refreshed before they expire (Gmail)'),
   mailboxes: z.array(z.string()).min(1).default(['INBOX']),
   allowInsecure: z.boolean().default(false).describe('Allow plaintext IMAP (loopback testing only)'),
 });
@@ -237,6 +241,12 @@ export const configSchema = z.strictObject({
       smtp: smtpSchema.optional(),
     })
     .default({ accounts: {} }),
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('The daemon serves the dashboard on 127.0.0.1 (`switchboard start --no-dashboard` turns it off once)'),
+      port: z.number().int().min(0).max(65_535).default(8765).describe('Loopback port of the dashboard; `switchboard dashboard` prints its address'),
+    })
+    .default({ enabled: true, port: 8765 }),
   google: z
     .strictObject({
       clientId: z.string(),

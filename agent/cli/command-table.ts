@@ -15,7 +15,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'config', summary: 'check the config or print its JSON Schema', register: async (program) => (await import('./commands/config.ts')).registerConfigCommands(program) },
+  { name: 'config', summary: 'check the config, show the effective config or print its JSON Schema', register: async (program) => (await import('./commands/config.ts')).registerConfigCommands(program) },
   { name: 'start', summary: 'run the daemon in the foreground: schedule every enabled job, log JSON lines on stdout', register: async (program) => (await import('./commands/start.ts')).registerStartCommand(program) },
   { name: 'run', summary: 'run a job now (its own idempotency key; refuses if the job is already running)', register: async (program) => (await import('./commands/run.ts')).registerRunCommand(program) },
   { name: 'status', summary: 'daemon state, next slot and last run of each job, open breakers, spend today', register: async (program) => (await import('./commands/status.ts')).registerStatusCommand(program) },
@@ -31,7 +31,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'simulate', summary: 'run the provider simulator (OpenAI and Anthropic wire formats) on loopback until SIGTERM', register: async (program) => (await import('./commands/simulate.ts')).registerSimulateCommand(program) },
   { name: 'code', summary: 'edit an allowed local repository now: a tested commit on a new branch, or the repository left as it was', register: async (program) => (await import('./commands/code.ts')).registerCodeCommand(program, await commandServices()) },
   { name: 'market', summary: 'print the watchlist report: figures computed in code, a snapshot and a deeper analysis', register: async (program) => (await import('./commands/market.ts')).registerMarketCommand(program, await commandServices()) },
+  { name: 'init', summary: 'guided setup: keys (detected), owner, time zone, briefing time, mailbox, repositories; writes a small config, runs doctor', register: async (program) => (await import('./commands/init.ts')).registerInitCommand(program) },
   { name: 'approvals', summary: 'writes asked for by mail, pages or other untrusted content, waiting for your decision', register: async (program) => (await import('./commands/approvals.ts')).registerApprovalsCommand(program, await commandServices()) },
+  { name: 'dashboard', summary: 'print and open the address of the local dashboard (today, runs, spend, models, approvals)', register: async (program) => (await import('./commands/dashboard.ts')).registerDashboardCommand(program, await commandServices()) },
   { name: 'demo', summary: 'run a simulated day (every shipped job once, the simulator as every model) and print the bill', register: async (program) => (await import('./commands/demo.ts')).registerDemoCommand(program) },
 ];
 

@@ -46,6 +46,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
     .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
     .option('-d, --data-dir <dir>', 'data directory for the database, outbox and logs (default: $SWITCHBOARD_DATA_DIR or ./data)')
+    .option('--demo', 'read what `switchboard demo` left (<data-dir>/demo, the demo\'s config) instead of your own data')
     .option('--as-of <day>', 'judge model retirements as of this day, YYYY-MM-DD (default: today)')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()

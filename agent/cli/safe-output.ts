@@ -25,13 +25,39 @@ export function terminalSafe(text: string): string {
   });
 }
 
+// Select Graphic Rendition (colour, bold): what our own tables paint with on a terminal. It can
+// neither move the cursor nor retitle the window; formatters make untrusted text safe before
+// painting, so the last line of defence lets these through.
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** `terminalSafe`, except that colour sequences (SGR) are kept as they are. */
+export function terminalSafeKeepingColour(text: string): string {
+  let safe = '';
+  let last = 0;
+  for (const match of text.matchAll(SGR)) {
+    safe += terminalSafe(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return safe + terminalSafe(text.slice(last));
+}
+
+/** `value` with `terminalSafe` applied to every string inside it (arrays and plain objects walked). */
+export function terminalSafeDeep<T>(value: T): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map((item) => terminalSafeDeep(item)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, terminalSafeDeep(item)])) as T;
+  }
+  return value;
+}
+
 const GUARDED = Symbol('switchboard.guarded-output');
 type Write = NodeJS.WriteStream['write'];
 type GuardedWrite = Write & { [GUARDED]?: Set<Redactor> };
 
 /**
  * From now on, every write to `process.stdout` and `process.stderr` passes through `redactor`
- * (and those guarded before) and `terminalSafe`. Idempotent: a stream already guarded only
+ * (and those guarded before) and `terminalSafeKeepingColour`. Idempotent: a stream already guarded only
  * learns the new redactor.
  */
 export function guardOutput(redactor: Redactor, streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
@@ -51,7 +77,7 @@ export function guardOutput(redactor: Redactor, streams: NodeJS.WriteStream[] = 
       if (text === undefined) return original(chunk, ...rest);
       let safe = text;
       for (const each of redactors) safe = each.redact(safe);
-      return original(terminalSafe(safe), ...(encoding === undefined ? rest : ['utf8', ...rest.slice(1)]));
+      return original(terminalSafeKeepingColour(safe), ...(encoding === undefined ? rest : ['utf8', ...rest.slice(1)]));
     }) as GuardedWrite;
     guarded[GUARDED] = redactors;
     stream.write = guarded;

@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { DEFAULT_CONFIG_PATH, parseConfigText, type LoadedConfig } from '../../config/load.ts';
-import { SCRATCH_TASK } from './scratch-repo.ts';
+
+/** The code edit the demo asks for in its scratch repository (agent/demo/scratch-repo.ts). */
+export const SCRATCH_TASK =
+  'Make slugify in src/slug.js trim the title, drop accents and punctuation, and collapse runs of separators into one dash, so that `node test.js` passes.';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const MARKET_SAMPLES_DIR = join(HERE, 'samples', 'market');

@@ -17,12 +17,12 @@ import { manualKey } from '../scheduler/slots.ts';
 import { processIdentity } from '../scheduler/process-identity.ts';
 import { openServices } from '../services.ts';
 import { buildDemoConfig, DEMO_JOB_ORDER, type DemoImapAccount } from './demo-config.ts';
+import { DEMO_MARKER } from './demo-marker.ts';
 import { loadSampleMessages, sampleMailbox } from './sample-mailbox.ts';
 import { createScratchRepo } from './scratch-repo.ts';
 import { demoResponder } from './simulated-answers.ts';
 
-/** The file that marks a directory as the demo's own, so a re-run may wipe it. */
-export const DEMO_MARKER = '.switchboard-demo';
+export { DEMO_MARKER };
 
 /** The demo dir exists, is not empty and was not made by the demo: it is never wiped. */
 export class DemoDirError extends Error {

@@ -6,8 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 
-export const SCRATCH_TASK =
-  'Make slugify in src/slug.js trim the title, drop accents and punctuation, and collapse runs of separators into one dash, so that `node test.js` passes.';
+export { SCRATCH_TASK } from './demo-config.ts';
 
 /** What the slug module looks like before the edit (buggy) and after it (the simulated model's answer). */
 export const SLUG_BEFORE = `/** Turns a title into a URL slug. */

@@ -26,10 +26,12 @@ export function createStoreExtractionSource(db: Store, now: Date, timeZone: stri
         timezone: timeZone,
         now,
       });
-      return items
+      const entries = items
         .flatMap((item) => item.due.map((entry) => ({ entry, item })))
         .filter(({ entry }) => entry.kind !== 'date')
-        .sort((a, b) => a.entry.day.localeCompare(b.entry.day) || a.entry.kind.localeCompare(b.entry.kind))
+        // Deadlines before action items on a day, so the deadline (which carries the amounts) is the one kept.
+        .sort((a, b) => a.entry.day.localeCompare(b.entry.day) || b.entry.kind.localeCompare(a.entry.kind) || a.item.id - b.item.id);
+      return dedupeDueEntries(entries)
         .slice(0, MAX_ITEMS)
         .map(({ entry, item }) => ({
           kind: entry.kind === 'action' ? ('action' as const) : ('deadline' as const),
@@ -59,6 +61,34 @@ export function createStoreExtractionSource(db: Store, now: Date, timeZone: stri
       }));
     },
   };
+}
+
+type DueEntryOfMail = { entry: InboxItem['due'][number]; item: InboxItem };
+
+/**
+ * One line per thing to do: a deadline and an action item from the same mail on the same day
+ * are one (the invoice and "pay the invoice"); the same thing from another mail (a reminder, a
+ * forwarded copy, a redelivery) is one too, recognised by the same subject without Re:/Fwd:,
+ * or the same amounts, on the same day.
+ */
+export function dedupeDueEntries(entries: DueEntryOfMail[]): DueEntryOfMail[] {
+  const seen = new Set<string>();
+  const kept: DueEntryOfMail[] = [];
+  for (const candidate of entries) {
+    const { entry, item } = candidate;
+    const subject = (item.subject ?? '').replace(/^\s*((re|fwd?|aw|tr)\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+    const amounts = item.amounts.map((amount) => `${amount.currency}${amount.value}`).sort().join(',');
+    const keys = [
+      `mail:${item.id}:${entry.day}`,
+      ...(subject ? [`subject:${subject}:${entry.day}`] : []),
+      ...(amounts ? [`amounts:${amounts}:${entry.day}`] : []),
+      `text:${entry.text.toLowerCase().replace(/\s+/g, ' ').trim()}:${entry.day}`,
+    ];
+    if (keys.some((key) => seen.has(key))) continue;
+    for (const key of keys) seen.add(key);
+    kept.push(candidate);
+  }
+  return kept;
 }
 
 /** "€420.00" for a known ISO 4217 code, "XYZ 420" otherwise: never a guess at conversion. */

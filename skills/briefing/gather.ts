@@ -6,7 +6,7 @@
 import type { SkillContext } from '../types.ts';
 import { GoogleSourceError, type CalendarEvent } from '../google/types.ts';
 import { addDays, localDate, startOfLocalDay } from './local-day.ts';
-import { jobProblemsSince, latestSkillSnapshot, spendReport } from './ledger-sources.ts';
+import { jobOutcomesSince, latestMarketReport, latestResearchDigest, latestSkillSnapshot, spendReport } from './ledger-sources.ts';
 import type { Agenda, Briefing, BriefingDeps, BriefingOptions, ExtractionSource, Section, SectionName } from './types.ts';
 
 const SNAPSHOT_MAX_AGE_MS = 48 * 3_600_000;
@@ -43,7 +43,7 @@ export async function gatherBriefing(
     }
   };
 
-  const [calendar, deadlines, mail, market, code, spend, jobs] = await Promise.all([
+  const [calendar, deadlines, mail, research, market, code, spend, jobs] = await Promise.all([
     section('calendar', deps.calendar !== undefined, () => loadAgenda(deps, today, timeZone, signal)),
     section('deadlines', extractions !== undefined, () => extractions!.dueSoon(options.dueWithinDays)),
     section('mail', deps.gmail !== undefined || extractions !== undefined, async () => {
@@ -53,16 +53,20 @@ export async function gatherBriefing(
       }
       return (await extractions!.importantUnread()).slice(0, options.maxUnread);
     }),
-    section('market', true, async () => latestSkillSnapshot(context.db, 'market', new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS))),
+    section('research', true, async () => latestResearchDigest(context.db, new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS)), 'no digest in the last 48 h'),
+    section('market', true, async () => latestMarketReport(context.db, new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS), today), 'no market run in the last 48 h'),
     section('code', true, async () => {
       const latest = latestSkillSnapshot(context.db, 'code-edit', new Date(now.getTime() - SNAPSHOT_MAX_AGE_MS));
       const followUps = deps.codeFollowUps ? await deps.codeFollowUps.pending(context.db, MAX_FOLLOW_UPS) : [];
       return latest || followUps.length ? { ...(latest ? { latest } : {}), followUps } : undefined;
+    }, 'no code edit and no follow-up in the last 48 h'),
+    section('spend', true, async () => {
+      const yesterday = addDays(today, -1);
+      return spendReport(context.db, yesterday, { start: startOfLocalDay(yesterday, timeZone), end: startOfLocalDay(today, timeZone) }, now.toISOString().slice(0, 7), deps.budgets);
     }),
-    section('spend', true, async () => spendReport(context.db, addDays(today, -1), now.toISOString().slice(0, 7), deps.budgets)),
-    section('jobs', true, async () => jobProblemsSince(context.db, new Date(now.getTime() - PROBLEM_WINDOW_MS))),
+    section('jobs', true, async () => jobOutcomesSince(context.db, new Date(now.getTime() - PROBLEM_WINDOW_MS), context.runId)),
   ]);
-  return { date: today, timeZone, generatedAt: now.toISOString(), runId: context.runId, calendar, deadlines, mail, market, code, spend, jobs };
+  return { date: today, timeZone, generatedAt: now.toISOString(), runId: context.runId, calendar, deadlines, mail, research, market, code, spend, jobs };
 }
 
 /** Today's and tomorrow's events: one query for both days, split by local date. */

@@ -34,12 +34,17 @@ export async function composeIntro(
   signal: AbortSignal,
 ): Promise<Section<Intro>> {
   try {
-    const result = await context.orchestrate(
-      { goal: GOAL, context: trustedFigures(gathered), untrusted: untrustedMaterial(gathered), resultSchema: RESULT_SCHEMA },
-      signal,
-    );
-    const intro = parseIntro(result.result, result.text);
-    return intro ? { status: 'ok', data: intro } : { status: 'unavailable', reason: 'no answer' };
+    const figures = trustedFigures(gathered);
+    const untrusted = untrustedMaterial(gathered);
+    const result = await context.orchestrate({ goal: GOAL, context: figures, untrusted, resultSchema: RESULT_SCHEMA }, signal);
+    const intro = parseIntro(result.result);
+    // Left out rather than shown: an answer that is not the asked-for object, or that repeats the prompt back.
+    if (!intro) return { status: 'skipped', reason: 'no intro written' };
+    if (echoesPrompt(intro, [GOAL, figures, ...untrusted.map((item) => item.label)])) {
+      context.logger.warn({ event: 'briefing-intro-rejected' }, 'briefing: the intro repeated the prompt; left out');
+      return { status: 'skipped', reason: 'intro repeated the prompt' };
+    }
+    return { status: 'ok', data: intro };
   } catch (error) {
     signal.throwIfAborted();
     context.logger.warn({ event: 'briefing-intro-failed', err: error }, 'briefing: intro unavailable');
@@ -48,16 +53,35 @@ export async function composeIntro(
   }
 }
 
-function parseIntro(result: unknown, text: string): Intro | undefined {
-  if (typeof result === 'object' && result !== null && typeof (result as { intro?: unknown }).intro === 'string') {
-    const { intro, priorities } = result as { intro: string; priorities?: unknown };
-    return {
-      text: intro.trim(),
-      priorities: Array.isArray(priorities) ? priorities.filter((item): item is string => typeof item === 'string' && item.trim() !== '').slice(0, MAX_PRIORITIES) : [],
-    };
+/** The structured answer only: free text (an echo, a refusal, model noise) is never an intro. */
+function parseIntro(result: unknown): Intro | undefined {
+  if (typeof result !== 'object' || result === null || typeof (result as { intro?: unknown }).intro !== 'string') return undefined;
+  const { intro, priorities } = result as { intro: string; priorities?: unknown };
+  const text = intro.trim();
+  if (text === '') return undefined;
+  return {
+    text,
+    priorities: Array.isArray(priorities) ? priorities.filter((item): item is string => typeof item === 'string' && item.trim() !== '').slice(0, MAX_PRIORITIES) : [],
+  };
+}
+
+const ECHO_WINDOW = 32;
+
+/**
+ * True when the intro carries prompt or instruction text: any run of 32 characters (spaces
+ * collapsed, case ignored) from the goal, the trusted figures or the material labels, or the
+ * result format itself.
+ */
+export function echoesPrompt(intro: Intro, promptParts: string[]): boolean {
+  const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const written = normalise([intro.text, ...intro.priorities].join(' '));
+  if (/\{\s*"intro"|"priorities"\s*:|untrusted|instructions to follow/.test(written)) return true;
+  for (const part of promptParts.map(normalise)) {
+    for (let start = 0; start + ECHO_WINDOW <= part.length; start += 8) {
+      if (written.includes(part.slice(start, start + ECHO_WINDOW))) return true;
+    }
   }
-  const fallback = (typeof result === 'string' ? result : text).trim();
-  return fallback ? { text: fallback, priorities: [] } : undefined;
+  return false;
 }
 
 /** Counts and figures computed in code: safe to give the model as context. */
@@ -109,12 +133,17 @@ function untrustedMaterial(gathered: GatheredBriefing): UntrustedBlock[] {
       sources: senders(mail.data),
     });
   }
-  if (market.status === 'ok') material.push({ label: 'market snapshot', content: [market.data.summary, ...market.data.highlights].join('\n'), sources: [{ kind: 'market' }] });
+  if (market.status === 'ok') {
+    material.push({ label: 'market snapshot', content: [market.data.snapshot.summary, ...market.data.snapshot.highlights].join('\n'), sources: [{ kind: 'market' }] });
+  }
   if (code.status === 'ok' && code.data.latest) {
     material.push({ label: 'repository activity', content: [code.data.latest.summary, ...code.data.latest.highlights].join('\n'), sources: [{ kind: 'tool' }] });
   }
   if (code.status === 'ok' && code.data.followUps.length) {
     material.push({ label: 'code follow-ups from mail', content: code.data.followUps.map((item) => `- ${item.repo}: ${item.task}`).join('\n'), sources: senders(code.data.followUps) });
+  }
+  if (gathered.research.status === 'ok') {
+    material.push({ label: 'research digest', content: [gathered.research.data.title, gathered.research.data.summary].join('\n'), sources: [{ kind: 'tool' }] });
   }
   return material;
 }

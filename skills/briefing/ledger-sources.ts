@@ -6,7 +6,8 @@
 import { budgetEventsFor } from '../../memory/budget-events.ts';
 import type { Store } from '../../memory/store.ts';
 import type { Config } from '../../config/schema.ts';
-import type { BudgetLine, JobProblem, SkillSnapshot, SpendReport } from './types.ts';
+import type { BudgetLine, JobProblem, MarketFigure, MarketReport, ResearchReport, SkillSnapshot, SpendReport } from './types.ts';
+import { addDays } from './local-day.ts';
 
 const NEAR_CAP = 0.8;
 const PROBLEM_STATUSES = ['failed', 'timed_out', 'interrupted', 'skipped_overlap', 'skipped_budget', 'missed', 'cancelled'];
@@ -23,24 +24,31 @@ interface TierRow {
 }
 
 /**
- * Spend of ledger day `day` by tier, with budget lines: daily caps against `day`, monthly caps
- * against the month-to-date of `month`. All zeros when nothing was spent.
+ * Spend of the owner's day `day` (between `bounds`, its local midnights, read from the ledger
+ * itself) by tier, real and simulated apart, with budget lines: daily caps against `day`,
+ * monthly caps against the month-to-date of the ledger month `month`. All zeros when nothing was spent.
  */
-export function spendReport(db: Store, day: string, month: string, budgets: Config['budgets'] | undefined): SpendReport {
+export function spendReport(db: Store, day: string, bounds: { start: Date; end: Date }, month: string, budgets: Config['budgets'] | undefined): SpendReport {
   const rows = db
     .prepare(
-      `SELECT tier, SUM(calls) AS calls, SUM(failed_calls) AS failed_calls, SUM(cost_usd) AS cost_usd,
-              SUM(flagship_cost_usd) AS flagship_cost_usd, MAX(simulated) AS simulated
-       FROM call_totals WHERE day = ? GROUP BY tier ORDER BY cost_usd DESC, tier`,
+      `SELECT tier, COUNT(*) AS calls, SUM(outcome != 'ok') AS failed_calls, SUM(cost_usd) AS cost_usd,
+              SUM(flagship_cost_usd) AS flagship_cost_usd, MAX(simulated) AS simulated,
+              SUM(CASE WHEN simulated = 1 THEN cost_usd ELSE 0 END) AS simulated_cost_usd
+       FROM calls WHERE started_at >= ? AND started_at < ? GROUP BY tier ORDER BY cost_usd DESC, tier`,
     )
-    .all(day) as TierRow[];
-  const sum = (pick: (row: TierRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+    .all(bounds.start.toISOString(), bounds.end.toISOString()) as (TierRow & { simulated_cost_usd: number })[];
+  const sum = (pick: (row: TierRow & { simulated_cost_usd: number }) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  const monthToDate = [...totalsByTier(db, 'month', month).values()].reduce((total, value) => total + value, 0);
   return {
     day,
     calls: sum((row) => row.calls),
     failedCalls: sum((row) => row.failed_calls),
     costUsd: sum((row) => row.cost_usd),
+    realCostUsd: sum((row) => row.cost_usd - row.simulated_cost_usd),
+    simulatedCostUsd: sum((row) => row.simulated_cost_usd),
     flagshipCostUsd: sum((row) => row.flagship_cost_usd),
+    monthToDateUsd: monthToDate,
+    ...(budgets?.monthly.total !== undefined ? { monthCapUsd: budgets.monthly.total } : {}),
     byTier: rows.map((row) => ({ tier: row.tier, calls: row.calls, costUsd: row.cost_usd })),
     simulated: rows.some((row) => row.simulated === 1),
     budget: budgets ? budgetLines(db, day, month, budgets) : [],
@@ -72,15 +80,19 @@ function totalsByTier(db: Store, column: 'day' | 'month', value: string): Map<st
   return new Map(rows.map((row) => [row.tier, row.cost_usd]));
 }
 
-/** Runs that failed, timed out, were interrupted, skipped or missed since `since`, newest first. */
-export function jobProblemsSince(db: Store, since: Date): JobProblem[] {
+/**
+ * Every finished run since `since` (succeeded ones too: the overnight jobs' outcomes), newest
+ * first, except run `exceptRunId` (the briefing itself); `problemsOnly` keeps the failures.
+ */
+export function jobOutcomesSince(db: Store, since: Date, exceptRunId?: number, problemsOnly = false): JobProblem[] {
+  const statuses = problemsOnly ? PROBLEM_STATUSES : [...PROBLEM_STATUSES, 'succeeded'];
   const rows = db
     .prepare(
       `SELECT job, status, COALESCE(ended_at, started_at, created_at) AS at, error FROM job_runs
-       WHERE status IN (${PROBLEM_STATUSES.map(() => '?').join(', ')}) AND COALESCE(ended_at, started_at, created_at) >= ?
+       WHERE status IN (${statuses.map(() => '?').join(', ')}) AND COALESCE(ended_at, started_at, created_at) >= ? AND id != ?
        ORDER BY at DESC LIMIT 20`,
     )
-    .all(...PROBLEM_STATUSES, since.toISOString()) as { job: string; status: string; at: string; error: string | null }[];
+    .all(...statuses, since.toISOString(), exceptRunId ?? -1) as { job: string; status: string; at: string; error: string | null }[];
   return rows.map((row) => ({
     job: row.job,
     status: row.status,
@@ -121,6 +133,67 @@ function parseResult(text: string | null): { summary?: unknown; details?: { high
   } catch {
     return { summary: text };
   }
+}
+
+/** Runs that failed, timed out, were interrupted, skipped or missed since `since`, newest first. */
+export function jobProblemsSince(db: Store, since: Date): JobProblem[] {
+  return jobOutcomesSince(db, since, undefined, true);
+}
+
+/** The newest research digest created after `since`; undefined when none. */
+export function latestResearchDigest(db: Store, since: Date): ResearchReport | undefined {
+  const row = db
+    .prepare(`SELECT job, created_at, title, summary, items FROM research_digests WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1`)
+    .get(since.toISOString()) as { job: string; created_at: string; title: string; summary: string; items: string } | undefined;
+  if (!row) return undefined;
+  let items: { title: string; source?: string; link?: string }[] = [];
+  try {
+    const parsed = JSON.parse(row.items) as unknown;
+    if (Array.isArray(parsed)) {
+      items = parsed
+        .filter((item): item is { title: string; source?: unknown; link?: unknown } => typeof item === 'object' && item !== null && typeof (item as { title?: unknown }).title === 'string')
+        .slice(0, MAX_HIGHLIGHTS)
+        .map((item) => ({ title: item.title, ...(typeof item.source === 'string' ? { source: item.source } : {}), ...(typeof item.link === 'string' ? { link: item.link } : {}) }));
+    }
+  } catch {
+    items = [];
+  }
+  return { job: row.job, createdAt: row.created_at, title: row.title, summary: row.summary, items };
+}
+
+/** The last completed weekday session before `day` (YYYY-MM-DD): Friday for a Monday. Market holidays are not known. */
+export function lastSessionBefore(day: string): string {
+  let candidate = addDays(day, -1);
+  for (;;) {
+    const weekday = new Date(`${candidate}T12:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) return candidate;
+    candidate = addDays(candidate, -1);
+  }
+}
+
+/** The latest market run's figures, each with its data date and marked stale when older than the last session. */
+export function latestMarketReport(db: Store, since: Date, today: string): MarketReport | undefined {
+  const snapshot = latestSkillSnapshot(db, 'market', since);
+  if (!snapshot) return undefined;
+  const row = db
+    .prepare(`SELECT result FROM job_runs WHERE skill = 'market' AND status = 'succeeded' AND ended_at >= ? ORDER BY ended_at DESC LIMIT 1`)
+    .get(since.toISOString()) as { result: string | null } | undefined;
+  const details = (parseResult(row?.result ?? null).details ?? {}) as { figures?: unknown };
+  const lastSession = lastSessionBefore(today);
+  const figures: MarketFigure[] = Array.isArray(details.figures)
+    ? details.figures
+        .filter((item): item is { symbol: string; lastClose: number; lastDate: string; dailyReturn?: number } =>
+          typeof item === 'object' && item !== null && typeof (item as { symbol?: unknown }).symbol === 'string' && typeof (item as { lastClose?: unknown }).lastClose === 'number' && typeof (item as { lastDate?: unknown }).lastDate === 'string',
+        )
+        .map((item) => ({
+          symbol: item.symbol,
+          close: item.lastClose,
+          dataDate: item.lastDate.slice(0, 10),
+          ...(typeof item.dailyReturn === 'number' ? { dailyReturn: item.dailyReturn } : {}),
+          stale: item.lastDate.slice(0, 10) < lastSession,
+        }))
+    : [];
+  return { snapshot, figures, lastSession };
 }
 
 /** True when any call of run `runId` was answered by the simulator. */

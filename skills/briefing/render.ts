@@ -5,7 +5,7 @@
  * figures are formatted by code, never by a model.
  */
 import { addDays } from './local-day.ts';
-import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, PendingApproval } from './types.ts';
+import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, ResearchReport, MarketReport, SectionName, PendingApproval } from './types.ts';
 import type { CalendarEvent } from '../google/types.ts';
 
 export interface RenderedBriefing {
@@ -43,23 +43,26 @@ function renderHtml(briefing: Briefing, heading: string): string {
     );
   }
   const intro = briefing.intro;
+  // An intro that could not be written is left out: never a placeholder, never model noise.
   if (intro.status === 'ok') blocks.push(row(introHtml(intro.data), '4px 24px 4px'));
-  else if (intro.status === 'unavailable') blocks.push(row(unavailableHtml('Summary', intro.reason), '4px 24px 4px'));
   if (briefing.approvals?.length) blocks.push(row(`${h2('Waiting for your approval')}${approvalsHtml(briefing.approvals)}`, '16px 24px 4px', true));
-  const sections: [string, Section<unknown>, (data: never, briefing: Briefing) => string][] = [
-    ['Calendar', briefing.calendar, calendarHtml],
-    ['Due soon', briefing.deadlines, deadlinesHtml],
-    ['Important mail', briefing.mail, mailHtml],
-    ['Markets', briefing.market, snapshotHtml],
-    ['Repositories', briefing.code, repositoriesHtml],
-    ['Yesterday\u2019s spend', briefing.spend, spendHtml],
-    ['Jobs, last 24 h', briefing.jobs, jobsHtml],
-  ];
-  for (const [title, section, render] of sections) {
-    if (section.status === 'skipped') continue;
-    // A failed source gets one named line instead of a heading over nothing.
-    const body = section.status === 'ok' ? `${h2(title)}${render(section.data as never, briefing)}` : unavailableHtml(title, section.reason);
-    blocks.push(row(body, section.status === 'ok' ? '16px 24px 4px' : '12px 24px 4px', true));
+  const renderers: Record<SectionName, (data: never, briefing: Briefing) => string> = {
+    deadlines: needsYouHtml,
+    mail: (items: MailItem[], whole: Briefing) => mailHtml(withoutDueMail(items, whole)),
+    calendar: calendarHtml,
+    research: researchHtml,
+    market: marketHtml,
+    code: repositoriesHtml,
+    jobs: jobsHtml,
+    spend: spendHtml,
+  };
+  for (const name of SECTION_ORDER) {
+    const section = briefing[name] as Section<unknown>;
+    const title = SECTION_TITLES[name];
+    const note = sectionNote(name, section);
+    if (section.status === 'ok') blocks.push(row(`${h2(title)}${renderers[name](section.data as never, briefing)}`, '16px 24px 4px', true));
+    // A section that is on but has nothing to show gets one named line, never silence.
+    else if (note !== undefined) blocks.push(row(noteHtml(title, note, section.status === 'unavailable'), '12px 24px 4px', true));
   }
   const footer =
     `Sent by Switchboard${briefing.runId !== undefined ? ` \u00b7 run #${briefing.runId}` : ''} \u00b7 ` +
@@ -102,8 +105,91 @@ function paragraph(html: string, size = 15, colour = INK): string {
   return `<p style="margin:0 0 8px;font-size:${size}px;line-height:1.5;color:${colour};">${html}</p>`;
 }
 
-function unavailableHtml(title: string, reason: string): string {
-  return paragraph(`<strong>${escapeHtml(title)}:</strong> unavailable (${escapeHtml(reason)})`, 15, '#9a3412');
+function noteHtml(title: string, note: string, failed: boolean): string {
+  return paragraph(`<strong>${escapeHtml(title)}:</strong> ${escapeHtml(note)}`, 15, failed ? '#9a3412' : MUTED);
+}
+
+/** The fixed order of the sections: what needs the owner first, the spend last. */
+export const SECTION_ORDER: readonly SectionName[] = ['deadlines', 'mail', 'calendar', 'research', 'market', 'code', 'jobs', 'spend'];
+
+const SECTION_TITLES: Record<SectionName, string> = {
+  deadlines: 'Needs you today',
+  mail: 'Mail',
+  calendar: 'Calendar',
+  research: 'Research digest',
+  market: 'Markets',
+  code: 'Repositories',
+  jobs: 'Overnight jobs',
+  spend: 'Spend',
+};
+
+/** How to turn on a section whose source is not configured. */
+const HOW_TO_CONFIGURE: Partial<Record<SectionName, string>> = {
+  deadlines: 'no mailbox connected. Run `switchboard init` (IMAP host, user, password file) to read deadlines and action items from your mail.',
+  mail: 'no mailbox connected. Run `switchboard init` to add one.',
+  calendar: 'not configured. Add a google: section (clientId, clientSecret, refreshToken) and run `switchboard auth google` to connect Google Calendar.',
+};
+
+/** The one line for a section with nothing to show; undefined when it is off (not requested). */
+export function sectionNote(name: SectionName, section: Section<unknown>): string | undefined {
+  if (section.status === 'ok') return undefined;
+  if (section.status === 'unavailable') return `unavailable (${section.reason})`;
+  if (section.reason === 'not requested') return undefined;
+  if (section.reason === 'not configured') return HOW_TO_CONFIGURE[name] ?? 'not configured.';
+  return `${section.reason}.`;
+}
+
+/** Mail already listed under "Needs you" (same subject) is not listed again. */
+function withoutDueMail(items: MailItem[], briefing: Briefing): MailItem[] {
+  if (briefing.deadlines.status !== 'ok') return items;
+  const listed = new Set(briefing.deadlines.data.map((item) => normaliseSubject(item.subject ?? '')).filter(Boolean));
+  return items.filter((item) => !listed.has(normaliseSubject(item.subject)));
+}
+
+export function normaliseSubject(subject: string): string {
+  return subject.replace(/^\s*((re|fwd?|aw|tr)\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Deadlines and action items, and today's meetings when the calendar is connected. */
+function needsYouHtml(items: DueItem[], briefing: Briefing): string {
+  const meetings = briefing.calendar.status === 'ok' ? briefing.calendar.data.today.filter((event) => !event.allDay) : [];
+  const meetingRows = meetings.map((event) => ({ label: escapeHtml(eventTime(event, briefing.timeZone)), main: `Meeting: ${escapeHtml(clip(event.title, LIMITS.title))}` }));
+  if (!items.length && !meetingRows.length) return paragraph('Nothing due in the next few days.', 14, MUTED);
+  return (meetingRows.length ? listTable(meetingRows) : '') + (items.length ? deadlinesHtml(items, briefing) : '');
+}
+
+function researchHtml(report: ResearchReport, briefing: Briefing): string {
+  const items = report.items.length
+    ? `<ul style="margin:0 0 8px;padding-left:20px;font-size:14px;line-height:1.5;color:${INK};">${report.items
+        .map((item) => `<li>${escapeHtml(clip(item.title, LIMITS.title))}${item.source ? ` <span style="color:${MUTED};">(${escapeHtml(clip(item.source, 40))})</span>` : ''}</li>`)
+        .join('')}</ul>`
+    : '';
+  return (
+    paragraph(`<strong>${escapeHtml(clip(report.title, LIMITS.title))}</strong>`) +
+    paragraph(escapeHtml(clip(report.summary, 500)), 14) +
+    items +
+    paragraph(`${escapeHtml(report.job)}, ${escapeHtml(when(report.createdAt, briefing.timeZone))}`, 12, MUTED)
+  );
+}
+
+function marketHtml(report: MarketReport, briefing: Briefing): string {
+  const figures = report.figures.length
+    ? listTable(
+        report.figures.map((figure) => ({
+          label: `<strong style="color:${INK};">${escapeHtml(clip(figure.symbol, 14))}</strong>`,
+          main: `${escapeHtml(figure.close.toFixed(2))}${figure.dailyReturn === undefined ? '' : ` (${escapeHtml(signed(figure.dailyReturn))})`}`,
+          note: figure.stale
+            ? `<span style="color:#9a3412;font-weight:600;">Stale:</span> data of ${escapeHtml(figure.dataDate)}, older than the last session (${escapeHtml(report.lastSession)})`
+            : `data of ${escapeHtml(figure.dataDate)}`,
+        })),
+      )
+    : '';
+  return figures + snapshotHtml(report.snapshot, briefing);
+}
+
+function signed(fraction: number): string {
+  const text = (fraction * 100).toFixed(2);
+  return `${fraction > 0 ? '+' : ''}${text}%`;
 }
 
 /** A two-column list: a fixed-width label (time, date, figure) and the text beside it. */
@@ -117,13 +203,9 @@ function listTable(rows: { label: string; main: string; note?: string }[]): stri
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">${cells.join('')}</table>`;
 }
 
+/** The intro sentence only: its priorities would repeat what the sections below say. */
 function introHtml(intro: Intro): string {
-  const priorities = intro.priorities.length
-    ? `<ol style="margin:4px 0 8px;padding-left:22px;font-size:15px;line-height:1.5;color:${INK};">${intro.priorities
-        .map((item) => `<li style="margin:0 0 4px;">${escapeHtml(clip(item, LIMITS.text))}</li>`)
-        .join('')}</ol>`
-    : '';
-  return paragraph(escapeHtml(clip(intro.text, 600)), 16) + priorities;
+  return paragraph(escapeHtml(clip(intro.text, 600)), 16);
 }
 
 function calendarHtml(agenda: Agenda, briefing: Briefing): string {
@@ -231,7 +313,7 @@ function spendHtml(spend: SpendReport): string {
 }
 
 function jobsHtml(problems: JobProblem[], briefing: Briefing): string {
-  if (!problems.length) return paragraph('Every job ran as scheduled.', 14, MUTED);
+  if (!problems.length) return paragraph('No job ran in the last 24 hours.', 14, MUTED);
   return listTable(
     problems.map((problem) => ({
       label: escapeHtml(problem.status.replace(/_/g, ' ')),
@@ -247,11 +329,7 @@ function renderText(briefing: Briefing, heading: string): string {
   const lines: string[] = [`MORNING BRIEFING: ${heading}`, ''];
   if (briefing.simulated) lines.push('SIMULATED: some model calls in this briefing were answered by the built-in simulator; its summary and costs are not real.', '');
   const intro = briefing.intro;
-  if (intro.status === 'ok') {
-    lines.push(clip(intro.data.text, 600), '');
-    intro.data.priorities.forEach((item, index) => lines.push(`${index + 1}. ${clip(item, LIMITS.text)}`));
-    if (intro.data.priorities.length) lines.push('');
-  } else if (intro.status === 'unavailable') lines.push(`Summary: unavailable (${intro.reason})`, '');
+  if (intro.status === 'ok') lines.push(clip(intro.data.text, 600), '');
   if (briefing.approvals?.length) {
     lines.push('Waiting for your approval', '-'.repeat(25));
     for (const approval of briefing.approvals) {
@@ -259,30 +337,48 @@ function renderText(briefing: Briefing, heading: string): string {
     }
     lines.push('');
   }
-  const section = <T>(title: string, value: Section<T>, render: (data: T) => string[]) => {
-    if (value.status === 'skipped') return;
-    if (value.status === 'unavailable') lines.push(`${title}: unavailable (${value.reason})`, '');
-    else lines.push(title, '-'.repeat(title.length), ...render(value.data), '');
+  const blocks = new Map<SectionName, string[]>();
+  const section = <T>(name: SectionName, value: Section<T>, render: (data: T) => string[]) => {
+    const title = SECTION_TITLES[name];
+    const note = sectionNote(name, value as Section<unknown>);
+    if (value.status === 'ok') blocks.set(name, [title, '-'.repeat(title.length), ...render(value.data), '']);
+    else if (note !== undefined) blocks.set(name, [`${title}: ${note}`, '']);
   };
-  section('Calendar', briefing.calendar, (agenda) => [
+  section('research', briefing.research, (report) => [
+    clip(report.title, LIMITS.title),
+    clip(report.summary, 500),
+    ...report.items.map((item) => `- ${clip(item.title, LIMITS.title)}${item.source ? ` (${clip(item.source, 40)})` : ''}`),
+    `(${report.job}, ${when(report.createdAt, briefing.timeZone)})`,
+  ]);
+  section('calendar', briefing.calendar, (agenda) => [
     'Today:',
     ...(agenda.today.length ? agenda.today.map((event) => `  ${eventTime(event, briefing.timeZone).padEnd(13)} ${eventLine(event)}`) : ['  Nothing scheduled.']),
     'Tomorrow:',
     ...(agenda.tomorrow.length ? agenda.tomorrow.map((event) => `  ${eventTime(event, briefing.timeZone).padEnd(13)} ${eventLine(event)}`) : ['  Nothing scheduled.']),
   ]);
-  section('Due soon', briefing.deadlines, (items) =>
-    items.length
-      ? items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.amounts?.length ? ` [${item.amounts.join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`)
-      : ['Nothing due in the next few days.'],
-  );
-  section('Important mail', briefing.mail, (items) =>
-    items.length
+  section('deadlines', briefing.deadlines, (items) => {
+    const meetings = briefing.calendar.status === 'ok' ? briefing.calendar.data.today.filter((event) => !event.allDay) : [];
+    const lines = [
+      ...meetings.map((event) => `- ${eventTime(event, briefing.timeZone)}: Meeting: ${eventLine(event)}`),
+      ...items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.amounts?.length ? ` [${item.amounts.join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`),
+    ];
+    return lines.length ? lines : ['Nothing due in the next few days.'];
+  });
+  section('mail', briefing.mail, (all) => {
+    const items = withoutDueMail(all, briefing);
+    return items.length
       ? items.flatMap((item) => [`- ${clip(displayName(item.from), LIMITS.from)}: ${clip(item.subject, LIMITS.subject)}`, ...(item.snippet ? [`  ${clip(item.snippet, LIMITS.snippet)}`] : [])])
-      : ['No important unread mail.'],
-  );
+      : ['No important unread mail.'];
+  });
   const snapshot = (data: SkillSnapshot) => [clip(data.summary, 400), ...data.highlights.map((item) => `- ${clip(item, LIMITS.text)}`), `(${data.job}, ${when(data.ranAt, briefing.timeZone)})`];
-  section('Markets', briefing.market, snapshot);
-  section('Repositories', briefing.code, (report) => [
+  section('market', briefing.market, (report) => [
+    ...report.figures.map(
+      (figure) =>
+        `${clip(figure.symbol, 14).padEnd(12)} ${figure.close.toFixed(2).padStart(10)}${figure.dailyReturn === undefined ? '' : ` (${signed(figure.dailyReturn)})`}  data of ${figure.dataDate}${figure.stale ? ` STALE: older than the last session (${report.lastSession})` : ''}`,
+    ),
+    ...snapshot(report.snapshot),
+  ]);
+  section('code', briefing.code, (report) => [
     ...(report.latest ? snapshot(report.latest) : []),
     ...(report.followUps.length
       ? [
@@ -294,18 +390,19 @@ function renderText(briefing: Briefing, heading: string): string {
         ]
       : []),
   ]);
-  section('Yesterday\u2019s spend', briefing.spend, (spend) => [
+  section('spend', briefing.spend, (spend) => [
     ...spendFigures(spend).map(([label, value]) => `${value.padStart(10)}  ${label}`),
     ...(spend.byTier.length ? [`By tier: ${spend.byTier.map((tier) => `${tier.tier} ${usd(tier.costUsd)} (${tier.calls})`).join(', ')}`] : []),
     ...(spend.simulated ? ['SIMULATED: some of these calls were answered by the simulator.'] : []),
     ...(spend.budget.length ? ['Budget:', ...spend.budget.map((line) => `  ${STATE_LABEL[line.state]}: ${line.label} ${usd(line.spentUsd)} of ${usd(line.capUsd)}`)] : []),
     ...(spend.capEvents.length ? ['Budget caps acted:', ...spend.capEvents.map((line) => `  ${line}`)] : []),
   ]);
-  section('Jobs, last 24 h', briefing.jobs, (problems) =>
+  section('jobs', briefing.jobs, (problems) =>
     problems.length
       ? problems.map((problem) => `- ${problem.job}: ${problem.status.replace(/_/g, ' ')} ${when(problem.at, briefing.timeZone)}${problem.error ? `: ${problem.error}` : ''}`)
-      : ['Every job ran as scheduled.'],
+      : ['No job ran in the last 24 hours.'],
   );
+  for (const name of SECTION_ORDER) lines.push(...(blocks.get(name) ?? []));
   lines.push(`-- Sent by Switchboard${briefing.runId !== undefined ? ` (run #${briefing.runId})` : ''}, ${briefing.timeZone}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -315,10 +412,13 @@ function renderText(briefing: Briefing, heading: string): string {
 function spendFigures(spend: SpendReport): [string, string][] {
   const saved = spend.flagshipCostUsd - spend.costUsd;
   const percent = spend.flagshipCostUsd > 0 ? Math.round((saved / spend.flagshipCostUsd) * 100) : 0;
+  const calls = `${spend.calls} call${spend.calls === 1 ? '' : 's'}${spend.failedCalls ? ` (${spend.failedCalls} failed)` : ''}`;
   return [
-    [`spent on ${spend.calls} call${spend.calls === 1 ? '' : 's'}${spend.failedCalls ? ` (${spend.failedCalls} failed)` : ''}${spend.simulated ? ' (simulated)' : ''}`, usd(spend.costUsd)],
-    ['on the flagship model', usd(spend.flagshipCostUsd)],
+    [`yesterday (${shortDate(spend.day)}), real spend on ${calls}`, usd(spend.realCostUsd)],
+    ...(spend.simulated && spend.simulatedCostUsd > 0 ? ([['simulated calls (not charged)', usd(spend.simulatedCostUsd)]] as [string, string][]) : []),
+    ['the same calls on the flagship model', usd(spend.flagshipCostUsd)],
     [`saved by routing${spend.flagshipCostUsd > 0 ? ` (${percent}%)` : ''}`, usd(saved)],
+    [spend.monthCapUsd !== undefined ? `month so far, of the ${usd(spend.monthCapUsd)} cap` : 'month so far (no monthly cap set)', usd(spend.monthToDateUsd)],
   ];
 }
 

@@ -82,7 +82,7 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
 }
 
 function sectionStatuses(briefing: Briefing): Record<string, string> {
-  const names = ['intro', 'calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
+  const names = ['intro', 'deadlines', 'mail', 'calendar', 'research', 'market', 'code', 'jobs', 'spend'] as const;
   return Object.fromEntries(names.map((name) => [name, briefing[name].status]));
 }
 

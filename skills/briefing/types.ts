@@ -8,7 +8,8 @@ import type { MailDelivery } from '../mail/types.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Store } from '../../memory/store.ts';
 
-export const SECTION_NAMES = ['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
+/** Every section, in the fixed order the briefing shows them. */
+export const SECTION_NAMES = ['deadlines', 'mail', 'calendar', 'research', 'market', 'code', 'jobs', 'spend'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export type Section<T> =
@@ -76,6 +77,34 @@ export interface CodeFollowUpSource {
   pending(db: Store, limit: number): Promise<PendingCodeFollowUp[]>;
 }
 
+/** The latest research digest (memory research_digests). */
+export interface ResearchReport {
+  job: string;
+  createdAt: string;
+  title: string;
+  /** Untrusted: model-written from fetched pages. */
+  summary: string;
+  items: { title: string; source?: string; link?: string }[];
+}
+
+/** One watchlist figure with the date of the data it was computed from. */
+export interface MarketFigure {
+  symbol: string;
+  close: number;
+  /** The trading day of the close, YYYY-MM-DD. */
+  dataDate: string;
+  dailyReturn?: number;
+  /** Older than the market's last completed session. */
+  stale: boolean;
+}
+
+export interface MarketReport {
+  snapshot: SkillSnapshot;
+  figures: MarketFigure[];
+  /** The last completed weekday session before the briefing's day (holidays are not known). */
+  lastSession: string;
+}
+
 export interface BudgetLine {
   label: string;
   spentUsd: number;
@@ -84,8 +113,14 @@ export interface BudgetLine {
 }
 
 export interface SpendReport {
-  /** The ledger day reported (UTC day, labelled with the user's yesterday). */
+  /** The owner's yesterday, YYYY-MM-DD in their time zone; its figures are summed between its local midnights. */
   day: string;
+  /** Of `costUsd`: what real providers charged, and what the simulator's answers would have cost. */
+  realCostUsd: number;
+  simulatedCostUsd: number;
+  /** The ledger month so far (the month budgets are enforced on) and its cap, when one is set. */
+  monthToDateUsd: number;
+  monthCapUsd?: number;
   calls: number;
   failedCalls: number;
   costUsd: number;
@@ -133,7 +168,8 @@ export interface Briefing {
   calendar: Section<Agenda>;
   deadlines: Section<DueItem[]>;
   mail: Section<MailItem[]>;
-  market: Section<SkillSnapshot>;
+  research: Section<ResearchReport>;
+  market: Section<MarketReport>;
   code: Section<RepositoryReport>;
   spend: Section<SpendReport>;
   jobs: Section<JobProblem[]>;

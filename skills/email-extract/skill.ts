@@ -32,6 +32,7 @@ import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeM
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { extractEmail } from './extract.ts';
 import { openImapMailbox } from './imap-source.ts';
+import type { AccessTokenSource } from '../google/access-token.ts';
 import { DEFAULT_MAX_BODY_CHARS, parseEmail } from './parse.ts';
 import type { Extraction, MailAccount, MailSession, MessageSize, OpenMailbox, ParsedEmail } from './types.ts';
 
@@ -42,6 +43,8 @@ export interface EmailExtractDeps {
   openMailbox?: OpenMailbox;
   /** Default: `context.now`. */
   clock?: () => Date;
+  /** Access tokens for accounts with `oauth2: google` (Gmail over XOAUTH2), refreshed before they expire. */
+  googleTokens?: AccessTokenSource;
 }
 
 const optionsSchema = z.strictObject({
@@ -106,6 +109,10 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
       for (const name of names) {
         signal.throwIfAborted();
         const account: MailAccount = { ...deps.accounts[name], name };
+        if (account.oauth2 === 'google') {
+          if (!deps.googleTokens) throw new EmailExtractOptionsError(`mail.accounts.${name}.oauth2: google needs the google: section (client id, secret, refresh token)`);
+          account.accessToken = await deps.googleTokens.get(signal);
+        }
         const session = await openMailbox(account, signal);
         try {
           for (const mailbox of account.mailboxes) {

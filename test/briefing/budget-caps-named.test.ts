@@ -11,7 +11,7 @@ test("yesterday's budget downgrades and deferrals reach the spend section", () =
   recordBudgetEvent(db, { at: new Date('2026-11-26T09:00:00Z'), job: 'market', kind: 'downgrade', fromTier: 'reasoning', toTier: 'execution', cap: 'daily tier reasoning cap $2.00 reached' });
   recordBudgetEvent(db, { at: new Date('2026-11-26T10:00:00Z'), job: 'market', kind: 'defer', fromTier: 'reasoning', cap: 'daily total cap $5.00 reached' });
   recordBudgetEvent(db, { at: new Date('2026-11-25T10:00:00Z'), job: 'old', kind: 'defer', fromTier: 'reasoning', cap: 'another day' });
-  const report = spendReport(db, '2026-11-26', '2026-11', undefined);
+  const report = spendReport(db, '2026-11-26', { start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-27T00:00:00Z') }, '2026-11', undefined);
   assert.deepEqual(report.capEvents, [
     'market: 1 call downgraded reasoning → execution; daily tier reasoning cap $2.00 reached',
     'market: 1 call deferred (reasoning); daily total cap $5.00 reached',

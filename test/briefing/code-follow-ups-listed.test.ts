@@ -56,14 +56,15 @@ test('the latest code-edit run and the follow-ups share the section; at most 5 f
   assert.doesNotMatch(text, /Task 6 for mathlib/);
 });
 
-test('with no run and no follow-up the section stays out of the briefing', async (t) => {
+test('with no run and no follow-up the section is one line saying so', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   aStoredMessage(db, { actionItems: [{ text: 'Water the plants', due: null }] }, TZ, NOW);
   const delivery = aRecordingDelivery();
   const result = await createBriefingSkill({ delivery, codeFollowUps: createCodeFollowUpSource([MATHLIB]) }).run(aContext(db), AbortSignal.timeout(5000));
   assert.equal((result.details?.sections as Record<string, string>).code, 'skipped');
-  assert.doesNotMatch(delivery.sent[0].text, /Repositories/);
+  assert.match(delivery.sent[0].text, /^Repositories: no code edit and no follow-up in the last 48 h\.$/m);
+  assert.doesNotMatch(delivery.sent[0].text, /^Repositories\n-+/m);
 });
 
 test('hostile follow-up text is escaped in HTML and flattened in text', () => {

@@ -87,27 +87,28 @@ test('the briefing renders the stored deadlines and mail when it reads stored ex
   const { text, html } = delivery.sent[0];
   assert.match(
     text,
-    /Due soon\n-+\n- Overdue Thu 1 May: File the return \(Annual return\)\n- Today: To do: Upload the form \(Policy renewal\)\n- Tomorrow: Renew the policy \(Policy renewal\)\n/,
+    /Needs you today\n-+\n- Overdue Thu 1 May: File the return \(Annual return\)\n- Today: To do: Upload the form \(Policy renewal\)\n- Tomorrow: Renew the policy \(Policy renewal\)\n/,
   );
-  assert.match(text, /Important mail\n-+\n- Maria Rossi: Offsite dates\n {2}Proposes 12 or 19 June\n- Allianz: Policy renewal\n/);
+  assert.match(text, /Mail\n-+\n- Maria Rossi: Offsite dates\n {2}Proposes 12 or 19 June\n\n/);
   assert.doesNotMatch(text, /Already done|Office closed|Long overdue|Sale!|Weird attachment/);
   assert.match(html, /To do: Upload the form/);
   assert.match(result.summary, /: 3 due soon, 2 important mail, yesterday \$0\.00$/);
 });
 
-test('with an empty store the sections say nothing is due; without reading the store they are skipped', async (t) => {
+test('with an empty store the sections say nothing is due; without a mailbox one line says how to connect one', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   const reading = aRecordingDelivery();
   await createBriefingSkill({ delivery: reading, readStoredExtractions: true }).run(aContext(db), AbortSignal.timeout(5000));
-  assert.match(reading.sent[0].text, /Due soon\n-+\nNothing due in the next few days\.\n/);
-  assert.match(reading.sent[0].text, /Important mail\n-+\nNo important unread mail\.\n/);
+  assert.match(reading.sent[0].text, /Needs you today\n-+\nNothing due in the next few days\.\n/);
+  assert.match(reading.sent[0].text, /Mail\n-+\nNo important unread mail\.\n/);
 
   const other = aStore();
   t.after(() => other.close());
   const notReading = aRecordingDelivery();
   const result = await createBriefingSkill({ delivery: notReading }).run(aContext(other), AbortSignal.timeout(5000));
-  assert.doesNotMatch(notReading.sent[0].text, /Due soon|Important mail/);
+  assert.match(notReading.sent[0].text, /^Needs you today: no mailbox connected\. Run `switchboard init`/m, 'one line saying how to connect mail');
+  assert.doesNotMatch(notReading.sent[0].text, /^Mail\n/m);
   assert.equal((result.details?.sections as Record<string, string>).deadlines, 'skipped');
 });
 

@@ -38,12 +38,17 @@ test('the plain-text alternative carries every section, with times in the user t
   const { text, subject } = renderBriefing(sampleBriefing());
 
   assert.equal(subject, 'Morning briefing: Monday, 5 May 2025 (simulated)');
-  for (const heading of ['Calendar', 'Due soon', 'Important mail', 'Markets', 'Yesterday\u2019s spend', 'Jobs, last 24 h']) {
+  for (const heading of ['Calendar', 'Needs you today', 'Mail', 'Markets', 'Spend', 'Overnight jobs']) {
     assert.match(text, new RegExp(`^${heading}\\n-+$`, 'm'), heading);
   }
   assert.match(text, /09:30\u201309:45 +Stand-up/, '07:30Z is 09:30 in Berlin');
   assert.match(text, /Repositories: unavailable \(auth error\)/);
-  assert.match(text, /\$0\.42 +spent on 143 calls \(2 failed\) \(simulated\)/);
+  assert.match(text, /\$0\.32 +yesterday \(Sun 4 May\), real spend on 143 calls \(2 failed\)/);
+  assert.match(text, /\$0\.10 +simulated calls \(not charged\)/);
+  assert.match(text, /\$51\.20 +month so far, of the \$60\.00 cap/);
+  assert.match(text, /^MSFT +435\.28 \(\+1\.90%\) +data of 2025-05-02$/m);
+  assert.match(text, /^EURUSD +1\.13 \(-0\.20%\) +data of 2025-04-25 STALE: older than the last session \(2025-05-02\)$/m);
+  assert.match(text, /^Research digest\n-+\n4 new items, led by a heat-pump subsidy change$/m);
   assert.match(text, /\$6\.49 +saved by routing \(94%\)/);
   assert.match(text, /Near cap: Month to date \$51\.20 of \$60\.00/);
   assert.doesNotMatch(text, /<(p|td|tr|table|div|h\d|strong)\b/i, 'no markup of ours in the text part');
@@ -68,11 +73,13 @@ test('the layout is a single table column of at most 600px with inline styles on
   assert.match(html, /font-family:-apple-system/);
 });
 
-test('skipped sections leave no trace; sub-cent spend is not shown as zero', () => {
-  const briefing = sampleBriefing({ market: { status: 'skipped', reason: 'did not run' }, code: { status: 'skipped', reason: 'not requested' } });
-  if (briefing.spend.status === 'ok') briefing.spend.data.costUsd = 0.0042;
+test('a section not requested leaves no trace, one with nothing to show is one line; sub-cent spend is not zero', () => {
+  const briefing = sampleBriefing({ market: { status: 'skipped', reason: 'no market run in the last 48 h' }, code: { status: 'skipped', reason: 'not requested' } });
+  if (briefing.spend.status === 'ok') briefing.spend.data.realCostUsd = 0.0042;
   const { html, text } = renderBriefing(briefing);
 
-  assert.doesNotMatch(html + text, /Markets|Repositories/);
-  assert.match(text, /\$0\.0042 +spent/);
+  assert.doesNotMatch(html + text, /Repositories/);
+  assert.match(text, /^Markets: no market run in the last 48 h\.$/m);
+  assert.match(html, /<strong>Markets:<\/strong> no market run in the last 48 h\./);
+  assert.match(text, /\$0\.0042 +yesterday/);
 });

@@ -19,14 +19,14 @@ test('a source that fails is named with a short reason; the rest of the briefing
 
   const { text, html } = delivery.sent[0];
   assert.match(text, /^Calendar: unavailable \(auth error\)$/m);
-  assert.match(text, /^Important mail: unavailable \(network error\)$/m);
+  assert.match(text, /^Mail: unavailable \(network error\)$/m);
   assert.match(html, /<strong>Calendar:<\/strong> unavailable \(auth error\)/);
   assert.doesNotMatch(text + html, /invalid_grant|ECONNREFUSED/, 'the raw error stays in the log');
-  assert.match(text, /Yesterday\u2019s spend/);
+  assert.match(text, /Spend/);
   assert.match(result.summary, /unavailable: calendar, mail/);
 });
 
-test('sections whose source is not configured are skipped without a word', async (t) => {
+test('a section whose source is not configured is one line saying how to configure it', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   const delivery = aRecordingDelivery();
@@ -34,14 +34,20 @@ test('sections whose source is not configured are skipped without a word', async
   const result = await createBriefingSkill({ delivery }).run(aContext(db), AbortSignal.timeout(5000));
 
   const { text } = delivery.sent[0];
-  assert.doesNotMatch(text, /Calendar|Due soon|Important mail|Markets|Repositories|unavailable/);
-  assert.match(text, /Every job ran as scheduled\./);
+  assert.match(text, /^Calendar: not configured\. Add a google: section .* run `switchboard auth google`/m);
+  assert.match(text, /^Needs you today: no mailbox connected\. Run `switchboard init`/m);
+  assert.match(text, /^Mail: no mailbox connected\. Run `switchboard init` to add one\.$/m);
+  assert.match(text, /^Markets: no market run in the last 48 h\.$/m);
+  assert.match(text, /^Research digest: no digest in the last 48 h\.$/m);
+  assert.doesNotMatch(text, /unavailable/);
+  const order = ['Needs you today', 'Mail', 'Calendar', 'Research digest', 'Markets', 'Repositories', 'Overnight jobs', 'Spend'].map((title) => text.indexOf(`\n${title}`));
+  assert.ok(order.every((position, index) => position > 0 && (index === 0 || position > order[index - 1])), `every section, in the fixed order: ${order}`);
   assert.deepEqual(result.details?.sections, {
-    intro: 'ok', calendar: 'skipped', deadlines: 'skipped', mail: 'skipped', market: 'skipped', code: 'skipped', spend: 'ok', jobs: 'ok',
+    intro: 'ok', deadlines: 'skipped', mail: 'skipped', calendar: 'skipped', research: 'skipped', market: 'skipped', code: 'skipped', jobs: 'ok', spend: 'ok',
   });
 });
 
-test('a failing orchestrator leaves the figures and names the summary as unavailable', async (t) => {
+test('a failing orchestrator leaves the figures, and the intro is left out', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   const delivery = aRecordingDelivery();
@@ -49,8 +55,9 @@ test('a failing orchestrator leaves the figures and names the summary as unavail
 
   await createBriefingSkill({ delivery }).run(aContext(db, { orchestrate: failing.orchestrate }), AbortSignal.timeout(5000));
 
-  assert.match(delivery.sent[0].text, /^Summary: unavailable \(budget exceeded\)$/m);
-  assert.match(delivery.sent[0].text, /\$0\.00 +spent on 0 calls/);
+  assert.match(delivery.sent[0].text, /^MORNING BRIEFING: Monday, 5 May 2025\n\nNeeds you today/, 'no intro, no placeholder for it');
+  assert.doesNotMatch(delivery.sent[0].text, /Summary|budget exceeded/);
+  assert.match(delivery.sent[0].text, /\$0\.00 +yesterday \(Sun 4 May\), real spend on 0 calls/);
 });
 
 test('only the requested sections are gathered', async (t) => {
@@ -67,5 +74,5 @@ test('only the requested sections are gathered', async (t) => {
 
   assert.equal(asked, 5);
   assert.match(delivery.sent[0].text, /- Tomorrow: Renew insurance/);
-  assert.doesNotMatch(delivery.sent[0].text, /spend|Jobs|Important mail/);
+  assert.doesNotMatch(delivery.sent[0].text, /spend|Jobs|Mail/);
 });

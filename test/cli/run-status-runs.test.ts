@@ -69,7 +69,7 @@ test('run, then status, runs and runs show tell the same story', () => {
 
   const unknown = cli('run', 'nope');
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr, /no job named "nope".*jobs: quick, slow/);
+  assert.match(unknown.stderr, /no job named "nope".*jobs: morning-briefing, quick, slow/);
 });
 
 test('a second run of a job that is running is refused, and runs cancel stops the first', async () => {

@@ -169,7 +169,7 @@ test('mail in, extractions stored once across a restart, one briefing per slot o
   for (const mail of briefings) assertWellFormedBriefing(mail);
   // The briefing carries the stored extractions (the simulator extracts no dates, so they come as important mail).
   const complete = briefings.find(listsAll)!.parsed;
-  assert.match(complete.text ?? '', /Important mail\n-+\n(- .+\n  .*\n){8}/, complete.text);
+  assert.match(complete.text ?? '', /Mail\n-+\n(- .+\n  .*\n){8}/, complete.text);
   assert.match(String(complete.html), /Invoice INV-1042/);
 
   // The injection did nothing: no mail to the attacker, config untouched, no run left running.

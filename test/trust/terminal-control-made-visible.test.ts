@@ -10,20 +10,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { terminalSafe } from '../../agent/cli/safe-output.ts';
+import { terminalSafe, terminalSafeKeepingColour } from '../../agent/cli/safe-output.ts';
 import { resetWatermark, storeMessage } from '../../memory/extractions.ts';
 import { openStore } from '../../memory/store.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchboard.js');
 // Clear the screen, retitle the window, hide the cursor, a C1 CSI, a carriage return that
-// would overwrite the line, a right-to-left override, a bell.
-const HOSTILE = '\u001b[2J\u001b]0;owned\u0007\u001b[?25l\u009b31m\rRE\u202eversed\u0008';
+// would overwrite the line, a right-to-left override, a bell, and colour that conceals text
+// (SGR: the one kind the output guard lets through for our own tables, so formatters must
+// neutralise it in untrusted text first).
+const HOSTILE = '\u001b[8m\u001b[2J\u001b]0;owned\u0007\u001b[?25l\u009b31m\rRE\u202eversed\u0008';
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 test('terminalSafe makes every control visible and keeps newline and tab', () => {
   const shown = terminalSafe(`a\tb\n${HOSTILE}`);
   assert.doesNotMatch(shown, UNSAFE);
-  assert.ok(shown.startsWith('a\tb\n␛[2J␛]0;owned␇'), shown);
+  assert.ok(shown.startsWith('a\tb\n␛[8m␛[2J␛]0;owned␇'), shown);
   assert.match(shown, /\\u\{9b\}31m␍RE\\u\{202e\}versed␈$/);
   assert.equal(terminalSafe('plain text, accents é, emoji ✓'), 'plain text, accents é, emoji ✓');
 });
@@ -51,6 +53,12 @@ function aWorkspace() {
     spawnSync(process.execPath, [bin, '--config', config, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir }, timeout: 30_000 });
   return { dataDir, cli };
 }
+
+test('the output guard keeps colour sequences and makes every other control visible', () => {
+  const painted = '\u001b[1mjob\u001b[22m \u001b[31mfailed\u001b[39m';
+  assert.equal(terminalSafeKeepingColour(painted), painted);
+  assert.equal(terminalSafeKeepingColour('\u001b[1mok\u001b[22m\u001b[2J\u001b]0;x\u0007'), '\u001b[1mok\u001b[22m␛[2J␛]0;x␇');
+});
 
 test('a failing job whose stderr carries escape sequences prints none in runs, runs show and status', () => {
   const { cli } = aWorkspace();

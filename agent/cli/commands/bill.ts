@@ -118,7 +118,7 @@ export function registerBillCommand(program: Command): void {
     .option('--json', 'print the bill as JSON')
     .action((options: BillOptions) => {
       const period = billPeriodFromOptions(options);
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       const store = openStore(existsSync(context.databasePath) ? context.databasePath : ':memory:');
       try {
         const bill = billFor(store, period);

@@ -8,9 +8,10 @@ import { silentLogger } from '../../logger.ts';
 import { buildSkills } from '../../model-layer.ts';
 import { configuredRepositories, repositoryProblem } from '../../doctor/checks.ts';
 import { createSkillRegistry } from '../../skill-registry.ts';
+import { renderEffectiveConfig } from './config-show.ts';
 
 export function registerConfigCommands(program: Command): void {
-  const config = program.command('config').description('check the config or print its JSON Schema');
+  const config = program.command('config').description('check the config, show the effective config or print its JSON Schema');
   config
     .command('check')
     .description('validate the config; exits 2 with the key path of every problem')
@@ -27,6 +28,19 @@ export function registerConfigCommands(program: Command): void {
       const jobs = Object.keys(context.config.jobs).length;
       const models = Object.keys(context.config.models).length;
       process.stdout.write(`ok: ${context.source.path} (${context.source.origin}): ${models} models, ${jobs} jobs\n`);
+    });
+  config
+    .command('show')
+    .description('print the effective config (your file over the shipped default) with where each value came from')
+    .option('--json', 'print the effective config and the origin of each value as JSON (secrets masked)')
+    .action((options: { json?: boolean }) => {
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
+      if (options.json) {
+        const text = renderEffectiveConfig(context);
+        process.stdout.write(`${JSON.stringify({ source: context.source, origins: context.origins, yaml: text }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(renderEffectiveConfig(context));
     });
   config
     .command('schema')

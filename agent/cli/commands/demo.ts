@@ -3,10 +3,9 @@
  * every model, then the bill. Writes only under `<data-dir>/demo`, which it wipes first.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import type { DemoImapAccount } from '../../demo/demo-config.ts';
 import type { DemoReport } from '../../demo/run-demo-day.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, resolveDataDir, type GlobalOptions } from '../context.ts';
+import { CliError, demoDataDir, EXIT_BAD_INPUT, EXIT_FAILURE, resolveDataDir, type GlobalOptions } from '../context.ts';
 import { formatUsd, renderBill } from './bill.ts';
 
 interface DemoCommandOptions {
@@ -51,7 +50,27 @@ export function renderDemoReport(report: DemoReport): string {
   else lines.push('Briefing: none written');
   if (report.scratchRepo.branch) lines.push(`Code edit: ${report.scratchRepo.path} on branch ${report.scratchRepo.branch} (${report.scratchRepo.commit?.slice(0, 7)})`);
   lines.push(`Demo data: ${report.demoDir} (wiped by the next demo run); took ${(report.wallTimeMs / 1000).toFixed(1)} s`);
+  lines.push('', ...lookFurther(report.demoDir));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The commands that read the demo's day afterwards. `--demo` points every command at the demo's
+ * data dir and config: the demo's simulated rows, sample mail and synthetic prices never enter
+ * the data a real briefing and the real month's budget read.
+ */
+export function lookFurther(demoDir: string): string[] {
+  const defaultDir = demoDataDir(resolveDataDir({}, process.env));
+  const prefix = demoDir === defaultDir ? 'switchboard --demo' : `switchboard --data-dir ${demoDir.replace(/\/demo$/, '')} --demo`;
+  const rows: Array<[string, string]> = [
+    [`${prefix} bill`, "the demo day's bill by tier, job and model"],
+    [`${prefix} runs`, 'one line per run; `runs show ID` for one run in full'],
+    [`${prefix} status`, 'each job, its next slot and last outcome'],
+    [`${prefix} inbox`, 'what was extracted from the sample mail'],
+    ['switchboard init', 'set up your own keys, mailbox and briefing (your data stays apart from the demo)'],
+  ];
+  const width = Math.max(...rows.map(([command]) => command.length));
+  return ['Look further:', ...rows.map(([command, what]) => `  ${command.padEnd(width)}  ${what}`)];
 }
 
 /** Registers `switchboard demo [--json] [--imap host:port,user]`. */
@@ -64,7 +83,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: DemoCommandOptions) => {
       const global = program.opts<GlobalOptions>();
       const imap = options.imap === undefined ? undefined : parseImapOption(options.imap, process.env);
-      const demoDir = join(resolveDataDir(global, process.env), 'demo');
+      const demoDir = demoDataDir(resolveDataDir({ ...global, demo: false }, process.env));
       // Loaded here, not at the top: the demo pulls in every skill's heavy dependencies, and
       // every other command (the daemon above all) should not carry them.
       const { DemoDirError, runDemoDay } = await import('../../demo/run-demo-day.ts');

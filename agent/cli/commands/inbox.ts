@@ -42,7 +42,7 @@ export function registerInboxCommand(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) {
         throw new CliError(`--limit must be a positive whole number; got ${JSON.stringify(options.limit)}`, EXIT_BAD_INPUT);
       }
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       const timezone = context.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
       const db = openStore(context.databasePath);
       try {

@@ -101,7 +101,7 @@ export function registerMemoryCommand(program: Command, deps: MemoryCommandDeps 
       if (!(EDIT_TARGETS as readonly string[]).includes(file)) {
         throw new CliError(`memory edit: unknown file "${file}" (expected ${EDIT_TARGETS.join(', ')})`, EXIT_BAD_INPUT);
       }
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       ensureMemoryFiles(context.dataDir);
       const path = file === 'today' ? todayPath(context, deps.now()) : memoryFilePath(context.dataDir, file as MemoryFile);
       const editor = context.env.VISUAL || context.env.EDITOR;
@@ -123,7 +123,7 @@ function todayPath(context: CommandContext, now: Date): string {
 }
 
 function withStore(program: Command, work: (db: Store) => void): void {
-  const context = loadContext(program.opts<GlobalOptions>());
+  const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
   const db = openStore(context.databasePath);
   try {
     work(db);

@@ -24,7 +24,7 @@ export function registerReplayCommand(program: Command): void {
       if (options.fromLedger) {
         if (trace) throw new CliError('replay: give either a trace file or --from-ledger, not both', EXIT_BAD_INPUT);
         if (options.month && !/^\d{4}-\d{2}$/.test(options.month)) throw new CliError(`--month: expected YYYY-MM, found "${options.month}"`, EXIT_BAD_INPUT);
-        const loaded = loadConfig(findConfig(globals.config), process.env);
+        const loaded = loadConfig(findConfig(globals.config), process.env, { secrets: 'deferred' });
         const databasePath = resolve(resolveDataDir(globals, process.env), 'switchboard.db');
         if (!existsSync(databasePath)) throw new CliError(`replay --from-ledger: no ledger at ${databasePath} (set --data-dir)`, EXIT_BAD_INPUT);
         const db = openStore(databasePath);
@@ -50,7 +50,7 @@ export function registerReplayCommand(program: Command): void {
         if (error instanceof TraceError) throw new CliError(`replay: ${error.message}`, EXIT_BAD_INPUT);
         throw error;
       }
-      const context = loadContext(globals);
+      const context = loadContext(globals, process.env, { secrets: 'deferred' });
       const report = await replayTrace(context.config, lines);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
     });

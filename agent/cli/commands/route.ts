@@ -24,13 +24,19 @@ export function registerRouteCommand(program: Command): void {
           throw new CliError(`--input-tokens: expected a non-negative integer, found "${options.inputTokens}"`, EXIT_BAD_INPUT);
         }
       }
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       if (options.job && !context.config.jobs[options.job]) throw new CliError(`--job: no job "${options.job}" in ${context.source.path}`, EXIT_BAD_INPUT);
+      // Without a provider's key, asking the orchestrator would ask the simulator: decide locally and say so.
+      const unsetKeys = context.missingSecrets.filter((secret) => secret.path.startsWith('providers.'));
+      if (unsetKeys.length > 0) {
+        const names = unsetKeys.map((secret) => secret.variable ?? secret.file).join(', ');
+        process.stderr.write(`note: ${names} not set: the orchestrator model is not asked; an unsure decision takes the costlier tier\n`);
+      }
       const db = openStore(context.databasePath);
       const setup = await setUpProviders(context.config);
       try {
         let router: Router | undefined;
-        const decideTier = createTierDecider(context.config, { askOrchestrator: orchestratorTierQuestion(() => router!) });
+        const decideTier = createTierDecider(context.config, { askOrchestrator: unsetKeys.length > 0 ? undefined : orchestratorTierQuestion(() => router!) });
         router = createRouter({ db, config: context.config, models: setup.models, providers: setup.registry, decideTier });
         let decision;
         try {

@@ -3,7 +3,9 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type GlobalOptions
 import { openStore } from '../../../memory/store.ts';
 import { finishRun, getRun, listRuns, listSteps, requestCancellation, type RunRecord } from '../../../memory/runs.ts';
 import { isProcessAlive } from '../../scheduler/process-identity.ts';
-import { terminalSafe } from '../safe-output.ts';
+import { stringify } from 'yaml';
+import { terminalSafeDeep } from '../safe-output.ts';
+import { localTime, oneLine, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
 import { runCallFaults } from '../../../memory/call-faults.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
@@ -17,11 +19,11 @@ export function registerRunsCommand(program: Command): void {
     .action((options: { job?: string; limit: string; json?: boolean }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit: expected a positive integer, found "${options.limit}"`, EXIT_BAD_INPUT);
-      withStore(program, (db) => {
+      withStore(program, (db, zone) => {
         const rows = listRuns(db, { job: options.job, limit });
         if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) return void process.stdout.write('no runs yet\n');
-        for (const row of rows) process.stdout.write(terminalSafe(`${formatRun(row)}\n`));
+        process.stdout.write(`${renderRunList(terminalSafeDeep(rows), zone, paintFor(process.stdout), process.stdout.columns ?? 120)}\n`);
       });
     });
 
@@ -31,26 +33,15 @@ export function registerRunsCommand(program: Command): void {
     .argument('<id>', 'run id')
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }) => {
-      withStore(program, (db) => {
+      withStore(program, (db, zone) => {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         const steps = listSteps(db, run.id);
         // Dead models, empty accounts, defects and refusals met on the way, even when the run succeeded on a fallback.
         const modelFaults = runCallFaults(db, run.id);
-        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps, modelFaults }, null, 2)}\n`);
-        const lines = [
-          formatRun(run),
-          `  key ${run.idempotencyKey}, trigger ${run.trigger}, attempt ${run.attempt}, pid ${run.pid ?? '-'}`,
-          `  created ${run.createdAt}, started ${run.startedAt ?? '-'}, ended ${run.endedAt ?? '-'}, cost $${run.costUsd.toFixed(4)}`,
-        ];
-        if (run.error) lines.push(`  error: ${run.error}`);
-        if (run.result !== null) lines.push(`  result: ${JSON.stringify(run.result)}`);
-        for (const fault of modelFaults) lines.push(`  model ${fault.model} (${fault.provider}): ${fault.kind}: ${fault.message}`);
-        for (const step of steps) {
-          const what = [step.kind, step.tier, step.model, step.tool].filter(Boolean).join(' ');
-          lines.push(`  step ${step.step}: ${what} → ${step.outcome} ($${step.costUsd.toFixed(4)})${step.detail ? ` ${JSON.stringify(step.detail)}` : ''}`);
-        }
-        process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps, modelFaults }, null, 2)}
+`);
+        process.stdout.write(renderRunDetail(terminalSafeDeep(run), terminalSafeDeep(steps), zone, paintFor(process.stdout), terminalSafeDeep(modelFaults)));
       });
     });
 
@@ -84,18 +75,102 @@ function parseId(id: string): number {
   return value;
 }
 
-function withStore(program: Command, work: (db: ReturnType<typeof openStore>) => void): void {
-  const context = loadContext(program.opts<GlobalOptions>());
+function withStore(program: Command, work: (db: ReturnType<typeof openStore>, zone: string) => void): void {
+  const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
   const db = openStore(context.databasePath);
   try {
-    work(db);
+    work(db, ownerTimeZone(context.config));
   } finally {
     db.close();
   }
 }
 
-function formatRun(run: RunRecord): string {
-  const took = run.startedAt && run.endedAt ? ` ${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s` : '';
-  const error = run.error ? ` — ${run.error.split('\n')[0].slice(0, 120)}` : '';
-  return `${String(run.id).padStart(5)}  ${run.job}  ${run.slot}  ${run.status}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ''}${took}${error}`;
+/** The run's one-line story: the skill's summary when it succeeded, else its error. */
+export function runSummary(run: RunRecord): string {
+  if (run.error) return run.error.split('\n')[0];
+  const result = run.result as { summary?: unknown } | null;
+  if (result && typeof result.summary === 'string') return result.summary;
+  return '';
+}
+
+function paintStatus(status: string, paint: Paint): string {
+  if (status === 'succeeded') return paint.green(status);
+  if (status === 'failed' || status === 'timed_out' || status === 'interrupted') return paint.red(status);
+  if (status === 'running' || status === 'queued') return paint.yellow(status);
+  return status;
+}
+
+function took(run: RunRecord): string {
+  return run.startedAt && run.endedAt ? `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s` : '-';
+}
+
+/** One line per run: id, start (owner's zone), job, outcome, time taken, cost, a short result. */
+export function renderRunList(runs: RunRecord[], zone: string, paint: Paint, width = 120): string {
+  const rows = runs.map((run) => [
+    String(run.id),
+    localTime(run.startedAt ?? run.createdAt, zone),
+    run.job,
+    paintStatus(run.status, paint) + (run.attempt > 1 ? ` (attempt ${run.attempt})` : ''),
+    took(run),
+    `$${run.costUsd.toFixed(4)}`,
+    runSummary(run),
+  ]);
+  const header = ['run', `started (${zone})`, 'job', 'outcome', 'took', 'cost', 'result'].map((cell) => paint.bold(cell));
+  const aligned = table([header.slice(0, 6), ...rows.map((row) => row.slice(0, 6))], ['right', 'left', 'left', 'left', 'right', 'right']).split('\n');
+  return aligned.map((line, index) => `${line}  ${index === 0 ? header[6] : oneLine(rows[index - 1][6], Math.max(30, width - line.length - 3))}`).join('\n');
+}
+
+/** One run in full: fields, the result as indented YAML (never one long JSON line), the steps as a table. */
+export function renderRunDetail(
+  run: RunRecord,
+  steps: ReturnType<typeof listSteps>,
+  zone: string,
+  paint: Paint,
+  modelFaults: Array<{ model: string; provider: string; kind: string; message: string }> = [],
+): string {
+  const lines = [
+    paint.bold(`run ${run.id}: ${run.job} (${run.skill}) ${run.status}`),
+    table([
+      ['  slot', run.slot.startsWith('manual:') || run.slot.startsWith('demo:') ? run.slot : `${localTime(run.slot, zone)} ${zone}`],
+      ['  trigger', `${run.trigger}, attempt ${run.attempt}, pid ${run.pid ?? '-'}`],
+      ['  started', `${localTime(run.startedAt, zone, true)} ${zone}`],
+      ['  ended', `${localTime(run.endedAt, zone, true)} ${zone} (took ${took(run)})`],
+      ['  cost', `$${run.costUsd.toFixed(4)}`],
+      ['  key', run.idempotencyKey],
+    ]),
+  ];
+  if (run.error) lines.push('', paint.red('error:'), indent(run.error));
+  if (run.result !== null && run.result !== undefined) {
+    const result = run.result as Record<string, unknown>;
+    if (typeof result === 'object' && typeof result.summary === 'string') {
+      lines.push('', 'summary:', indent(result.summary));
+      const { summary: _summary, ...rest } = result;
+      if (Object.keys(rest).length > 0) lines.push('', 'result:', indent(stringify(rest, { lineWidth: 100 }).trimEnd()));
+    } else {
+      lines.push('', 'result:', indent(stringify(run.result, { lineWidth: 100 }).trimEnd()));
+    }
+  }
+  if (modelFaults.length > 0) {
+    lines.push('', paint.yellow('model faults:'));
+    for (const fault of modelFaults) lines.push(`  ${fault.model} (${fault.provider}): ${fault.kind}: ${oneLine(fault.message, 200)}`);
+  }
+  if (steps.length > 0) {
+    lines.push('', 'steps:');
+    const rows = steps.map((step) => [
+      String(step.step),
+      step.kind,
+      step.tier ?? '-',
+      step.model ?? step.tool ?? '-',
+      `${step.inputTokens}/${step.outputTokens}`,
+      `$${step.costUsd.toFixed(4)}`,
+      step.outcome,
+    ]);
+    lines.push(indent(table([['step', 'kind', 'tier', 'model/tool', 'tokens in/out', 'cost', 'outcome'], ...rows], ['right', 'left', 'left', 'left', 'right', 'right'])));
+    for (const step of steps) if (step.detail) lines.push(`  step ${step.step} detail: ${oneLine(typeof step.detail === 'string' ? step.detail : JSON.stringify(step.detail), 200)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
 }

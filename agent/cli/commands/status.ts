@@ -9,7 +9,9 @@ import { resolveModels } from '../../runtime.ts';
 import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
-import { terminalSafe } from '../safe-output.ts';
+import { localDay, localDayBounds, localTime, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
+import type { Store } from '../../../memory/store.ts';
+import { terminalSafeDeep } from '../safe-output.ts';
 
 export interface StatusReport {
   daemon: { running: boolean; pid?: number; startedAt?: string; uptimeSeconds?: number; configPath?: string };
@@ -23,6 +25,10 @@ export interface StatusReport {
     lastRun: { id: number; slot: string; status: string; endedAt: string | null; error: string | null } | null;
   }>;
   breakers: Array<{ model: string; state: string; consecutiveFailures: number; openedAt: string | null }>;
+  /** The owner's time zone: every human-readable time is in it, and "today" is its day. */
+  timezone: string;
+  /** The owner's calendar day, YYYY-MM-DD. */
+  today: string;
   /** Configured models their provider answered 404 for: skipped until their config or catalogue entry changes. */
   deadModels: Array<{ model: string; provider: string; apiModel: string; since: string; message: string }>;
   /** Quota exhaustion and Switchboard defects (requests refused for their shape) in the last 7 days. */
@@ -32,6 +38,15 @@ export interface StatusReport {
   pendingProposals: number;
 }
 
+/** What the ledger recorded between the owner's local midnights of `day`. */
+export function spendOnLocalDay(db: Store, day: string, zone: string): number {
+  const { start, end } = localDayBounds(day, zone);
+  return (
+    db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM calls WHERE started_at >= ? AND started_at < ?`).get(start.toISOString(), end.toISOString()) as {
+      cost: number;
+    }
+  ).cost;
+}
 const FAULT_WINDOW_MS = 7 * 86_400_000;
 
 /** `switchboard status [--json]`: is the daemon up, each job's next slot and last outcome, breakers, today's spend. */
@@ -41,7 +56,7 @@ export function registerStatusCommand(program: Command): void {
     .description('daemon state, next slot and last run of each job, open breakers, spend today')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
-      const context = loadContext(program.opts<GlobalOptions>());
+      const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
       const db = openStore(context.databasePath);
       try {
         const now = new Date();
@@ -85,6 +100,9 @@ export function registerStatusCommand(program: Command): void {
               opened_at: string | null;
             }>
           ).map((row) => ({ model: row.model, state: row.state, consecutiveFailures: row.consecutive_failures, openedAt: row.opened_at })),
+          timezone: ownerTimeZone(context.config),
+          today: localDay(now, ownerTimeZone(context.config)),
+          spendTodayUsd: spendOnLocalDay(db, localDay(now, ownerTimeZone(context.config)), ownerTimeZone(context.config)),
           deadModels: (() => {
             const models = resolveModels(context.config);
             return listDeadModels(db)
@@ -95,38 +113,50 @@ export function registerStatusCommand(program: Command): void {
               .map((dead) => ({ model: dead.model, provider: dead.provider, apiModel: dead.apiModel, since: dead.detectedAt, message: dead.message }));
           })(),
           callFaults: recentCallFaults(db, new Date(now.getTime() - FAULT_WINDOW_MS).toISOString()),
-          spendTodayUsd: (
-            db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM call_totals WHERE day = ?`).get(now.toISOString().slice(0, 10)) as {
-              cost: number;
-            }
-          ).cost,
           pendingProposals: countPendingProposals(db, now),
         };
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(formatStatus(report)));
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(terminalSafeDeep(report), paintFor(process.stdout)));
       } finally {
         db.close();
       }
     });
 }
 
-function formatStatus(report: StatusReport): string {
+/** The human status: times in the owner's zone (named once per table), aligned, coloured on a terminal. */
+export function formatStatus(report: StatusReport, paint: Paint): string {
+  const zone = report.timezone;
   const lines: string[] = [];
   const daemon = report.daemon;
   lines.push(
     daemon.running
-      ? `daemon: running (pid ${daemon.pid}, up ${formatDuration(daemon.uptimeSeconds ?? 0)}, config ${daemon.configPath})`
-      : 'daemon: not running',
+      ? `daemon: ${paint.green('running')} (pid ${daemon.pid}, up ${formatDuration(daemon.uptimeSeconds ?? 0)} since ${localTime(daemon.startedAt, zone)} ${zone}, config ${daemon.configPath})`
+      : `daemon: ${paint.yellow('not running')} (\`switchboard start\` or \`switchboard service install --user\`)`,
   );
-  lines.push('', 'jobs:');
+  lines.push('', paint.bold('jobs'));
   if (report.jobs.length === 0) lines.push('  (none configured)');
-  for (const job of report.jobs) {
-    const last = job.lastRun ? `last ${job.lastRun.status} (run ${job.lastRun.id}, slot ${job.lastRun.slot})` : 'never run';
-    const next = job.enabled ? `next ${job.nextSlot ?? '-'}` : 'disabled';
-    lines.push(`  ${job.name}  [${job.schedule} ${job.timezone}] ${job.skill}: ${next}; ${last}`);
+  else {
+    const rows = report.jobs.map((job) => {
+      const sameZone = job.timezone === zone;
+      const next = job.enabled ? (job.nextSlot ? `${localTime(job.nextSlot, zone)}${sameZone ? '' : ` (${localTime(job.nextSlot, job.timezone).slice(11)} ${job.timezone})`}` : '-') : 'disabled';
+      const last = job.lastRun
+        ? `${job.lastRun.status === 'succeeded' ? paint.green(job.lastRun.status) : job.lastRun.status === 'failed' ? paint.red(job.lastRun.status) : job.lastRun.status} (run ${job.lastRun.id}${job.lastRun.endedAt ? `, ${localTime(job.lastRun.endedAt, zone)}` : ''})`
+        : 'never run';
+      return [`  ${job.name}`, job.skill, job.schedule, next, last];
+    });
+    lines.push(table([['  job', 'skill', 'schedule', `next (${zone})`, 'last run'].map(paint.bold), ...rows]));
   }
   if (report.breakers.length > 0) {
-    lines.push('', 'breakers:');
-    for (const breaker of report.breakers) lines.push(`  ${breaker.model}: ${breaker.state} (${breaker.consecutiveFailures} failures)`);
+    lines.push('', paint.bold('breakers'));
+    lines.push(
+      table(
+        report.breakers.map((breaker) => [
+          `  ${breaker.model}`,
+          breaker.state === 'closed' ? breaker.state : paint.red(breaker.state),
+          `${breaker.consecutiveFailures} failures`,
+          breaker.openedAt ? `opened ${localTime(breaker.openedAt, zone)}` : '',
+        ]),
+      ),
+    );
   }
   if (report.deadModels.length > 0) {
     lines.push('', 'dead models (answered 404; skipped until their config or catalogue entry changes):');
@@ -142,7 +172,7 @@ function formatStatus(report: StatusReport): string {
     lines.push('', 'Switchboard defects: requests a provider refused for their shape (last 7 days; please report):');
     for (const fault of defects) lines.push(`  ${fault.model} (${fault.provider}): ${fault.count} call(s), last ${fault.lastAt}: ${fault.lastMessage}`);
   }
-  lines.push('', `spend today: $${report.spendTodayUsd.toFixed(4)}`);
+  lines.push('', `spend today (${report.today}, ${zone}): $${report.spendTodayUsd.toFixed(4)}`);
   if (report.pendingProposals > 0) {
     lines.push(`approvals: ${report.pendingProposals} pending (switchboard approvals list)`);
   } else {
