@@ -3,6 +3,7 @@ import type {
   Message as AnthropicMessage,
   MessageCreateParamsBase,
   MessageParam,
+  RawContentBlockDelta,
   RawMessageStreamEvent,
   StopReason,
   TextBlockParam,
@@ -35,7 +36,7 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
     async complete(model, request, signal, options: CallOptions = {}) {
       const body = toMessagesBody(model, request);
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
-      const progress: StreamProgress = { started: false, usage: undefined };
+      const progress: StreamProgress = { started: false, usage: undefined, outputCharacters: 0 };
       const structuredTool = request.responseSchema?.name;
       try {
         if (request.stream || body.max_tokens > STREAM_ABOVE_OUTPUT_TOKENS) {
@@ -54,6 +55,7 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
           signal,
           streamStarted: progress.started,
           usage: progress.usage,
+          outputCharacters: progress.outputCharacters,
         });
       }
     },
@@ -63,6 +65,8 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
 interface StreamProgress {
   started: boolean;
   usage: Usage | undefined;
+  /** Answer text, thinking and tool-argument characters received so far. */
+  outputCharacters: number;
 }
 
 /** What `fromMessage` needs of a message, whether received whole or assembled from events. */
@@ -99,6 +103,7 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
         const block = message.content[event.index];
         if (event.delta.type === 'text_delta' && block?.type === 'text') block.text += event.delta.text;
         if (event.delta.type === 'input_json_delta') partialJson.set(event.index, (partialJson.get(event.index) ?? '') + event.delta.partial_json);
+        progress.outputCharacters += deltaCharacters(event.delta);
         break;
       }
       case 'content_block_stop': {
@@ -126,10 +131,27 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
     }
   }
   if (!stopped) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${modelId}): the stream ended before message_stop`, provider, model: modelId, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${modelId}): the stream ended before message_stop`, provider, model: modelId, usage: progress.usage, outputCharacters: progress.outputCharacters });
   }
   message.content = message.content.filter((block) => block !== undefined);
   return message;
+}
+
+/** Characters of answer a delta carries (text, thinking, tool arguments), for billing a cut stream. */
+function deltaCharacters(delta: RawContentBlockDelta): number {
+  switch (delta.type) {
+    case 'text_delta':
+      return delta.text.length;
+    case 'input_json_delta':
+      return delta.partial_json.length;
+    case 'thinking_delta':
+      return delta.thinking.length;
+    case 'citations_delta':
+    case 'signature_delta':
+      return 0;
+    default:
+      return unknownVendorValue('content block delta', delta);
+  }
 }
 
 function fromMessage(message: AnthropicMessage | CollectedMessage, simulated: boolean, structuredTool: string | undefined): ChatResponse {

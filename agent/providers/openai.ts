@@ -35,7 +35,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
     async complete(model, request, signal, options: CallOptions = {}) {
       const body = toChatCompletionBody(model, request, official);
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
-      const progress: StreamProgress = { started: false, usage: undefined };
+      const progress: StreamProgress = { started: false, usage: undefined, outputCharacters: 0 };
       try {
         // Long answers are streamed, as with Anthropic: a long non-streamed call can outlive proxies and timeouts.
         if (request.stream || (request.maxOutputTokens ?? 0) > STREAM_ABOVE_OUTPUT_TOKENS) return await completeStreaming(client, spec, model.id, body, requestOptions, progress);
@@ -49,6 +49,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
           signal,
           streamStarted: progress.started,
           usage: progress.usage,
+          outputCharacters: progress.outputCharacters,
         });
       }
     },
@@ -58,6 +59,8 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
 interface StreamProgress {
   started: boolean;
   usage: Usage | undefined;
+  /** Answer text and tool-argument characters received so far. */
+  outputCharacters: number;
 }
 
 type RequestOptions = { signal?: AbortSignal; timeout: number; headers?: Record<string, string> };
@@ -86,19 +89,23 @@ async function completeStreaming(
     // With include_usage the last chunk has no choices and the usage of the whole call.
     if (chunk.usage) progress.usage = normaliseOpenAIUsage(chunk.usage);
     for (const choice of chunk.choices) {
-      if (choice.delta.content) text += choice.delta.content;
+      if (choice.delta.content) {
+        text += choice.delta.content;
+        progress.outputCharacters += choice.delta.content.length;
+      }
       for (const part of choice.delta.tool_calls ?? []) {
         const entry = toolParts.get(part.index) ?? { id: '', name: '', arguments: '' };
         entry.id ||= part.id ?? '';
         entry.name ||= part.function?.name ?? '';
         entry.arguments += part.function?.arguments ?? '';
+        progress.outputCharacters += part.function?.arguments?.length ?? 0;
         toolParts.set(part.index, entry);
       }
       if (choice.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
     }
   }
   if (finishReason === undefined) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${modelId}): the stream ended before a finish_reason`, provider: spec.name, model: modelId, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${modelId}): the stream ended before a finish_reason`, provider: spec.name, model: modelId, usage: progress.usage, outputCharacters: progress.outputCharacters });
   }
   const toolCalls = [...toolParts.entries()]
     .sort(([left], [right]) => left - right)

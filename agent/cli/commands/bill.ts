@@ -80,8 +80,8 @@ export function renderBill(bill: Bill, flagship?: string): string {
   parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label}${simulated}`);
   const events = bill.budgetEvents;
   const capLines =
-    events.downgrades + events.deferrals > 0
-      ? ['', `Budget caps acted: ${events.downgrades} downgraded, ${events.deferrals} deferred`, ...events.lines.map((line) => `  ${line}`)]
+    events.downgrades + events.deferrals + events.overruns > 0
+      ? ['', `Budget caps acted: ${events.downgrades} downgraded, ${events.deferrals} deferred${events.overruns > 0 ? `, ${events.overruns} went over by $${events.overUsd.toFixed(4)}` : ''}`, ...events.lines.map((line) => `  ${line}`)]
       : [];
   if (bill.totals.calls === 0) {
     parts.push('No calls in this period.', ...capLines);
