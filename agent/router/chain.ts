@@ -24,9 +24,9 @@ export function estimateInputTokens(request: ChatRequest): number {
 }
 
 /**
- * How much larger than the estimate the input the budget reserves for may be. Real counts
- * ran up to ~1.3x the chars/4 estimate on code, JSON and non-Latin text; above this, the
- * call's overrun is still counted before the next call and reported (memory/budget.ts).
+ * The margin a budget reservation adds on top of its conservative input estimate. Tokenizers
+ * differ (code, JSON and non-Latin text run denser than prose); a real count above even this
+ * is still counted at settle before the next call, and reported as an overrun (memory/budget.ts).
  */
 export const RESERVATION_SAFETY_FACTOR = 1.25;
 
