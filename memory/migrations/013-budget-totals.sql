@@ -34,47 +34,45 @@ SELECT period, scope, name, SUM(amount_usd), COUNT(*) FROM (
 ) WHERE true GROUP BY period, scope, name
 ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = excluded.reserved_usd, reservations = excluded.reservations;
 
+-- One statement per scope and period, each a primary-key lookup, so the cost stays flat
+-- however many rows a month holds.
 CREATE TRIGGER calls_budget_totals AFTER INSERT ON calls WHEN NEW.cost_usd <> 0 BEGIN
-  INSERT INTO budget_totals (period, scope, name, spent_usd)
-  SELECT period, scope, name, NEW.cost_usd FROM (
-    SELECT NEW.day AS period, 'total' AS scope, '' AS name
-    UNION ALL SELECT NEW.month, 'total', ''
-    UNION ALL SELECT NEW.day, 'tier', NEW.tier
-    UNION ALL SELECT NEW.month, 'tier', NEW.tier
-    UNION ALL SELECT NEW.day, 'job', NEW.job WHERE COALESCE(NEW.job, '') <> ''
-    UNION ALL SELECT NEW.month, 'job', NEW.job WHERE COALESCE(NEW.job, '') <> ''
-  ) WHERE true
-  ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.day, 'total', '', NEW.cost_usd WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.day, 'tier', NEW.tier, NEW.cost_usd WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.day, 'job', NEW.job, NEW.cost_usd WHERE COALESCE(NEW.job, '') <> ''
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.month, 'total', '', NEW.cost_usd WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.month, 'tier', NEW.tier, NEW.cost_usd WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
+  INSERT INTO budget_totals (period, scope, name, spent_usd) SELECT NEW.month, 'job', NEW.job, NEW.cost_usd WHERE COALESCE(NEW.job, '') <> ''
+    ON CONFLICT (period, scope, name) DO UPDATE SET spent_usd = spent_usd + excluded.spent_usd;
 END;
 
 CREATE TRIGGER budget_reservations_totals_insert AFTER INSERT ON budget_reservations BEGIN
-  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations)
-  SELECT period, scope, name, NEW.amount_usd, 1 FROM (
-    SELECT NEW.day AS period, 'total' AS scope, '' AS name
-    UNION ALL SELECT NEW.month, 'total', ''
-    UNION ALL SELECT NEW.day, 'tier', NEW.tier
-    UNION ALL SELECT NEW.month, 'tier', NEW.tier
-    UNION ALL SELECT NEW.day, 'job', NEW.job WHERE NEW.job <> ''
-    UNION ALL SELECT NEW.month, 'job', NEW.job WHERE NEW.job <> ''
-  ) WHERE true
-  ON CONFLICT (period, scope, name) DO UPDATE SET
-    reserved_usd = reserved_usd + excluded.reserved_usd,
-    reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.day, 'total', '', NEW.amount_usd, 1 WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.day, 'tier', NEW.tier, NEW.amount_usd, 1 WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.day, 'job', NEW.job, NEW.amount_usd, 1 WHERE NEW.job <> ''
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.month, 'total', '', NEW.amount_usd, 1 WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.month, 'tier', NEW.tier, NEW.amount_usd, 1 WHERE true
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
+  INSERT INTO budget_totals (period, scope, name, reserved_usd, reservations) SELECT NEW.month, 'job', NEW.job, NEW.amount_usd, 1 WHERE NEW.job <> ''
+    ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = reserved_usd + excluded.reserved_usd, reservations = reservations + 1;
 END;
 
 CREATE TRIGGER budget_reservations_totals_delete AFTER DELETE ON budget_reservations BEGIN
-  UPDATE budget_totals SET
-    reservations = reservations - 1,
-    reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END
-  WHERE (period = OLD.day OR period = OLD.month)
-    AND ((scope = 'total' AND name = '') OR (scope = 'tier' AND name = OLD.tier) OR (scope = 'job' AND name = OLD.job AND OLD.job <> ''));
-END;
-
--- A lease (see memory/budget.ts) shrinks as the calls it covered settle.
-CREATE TRIGGER budget_reservations_totals_update AFTER UPDATE OF amount_usd ON budget_reservations BEGIN
-  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd
-  WHERE (period = OLD.day OR period = OLD.month)
-    AND ((scope = 'total' AND name = '') OR (scope = 'tier' AND name = OLD.tier) OR (scope = 'job' AND name = OLD.job AND OLD.job <> ''));
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.day AND scope = 'total' AND name = '';
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.day AND scope = 'tier' AND name = OLD.tier;
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.day AND scope = 'job' AND name = OLD.job AND OLD.job <> '';
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.month AND scope = 'total' AND name = '';
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.month AND scope = 'tier' AND name = OLD.tier;
+  UPDATE budget_totals SET reservations = reservations - 1, reserved_usd = CASE WHEN reservations <= 1 THEN 0 ELSE reserved_usd - OLD.amount_usd END WHERE period = OLD.month AND scope = 'job' AND name = OLD.job AND OLD.job <> '';
 END;
 
 -- A ledger row whose usage was estimated by Switchboard (a stream cut before the provider
