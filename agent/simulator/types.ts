@@ -88,6 +88,11 @@ export interface SimulatorOptions {
   /** 0 or absent: an ephemeral port. */
   port?: number;
   host?: '127.0.0.1';
+  /**
+   * How many of the most recent requests `requests` keeps (default 1,000); older ones are
+   * dropped, so a long-running simulator's memory stays flat. A test that inspects more asks for more.
+   */
+  requestLog?: number;
 }
 
 export interface Simulator {
@@ -97,7 +102,7 @@ export interface Simulator {
   readonly openaiBaseURL: string;
   /** `url`, the `baseURL` for the Anthropic SDK (it appends `/v1/messages`). */
   readonly anthropicBaseURL: string;
-  /** Every chat request received, in order, including those answered with a fault. */
+  /** The most recent chat requests received (at most `requestLog`), oldest first, including those answered with a fault. */
   readonly requests: readonly RecordedRequest[];
   /** Queues the next answers for `model` (the name as sent); each request takes one. */
   script(model: string, ...steps: ScriptStep[]): void;
