@@ -55,9 +55,9 @@ const CAPS = { total: 1_000_000, tiers: { execution: 1_000_000 }, jobs: { bench:
 function settingsFor(baseURL: string) {
   return {
     providers: { sim: { api: 'openai', baseURL, apiKey: '${BENCH_KEY}' } },
-    models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 1_000, prices: [{ input: 0.15, output: 0.6 }] } },
+    models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 1_000, prices: [{ input: 0.15, output: 0.6 }], capabilities: {} } },
     tiers: { orchestration: ['small'], execution: ['small'], reasoning: ['small'], 'large-context': ['small'] },
-    flagship: 'small',
+    flagship: 'gpt-5.6-sol',
     budgets: { daily: CAPS, monthly: CAPS },
   };
 }

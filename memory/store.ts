@@ -3,7 +3,7 @@
  * written by a newer Switchboard. Every other module in memory/ takes the `Database` this returns.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,8 +45,12 @@ export class StoreVersionError extends Error {
  * transaction. Throws `StoreVersionError` for a database from a newer version.
  */
 export function openStore(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): Store {
+  const created = path !== ':memory:' && !existsSync(path);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly: options.readonly ?? false });
+  // The store holds mail extractions and memory: only its owner reads it. SQLite gives the
+  // -wal and -shm files the database file's mode, so this covers them too.
+  if (created) chmodSync(path, 0o600);
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');

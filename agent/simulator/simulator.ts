@@ -2,11 +2,28 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerFromReply, computeUsage, defaultAnswer, truncateAnswer, type SimulatedCall, type SimulatedOutcome } from './answer.ts';
-import { anthropicWire } from './anthropic-wire.ts';
+import type { ModelCapabilities } from '../../contracts/types.ts';
+import { anthropicWire, thinkingSignature } from './anthropic-wire.ts';
 import { openAIWire } from './openai-wire.ts';
 import { parseUsageHeader, SIM_USAGE_HEADER, SIMULATED_HEADER, SIMULATED_ID_PREFIX } from './protocol.ts';
-import type { RecordedRequest, Responder, ScriptStep, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
-import type { WireError, WireFormat } from './wire.ts';
+import type { RecordedRequest, Responder, ScriptStep, SimulatedModel, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
+import { WireRequestError, type WireError, type WireFormat } from './wire.ts';
+
+/**
+ * Without a model list the simulator cannot know a model's own rules; it accepts what any
+ * model might (the checks that hold for every model, strict schemas, empty blocks, forged
+ * thinking signatures, still apply).
+ */
+const UNDESCRIBED_MODEL: ModelCapabilities = {
+  reasoning: false,
+  samplingParameters: true,
+  tokenLimitParameter: 'max_completion_tokens',
+  systemRole: 'system',
+  structuredOutput: 'strict',
+  toolCalling: true,
+  promptCaching: true,
+  thinking: 'none',
+};
 
 const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: string }> = {
   '/v1/chat/completions': { api: 'openai', wire: openAIWire, idPrefix: `${SIMULATED_ID_PREFIX}chatcmpl-` },
@@ -22,6 +39,8 @@ const MAX_PREFIXES_REMEMBERED = 10_000;
  * Starts the provider simulator: a loopback HTTP server that speaks OpenAI chat completions
  * and Anthropic messages well enough for the real SDKs, answers deterministically unless
  * scripted, and marks every answer simulated (`sim-` ids, `x-switchboard-simulated: 1`).
+ * It is as strict as the real APIs: given `options.models`, an unknown or retired model id is
+ * a 404, and every request is checked against its model's rules (see the wire files).
  * Resolves once listening.
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -35,7 +54,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const requestLog = options.requestLog ?? DEFAULT_REQUEST_LOG;
   const requests: RecordedRequest[] = [];
   const modelsSeen = new Set<string>();
+  const issuedSignatures = new Set<string>();
+  const known = options.models ? new Map(options.models.map((model) => [`${model.api}\u0000${model.apiModel}`, model])) : undefined;
+  const clock = options.clock ?? (() => new Date());
   let sequence = 0;
+
+  /** The model a request names, or undefined when the real API would answer 404 for it. */
+  function modelOf(api: SimulatorApi, name: string): SimulatedModel | undefined {
+    if (!known) return { apiModel: name, api, capabilities: UNDESCRIBED_MODEL, maxOutputTokens: Number.MAX_SAFE_INTEGER };
+    const model = known.get(`${api}\u0000${name}`);
+    if (!model) return undefined;
+    if (model.retires !== undefined && clock().toISOString().slice(0, 10) >= model.retires) return undefined;
+    return model;
+  }
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -64,15 +95,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (requests.length > requestLog) requests.shift();
     if (recorded.model && modelsSeen.size < MAX_MODELS_LISTED) modelsSeen.add(recorded.model);
 
+    const model = modelOf(api, recorded.model);
+    if (!model) return sendError(response, wire.error({ fault: 'model_not_found' }, apiKeyOf(request), recorded.model));
     let call: SimulatedCall;
     let headerUsage: SimulatedUsage | undefined;
     try {
-      call = wire.parse(body);
+      call = wire.parse(body, { model, issuedSignatures });
       headerUsage = parseUsageHeader(request.headers[SIM_USAGE_HEADER]);
     } catch (error) {
       // A request the real API would refuse (WireRequestError) or a broken usage header.
       if (!(error instanceof Error)) throw error;
-      return sendError(response, wire.invalidRequest(error.message));
+      return sendError(response, wire.invalidRequest(error.message, error instanceof WireRequestError ? { param: error.param, code: error.code } : {}));
     }
 
     const step =
@@ -84,13 +117,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     switch (fault?.fault) {
       case 'rate_limit':
-        return sendError(response, wire.error(fault, apiKeyOf(request)), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+        return sendError(response, wire.error(fault, apiKeyOf(request), call.model), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
       case 'server':
       case 'unavailable':
       case 'overloaded':
       case 'context_too_long':
       case 'auth':
-        return sendError(response, wire.error(fault, apiKeyOf(request)));
+      case 'model_not_found':
+      case 'quota':
+        return sendError(response, wire.error(fault, apiKeyOf(request), call.model));
       case 'hang':
         return; // closed by the client's timeout or by close()
       case 'drop':
@@ -120,6 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const dictated = reply?.usage ?? headerUsage ?? usageHooks.get(call.model)?.(recorded);
     const outcome: SimulatedOutcome = { ...answer, usage: dictated ? completeUsage(dictated) : computed };
     const id = `${route.idPrefix}${++sequence}`;
+    if (call.thinking) issuedSignatures.add(thinkingSignature(id));
 
     if (call.stream) {
       const frames = wire.streamFrames(call, outcome, id);

@@ -14,11 +14,11 @@ import { ConfigError, openSwitchboard, ProviderError } from 'switchboard';
 const settings = {
   providers: { local: { api: 'openai' } },
   models: {
-    small: { provider: 'local', model: 'small-model', contextWindow: 16_000, maxOutputTokens: 1_000, prices: [{ input: 1, output: 2 }] },
-    big: { provider: 'local', model: 'big-model', contextWindow: 16_000, maxOutputTokens: 1_000, prices: [{ input: 10, output: 40 }] },
+    small: { provider: 'local', model: 'small-model', contextWindow: 16_000, maxOutputTokens: 1_000, prices: [{ input: 1, output: 2 }], capabilities: {} },
+    big: { provider: 'local', model: 'big-model', contextWindow: 16_000, maxOutputTokens: 1_000, prices: [{ input: 10, output: 40 }], capabilities: {} },
   },
   tiers: { orchestration: ['small'], execution: ['small'], reasoning: ['big'], 'large-context': ['big'] },
-  flagship: 'big',
+  flagship: 'gpt-5.6-sol',
   budgets: { daily: { total: 1 } },
 };
 

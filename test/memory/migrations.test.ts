@@ -8,13 +8,13 @@ import { listMigrations, migrate, openStore, StoreVersionError, type Migration }
 
 const aDatabasePath = () => join(mkdtempSync(join(tmpdir(), 'sb-migrate-')), 'switchboard.db');
 
-// Numbers are handed out per branch of work, so one may land before a lower one: gaps are
-// allowed, duplicates and disorder are not.
-test('the shipped migrations are numbered from 1, strictly increasing, without duplicates', () => {
+// Numbers are handed out ahead of time to work landing in parallel, so a gap can exist for a
+// while; what matters is that they only grow and never repeat.
+test('the shipped migrations are numbered in increasing order without duplicates', () => {
   const versions = listMigrations().map((migration) => migration.version);
   assert.ok(versions.length >= 7);
   assert.equal(versions[0], 1);
-  versions.slice(1).forEach((version, index) => assert.ok(version > versions[index]!, `${version} after ${versions[index]}`));
+  assert.ok(versions.every((version, index) => index === 0 || version > versions[index - 1]), versions.join(', '));
 });
 
 const latestVersion = () => Math.max(...listMigrations().map((migration) => migration.version));

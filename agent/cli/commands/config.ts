@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { configSchema } from '../../../config/schema.ts';
-import { loadContext, type GlobalOptions } from '../context.ts';
+import { loadContext, printConfigWarnings, type GlobalOptions } from '../context.ts';
 import { ConfigError } from '../../../config/load.ts';
 import { validateJobs } from '../../job-executor.ts';
 import { silentLogger } from '../../logger.ts';
 import { buildSkills } from '../../model-layer.ts';
+import { configuredRepositories, repositoryProblem } from '../../doctor/checks.ts';
 import { createSkillRegistry } from '../../skill-registry.ts';
 
 export function registerConfigCommands(program: Command): void {
@@ -15,8 +16,13 @@ export function registerConfigCommands(program: Command): void {
     .description('validate the config; exits 2 with the key path of every problem')
     .action(() => {
       const context = loadContext(program.opts<GlobalOptions>());
+      printConfigWarnings(context);
       const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger: silentLogger(), extraSkills: buildSkills(context.config, context.dataDir) });
       const issues = validateJobs(context.config, skills);
+      for (const { path, key } of configuredRepositories(context.config)) {
+        const problem = repositoryProblem(path, context.env.HOME);
+        if (problem) issues.push({ path: key, message: `${problem}; a code-edit repository must be an existing git work tree` });
+      }
       if (issues.length > 0) throw new ConfigError(context.source.path, issues);
       const jobs = Object.keys(context.config.jobs).length;
       const models = Object.keys(context.config.models).length;
