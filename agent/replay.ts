@@ -4,11 +4,12 @@
  * answers each call with exactly the trace line's usage, so the bill is the trace priced
  * under the config's routing policy. Also re-prices a recorded ledger under another config.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import { listCalls } from '../memory/ledger.ts';
+import { listCalls, type CallRow } from '../memory/ledger.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { calculateCost, priceOn } from './cost.ts';
 import { setUpProviders } from './provider-setup.ts';
@@ -26,31 +27,55 @@ export interface TraceLine {
 
 export class TraceError extends Error {}
 
+/** One JSONL line of a trace; undefined for a blank line. Throws `TraceError` naming `where`. */
+function parseTraceLine(raw: string, where: string): TraceLine | undefined {
+  if (raw.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new TraceError(`${where}: not valid JSON`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TraceError(`${where}: expected a JSON object`);
+  const record = value as Record<string, unknown>;
+  if (typeof record.task !== 'string' || record.task.trim() === '') throw new TraceError(`${where}: "task" must be a non-empty string`);
+  for (const key of ['input_tokens', 'output_tokens'] as const) {
+    const count = record[key];
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+      throw new TraceError(`${where}: "${key}" must be a non-negative integer, found ${JSON.stringify(count)}`);
+    }
+  }
+  return { task: record.task, inputTokens: record.input_tokens as number, outputTokens: record.output_tokens as number };
+}
+
 /** Parses JSONL; throws `TraceError` naming the file and line of the first bad one. Blank lines are skipped. */
 export function parseTrace(text: string, file: string): TraceLine[] {
   const lines: TraceLine[] = [];
   text.split('\n').forEach((raw, index) => {
-    const where = `${file}:${index + 1}`;
-    if (raw.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new TraceError(`${where}: not valid JSON`);
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TraceError(`${where}: expected a JSON object`);
-    const record = value as Record<string, unknown>;
-    if (typeof record.task !== 'string' || record.task.trim() === '') throw new TraceError(`${where}: "task" must be a non-empty string`);
-    for (const key of ['input_tokens', 'output_tokens'] as const) {
-      const count = record[key];
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-        throw new TraceError(`${where}: "${key}" must be a non-negative integer, found ${JSON.stringify(count)}`);
-      }
-    }
-    lines.push({ task: record.task, inputTokens: record.input_tokens as number, outputTokens: record.output_tokens as number });
+    const line = parseTraceLine(raw, `${file}:${index + 1}`);
+    if (line) lines.push(line);
   });
   if (lines.length === 0) throw new TraceError(`${file}: the trace has no lines`);
   return lines;
+}
+
+/**
+ * Reads a JSONL trace file line by line, holding one line at a time: memory stays flat
+ * however long the trace. Throws `TraceError` (file:line) at the first bad line, or when the
+ * file has no lines; an unreadable file rejects with the file system's error.
+ */
+export async function* readTrace(path: string): AsyncGenerator<TraceLine> {
+  const reader = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let number = 0;
+  let found = 0;
+  for await (const raw of reader) {
+    number++;
+    const line = parseTraceLine(raw, `${path}:${number}`);
+    if (!line) continue;
+    found++;
+    yield line;
+  }
+  if (found === 0) throw new TraceError(`${path}: the trace has no lines`);
 }
 
 export interface TierTotals {
@@ -70,8 +95,16 @@ export interface ReplayReport {
   percentSaved: number | null;
   flagship: string;
   byTier: Record<Tier, TierTotals>;
-  decisions: Array<{ tier: Tier; model: string; reason: string; costUsd: number }>;
+  /** Each task's decision, in trace order; absent when they were handed to `onDecision` instead. */
+  decisions?: ReplayDecision[];
   simulated: true;
+}
+
+export interface ReplayDecision {
+  tier: Tier;
+  model: string;
+  reason: string;
+  costUsd: number;
 }
 
 function emptyTiers(): Record<Tier, TierTotals> {
@@ -94,9 +127,14 @@ function savings(routed: number, flagship: number) {
 /**
  * Runs every trace line through the router against the simulator (always, whatever keys are
  * set: a replay never spends money). Budgets are not applied: the replay prices a policy,
- * it does not enforce this month's caps.
+ * it does not enforce this month's caps. With `onDecision`, each task's decision is handed
+ * over as it is made and not kept, so a streamed trace (`readTrace`) replays in flat memory.
  */
-export async function replayTrace(config: Config, lines: TraceLine[], options: { signal?: AbortSignal } = {}): Promise<ReplayReport> {
+export async function replayTrace(
+  config: Config,
+  lines: Iterable<TraceLine> | AsyncIterable<TraceLine>,
+  options: { signal?: AbortSignal; onDecision?: (decision: ReplayDecision) => void } = {},
+): Promise<ReplayReport> {
   const replayConfig: Config = {
     ...config,
     simulator: { ...config.simulator, mode: 'always', port: 0 },
@@ -111,8 +149,11 @@ export async function replayTrace(config: Config, lines: TraceLine[], options: {
     const decideTier = createTierDecider(replayConfig, { askOrchestrator: orchestratorTierQuestion(() => router!) });
     router = createRouter({ db, config: replayConfig, models: setup.models, providers: setup.registry, decideTier });
     const byTier = emptyTiers();
-    const decisions: ReplayReport['decisions'] = [];
-    for (const line of lines) {
+    const decisions: ReplayDecision[] = [];
+    const record = options.onDecision ?? ((decision: ReplayDecision) => decisions.push(decision));
+    let tasks = 0;
+    let routed = 0;
+    for await (const line of lines) {
       const response = await router.complete(
         {
           task: { text: line.task, inputTokens: line.inputTokens },
@@ -125,11 +166,21 @@ export async function replayTrace(config: Config, lines: TraceLine[], options: {
       byTier[tier].tasks++;
       byTier[tier].costUsd += response.costUsd;
       byTier[tier].flagshipCostUsd += response.flagshipCostUsd;
-      decisions.push({ tier, model: response.modelId, reason: response.decision.reason, costUsd: response.costUsd });
+      record({ tier, model: response.modelId, reason: response.decision.reason, costUsd: response.costUsd });
+      tasks++;
+      routed += response.costUsd;
     }
-    const routed = decisions.reduce((sum, decision) => sum + decision.costUsd, 0);
     const flagship = Object.values(byTier).reduce((sum, totals) => sum + totals.flagshipCostUsd, 0);
-    return { tasks: lines.length, routedCostUsd: routed, flagshipCostUsd: flagship, ...savings(routed, flagship), flagship: config.flagship, byTier, decisions, simulated: true };
+    return {
+      tasks,
+      routedCostUsd: routed,
+      flagshipCostUsd: flagship,
+      ...savings(routed, flagship),
+      flagship: config.flagship,
+      byTier,
+      ...(options.onDecision ? {} : { decisions }),
+      simulated: true,
+    };
   } finally {
     await setup.close();
     db.close();
@@ -167,7 +218,7 @@ export async function repriceLedger(db: Store, config: Config, filter: { month?:
   let flagshipTotal = 0;
   let moved = 0;
   let count = 0;
-  for (const call of listCalls(db, { outcome: 'ok', month: filter.month, limit: Number.MAX_SAFE_INTEGER })) {
+  for (const call of ledgerPages(db, filter.month)) {
     const usage: Usage = {
       inputTokens: call.inputTokens,
       cachedInputTokens: call.cachedInputTokens,
@@ -193,6 +244,17 @@ export async function repriceLedger(db: Store, config: Config, filter: { month?:
   }
   const { savingsRatio, percentSaved } = savings(repriced, flagshipTotal);
   return { calls: count, originalCostUsd: original, repricedCostUsd: repriced, flagshipCostUsd: flagshipTotal, savingsRatio, percentSaved, flagship: config.flagship, byTier, moved };
+}
+
+/** Successful ledger rows of `month` (or all), read a page at a time rather than all at once. */
+function* ledgerPages(db: Store, month: string | undefined): Generator<CallRow> {
+  let afterId = 0;
+  for (;;) {
+    const page = listCalls(db, { outcome: 'ok', month, afterId, limit: 1_000 });
+    yield* page;
+    if (page.length < 1_000) return;
+    afterId = page[page.length - 1]!.id;
+  }
 }
 
 async function tierUnder(config: Config, decideTier: TierDecider, task: { kind?: string; text?: string; tier?: string } | undefined, recorded: Tier, inputTokens: number): Promise<Tier> {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark under bench/ in one process run, each against a
  * baseline measured in the same run, and prints one Markdown section per benchmark.
- * `--only NAME[,NAME]` runs a subset (routing-latency, stack-overhead, bill, footprint,
+ * `--only NAME[,NAME]` runs a subset (routing-latency, stack-overhead, cost-at-scale, bill, footprint,
  * imap-extract); `--quick` shrinks the workloads for a look (not for the record); `--write`
  * also rewrites the results block of BENCHMARKS.md. Exits 1 when a figure misses its target
  * or a benchmark fails. Figures are medians and ratios: the machines are shared and noisy.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { BenchEntry } from './entry.ts';
 
 /** Kept explicit so the list reads in one place; each module exports `benchEntry`. */
-const MODULES = ['./routing-latency.ts', './stack-overhead.ts', './bill.ts', './footprint.ts', './imap-extract.ts'];
+const MODULES = ['./routing-latency.ts', './stack-overhead.ts', './cost-at-scale.ts', './bill.ts', './footprint.ts', './imap-extract.ts'];
 
 async function loadBenches(): Promise<BenchEntry[]> {
   const benches: BenchEntry[] = [];

@@ -11,6 +11,8 @@ export class ProviderError extends Error {
   readonly provider: string;
   readonly model: string;
   readonly usage: Usage | undefined;
+  /** Characters of answer (text and tool arguments) received before a streamed call failed; 0 when none. */
+  readonly outputCharacters: number;
 
   constructor(options: {
     kind: ErrorKind;
@@ -20,6 +22,7 @@ export class ProviderError extends Error {
     status?: number;
     retryAfterMs?: number;
     usage?: Usage;
+    outputCharacters?: number;
     cause?: unknown;
   }) {
     super(options.message, { cause: options.cause });
@@ -30,6 +33,7 @@ export class ProviderError extends Error {
     this.provider = options.provider;
     this.model = options.model;
     this.usage = options.usage;
+    this.outputCharacters = options.outputCharacters ?? 0;
   }
 }
 

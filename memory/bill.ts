@@ -51,6 +51,42 @@ export interface Bill {
   simulatedCalls: number;
   /** Budget caps that acted in the period: calls downgraded a tier, or deferred. */
   budgetEvents: BudgetEventSummary;
+  /** The routed cost against each baseline asked for, priced at bill time; empty when none was. */
+  baselines: BaselineComparison[];
+}
+
+/**
+ * A counterfactual: every call of the period on one model. `costOf` prices a day's token
+ * counts at that model's price in force on that day (the caller owns pricing: memory/ does not).
+ */
+export interface Baseline {
+  /** Which baseline this is: all on the flagship, all on the execution tier's first model, or one the user named. */
+  role: 'flagship' | 'execution' | 'named';
+  /** The model's id, from the same catalogue entry as its price. */
+  model: string;
+  costOf(usage: CallUsage, day: string): number;
+}
+
+/** Where routing cost more than the baseline would have: what the premium bought. */
+export interface PremiumLine {
+  tier: string;
+  job: string;
+  calls: number;
+  routedCostUsd: number;
+  baselineCostUsd: number;
+}
+
+export interface BaselineComparison {
+  role: Baseline['role'];
+  model: string;
+  routedCostUsd: number;
+  baselineCostUsd: number;
+  /** baseline - routed: positive when routing saved money, negative when it cost more. */
+  savedUsd: number;
+  /** 100 * savedUsd / baseline; null when the baseline is 0. */
+  percentSaved: number | null;
+  /** Tier and job groups that cost more routed than on this model, largest premium first. */
+  premium: PremiumLine[];
 }
 
 export const AD_HOC_JOB = '(ad hoc)';
@@ -111,10 +147,52 @@ export function billLabel(period: BillPeriod): string {
   return period.date.slice(0, 7);
 }
 
-/** The bill of one UTC day or month. An empty period gives zero totals and empty breakdowns. */
-export function billFor(db: Store, period: BillPeriod): Bill {
+/** Routed cost against each baseline, from the rollup rows' token counts and each row's day. */
+function compareBaselines(rows: Array<TotalsRow & { day: string }>, baselines: readonly Baseline[]): BaselineComparison[] {
+  return baselines.map((baseline) => {
+    const groups = new Map<string, PremiumLine>();
+    let routed = 0;
+    let counterfactual = 0;
+    for (const row of rows) {
+      const cost = baseline.costOf(row, row.day);
+      routed += row.costUsd;
+      counterfactual += cost;
+      const job = row.job === '' ? AD_HOC_JOB : row.job;
+      const key = `${row.tier}\u0000${job}`;
+      const group = groups.get(key) ?? { tier: row.tier, job, calls: 0, routedCostUsd: 0, baselineCostUsd: 0 };
+      group.calls += row.calls;
+      group.routedCostUsd += row.costUsd;
+      group.baselineCostUsd += cost;
+      groups.set(key, group);
+    }
+    const premium = [...groups.values()]
+      .filter((group) => group.routedCostUsd > group.baselineCostUsd + 1e-12)
+      .sort((a, b) => b.routedCostUsd - b.baselineCostUsd - (a.routedCostUsd - a.baselineCostUsd));
+    return {
+      role: baseline.role,
+      model: baseline.model,
+      routedCostUsd: routed,
+      baselineCostUsd: counterfactual,
+      savedUsd: counterfactual - routed,
+      percentSaved: counterfactual > 0 ? (100 * (counterfactual - routed)) / counterfactual : null,
+      premium,
+    };
+  });
+}
+
+/**
+ * The bill of one UTC day or month. An empty period gives zero totals and empty breakdowns.
+ * Each of `baselines` is priced at bill time from the rollup's token counts, day by day.
+ */
+export function billFor(db: Store, period: BillPeriod, baselines: readonly Baseline[] = []): Bill {
   const label = billLabel(period);
   const column = period.period === 'day' ? 'day' : 'month';
+  const byDay =
+    baselines.length === 0
+      ? []
+      : (db.prepare(`SELECT day, tier, job, model, provider, simulated, ${SUMS} FROM call_totals WHERE ${column} = ? GROUP BY day, tier, job, model, provider, simulated`).all(label) as Array<
+          TotalsRow & { day: string }
+        >);
   const rows = db
     .prepare(
       `SELECT tier, job, model, provider, simulated, ${SUMS} FROM call_totals WHERE ${column} = ?
@@ -155,5 +233,6 @@ export function billFor(db: Store, period: BillPeriod): Bill {
     includesSimulated: simulatedCalls > 0,
     simulatedCalls,
     budgetEvents: budgetEventsFor(db, period.period === 'day' ? { day: label } : { month: label }),
+    baselines: compareBaselines(byDay, baselines),
   };
 }

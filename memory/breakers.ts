@@ -3,6 +3,7 @@
  * database (the daemon, `switchboard status`, a second worker) sees the same state. The
  * state machine itself lives in agent/router/breaker.ts; this file only reads and writes.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -41,9 +42,31 @@ function toRow(raw: RawBreakerRow): BreakerRow {
   };
 }
 
+/** The two statements every call runs, prepared once per connection. */
+function statementsFor(db: Store) {
+  let prepared = preparedStatements.get(db);
+  if (!prepared) {
+    prepared = {
+      read: db.prepare<[string]>('SELECT * FROM breakers WHERE model = ?'),
+      write: db.prepare<BreakerRow>(
+        `INSERT INTO breakers (model, state, consecutive_failures, opened_at, probe_started_at, last_error_kind, updated_at)
+         VALUES (@model, @state, @consecutiveFailures, @openedAt, @probeStartedAt, @lastErrorKind, @updatedAt)
+         ON CONFLICT (model) DO UPDATE SET state = excluded.state,
+           consecutive_failures = excluded.consecutive_failures, opened_at = excluded.opened_at,
+           probe_started_at = excluded.probe_started_at, last_error_kind = excluded.last_error_kind,
+           updated_at = excluded.updated_at`,
+      ),
+    };
+    preparedStatements.set(db, prepared);
+  }
+  return prepared;
+}
+
+const preparedStatements = new WeakMap<Store, { read: Statement<[string]>; write: Statement<BreakerRow> }>();
+
 /** The stored state of one model's breaker; undefined means closed with no failures. */
 export function readBreaker(db: Store, model: string): BreakerRow | undefined {
-  const raw = db.prepare('SELECT * FROM breakers WHERE model = ?').get(model) as RawBreakerRow | undefined;
+  const raw = statementsFor(db).read.get(model) as RawBreakerRow | undefined;
   return raw ? toRow(raw) : undefined;
 }
 
@@ -53,14 +76,7 @@ export function listBreakers(db: Store): BreakerRow[] {
 }
 
 function writeBreaker(db: Store, row: BreakerRow): void {
-  db.prepare(
-    `INSERT INTO breakers (model, state, consecutive_failures, opened_at, probe_started_at, last_error_kind, updated_at)
-     VALUES (@model, @state, @consecutiveFailures, @openedAt, @probeStartedAt, @lastErrorKind, @updatedAt)
-     ON CONFLICT (model) DO UPDATE SET state = excluded.state,
-       consecutive_failures = excluded.consecutive_failures, opened_at = excluded.opened_at,
-       probe_started_at = excluded.probe_started_at, last_error_kind = excluded.last_error_kind,
-       updated_at = excluded.updated_at`,
-  ).run(row);
+  statementsFor(db).write.run(row);
 }
 
 /**

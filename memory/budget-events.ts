@@ -1,13 +1,14 @@
 /**
- * Budget events: each time a cap downgraded a call to a cheaper tier or deferred it. The
- * router writes them; the bill and the briefing read them, so a cap never acts silently.
+ * Budget events: each time a cap downgraded a call to a cheaper tier or deferred it, and each
+ * time a call's real cost took a scope past its cap (an overrun, written by the settlement in
+ * memory/budget.ts). The bill and the briefing read them, so a cap never acts silently.
  */
 import type { Store } from './store.ts';
 
 export interface BudgetEvent {
   at: Date;
   job?: string;
-  kind: 'downgrade' | 'defer';
+  kind: 'downgrade' | 'defer' | 'overrun';
   fromTier: string;
   /** The tier the call moved to; absent for a deferral. */
   toTier?: string;
@@ -18,6 +19,9 @@ export interface BudgetEvent {
 export interface BudgetEventSummary {
   downgrades: number;
   deferrals: number;
+  overruns: number;
+  /** USD the overruns took their caps past, summed. */
+  overUsd: number;
   /** One line per distinct (kind, job, from, to), with its count, most frequent first. */
   lines: string[];
 }
@@ -35,16 +39,28 @@ export function budgetEventsFor(db: Store, period: { day?: string; month?: strin
   const rows = db
     .prepare(
       `SELECT kind, COALESCE(job, '(ad hoc)') AS job, from_tier AS fromTier, to_tier AS toTier, COUNT(*) AS count, MAX(cap) AS cap
+         , COALESCE(SUM(over_usd), 0) AS overUsd
        FROM budget_events WHERE ${column} = ? GROUP BY kind, job, from_tier, to_tier ORDER BY count DESC, kind DESC, job`,
     )
-    .all(value) as Array<{ kind: 'downgrade' | 'defer'; job: string; fromTier: string; toTier: string | null; count: number; cap: string }>;
+    .all(value) as Array<{ kind: BudgetEvent['kind']; job: string; fromTier: string; toTier: string | null; count: number; cap: string; overUsd: number }>;
   let downgrades = 0;
   let deferrals = 0;
+  let overruns = 0;
+  let overUsd = 0;
   const lines = rows.map((row) => {
-    if (row.kind === 'downgrade') downgrades += row.count;
-    else deferrals += row.count;
-    const what = row.kind === 'downgrade' ? `downgraded ${row.fromTier} → ${row.toTier}` : `deferred (${row.fromTier})`;
-    return `${row.job}: ${row.count} call${row.count === 1 ? '' : 's'} ${what}; ${row.cap}`;
+    const calls = `${row.count} call${row.count === 1 ? '' : 's'}`;
+    switch (row.kind) {
+      case 'downgrade':
+        downgrades += row.count;
+        return `${row.job}: ${calls} downgraded ${row.fromTier} → ${row.toTier}; ${row.cap}`;
+      case 'defer':
+        deferrals += row.count;
+        return `${row.job}: ${calls} deferred (${row.fromTier}); ${row.cap}`;
+      case 'overrun':
+        overruns += row.count;
+        overUsd += row.overUsd;
+        return `${row.job}: ${calls} (${row.fromTier}) cost more than reserved and went over a cap by $${row.overUsd.toFixed(4)} in all; ${row.cap}`;
+    }
   });
-  return { downgrades, deferrals, lines };
+  return { downgrades, deferrals, overruns, overUsd, lines };
 }

@@ -1,11 +1,13 @@
 /**
  * Budget caps that hold across processes. Before a call, its worst-case cost is reserved in
- * one `BEGIN IMMEDIATE` transaction that sums settled spend (from `call_totals`) and live
- * reservations for every scope the call counts against; after it, the reservation is
- * swapped for the ledger row in one transaction. Days and months are UTC, as in the ledger.
+ * one `BEGIN IMMEDIATE` transaction that reads the running totals (settled spend and live
+ * reservations, `budget_totals`, kept by trigger) of every scope the call counts against;
+ * after it, the reservation is swapped for the ledger row in one transaction, and a real cost
+ * above the reservation that takes a scope past its cap is recorded as an overrun. Days and months are UTC, as in the ledger.
  * Simulated calls count like real ones, so a cap behaves the same under the simulator.
  */
-import { recordCall, type CallRecord } from './ledger.ts';
+import type { Statement } from 'better-sqlite3';
+import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
 import type { Store } from './store.ts';
 
 /** Caps of one period, USD. Absent means no cap. */
@@ -79,85 +81,131 @@ function applicableCaps(caps: BudgetCaps, tier: string, job: string | undefined)
   return result;
 }
 
-interface ScopeSums {
-  dayTotal: number;
-  dayTier: number;
-  dayJob: number;
-  monthTotal: number;
-  monthTier: number;
-  monthJob: number;
+/** The statements one connection uses for budgets, prepared once and kept with the connection. */
+function statementsFor(db: Store) {
+  let prepared = preparedStatements.get(db);
+  if (!prepared) {
+    prepared = {
+      total: db.prepare<[string, BudgetScope, string]>('SELECT spent_usd AS spentUsd, reserved_usd AS reservedUsd FROM budget_totals WHERE period = ? AND scope = ? AND name = ?'),
+      insertReservation: db.prepare<[string, string, string, string, string, string, number, number]>(
+        `INSERT INTO budget_reservations (created_at, day, month, tier, job, model, amount_usd, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      deleteReservation: db.prepare<[number]>('DELETE FROM budget_reservations WHERE id = ? RETURNING amount_usd AS amountUsd'),
+      insertOverrun: db.prepare<[string, string, string, string | null, string, string, number]>(
+        `INSERT INTO budget_events (at, day, month, job, kind, from_tier, cap, over_usd) VALUES (?, ?, ?, ?, 'overrun', ?, ?, ?)`,
+      ),
+    };
+    preparedStatements.set(db, prepared);
+  }
+  return prepared;
 }
 
-// One pass over the month's rollup rows (a few hundred) gives every scope at once.
-const SCOPE_SUMS = (amount: string, table: string) => `SELECT
-  COALESCE(SUM(CASE WHEN day = @day THEN ${amount} END), 0) AS dayTotal,
-  COALESCE(SUM(CASE WHEN day = @day AND tier = @tier THEN ${amount} END), 0) AS dayTier,
-  COALESCE(SUM(CASE WHEN day = @day AND job = @job THEN ${amount} END), 0) AS dayJob,
-  COALESCE(SUM(${amount}), 0) AS monthTotal,
-  COALESCE(SUM(CASE WHEN tier = @tier THEN ${amount} END), 0) AS monthTier,
-  COALESCE(SUM(CASE WHEN job = @job THEN ${amount} END), 0) AS monthJob
-  FROM ${table} WHERE month = @month`;
+const preparedStatements = new WeakMap<Store, {
+  total: Statement<[string, BudgetScope, string]>;
+  insertReservation: Statement<[string, string, string, string, string, string, number, number]>;
+  deleteReservation: Statement<[number]>;
+  insertOverrun: Statement<[string, string, string, string | null, string, string, number]>;
+}>();
 
-function pick(sums: ScopeSums, cap: ApplicableCap): number {
-  const prefix = cap.period === 'daily' ? 'day' : 'month';
-  const suffix = cap.scope === 'total' ? 'Total' : cap.scope === 'tier' ? 'Tier' : 'Job';
-  return sums[`${prefix}${suffix}` as keyof ScopeSums];
+/** Settled spend and live reservations of one cap's scope and period; zeros when nothing was ever counted there. */
+function totalsOf(db: Store, cap: ApplicableCap, day: string, month: string): { spentUsd: number; reservedUsd: number } {
+  const row = statementsFor(db).total.get(cap.period === 'daily' ? day : month, cap.scope, cap.name ?? '') as { spentUsd: number; reservedUsd: number } | undefined;
+  return row ?? { spentUsd: 0, reservedUsd: 0 };
 }
 
 /**
  * Reserves `request.amountUsd` if no applicable cap (global, tier, job; daily and monthly)
  * would be exceeded by settled spend + live reservations + this amount; otherwise reserves
  * nothing and returns the first cap that blocks. Atomic across processes sharing the file.
+ * Reads one running-total row per applicable cap (budget_totals): the cost does not grow
+ * with the history.
  */
 export function reserveBudget(db: Store, request: ReservationRequest, caps: BudgetCaps): ReserveResult {
   const applicable = applicableCaps(caps, request.tier, request.job);
   if (applicable.length === 0) return { ok: true, reservationId: 0 };
-  const parameters = { day: request.day, month: request.month, tier: request.tier, job: request.job ?? '' };
+  const statements = statementsFor(db);
   const reserve = db.transaction((): ReserveResult => {
-    const spent = db.prepare(SCOPE_SUMS('cost_usd', 'call_totals')).get(parameters) as ScopeSums;
-    const reserved = db.prepare(SCOPE_SUMS('amount_usd', 'budget_reservations')).get(parameters) as ScopeSums;
     for (const cap of applicable) {
-      const spentUsd = pick(spent, cap);
-      const reservedUsd = pick(reserved, cap);
+      const { spentUsd, reservedUsd } = totalsOf(db, cap, request.day, request.month);
       if (spentUsd + reservedUsd + request.amountUsd > cap.capUsd + EPSILON_USD) {
         return { ok: false, blocked: { ...cap, spentUsd, reservedUsd, requestedUsd: request.amountUsd } };
       }
     }
-    const inserted = db
-      .prepare(
-        `INSERT INTO budget_reservations (created_at, day, month, tier, job, model, amount_usd, pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        request.createdAt.toISOString(),
-        request.day,
-        request.month,
-        request.tier,
-        request.job ?? '',
-        request.model,
-        request.amountUsd,
-        request.pid ?? process.pid,
-      );
+    const inserted = statements.insertReservation.run(
+      request.createdAt.toISOString(),
+      request.day,
+      request.month,
+      request.tier,
+      request.job ?? '',
+      request.model,
+      request.amountUsd,
+      request.pid ?? process.pid,
+    );
     return { ok: true, reservationId: Number(inserted.lastInsertRowid) };
   });
   return reserve.immediate();
 }
 
+/** A cap that a call's real cost took past its limit, because it cost more than was reserved. */
+export interface BudgetOverrun {
+  scope: BudgetScope;
+  name?: string;
+  period: BudgetPeriod;
+  capUsd: number;
+  /** Settled spend of the scope after the call. */
+  spentUsd: number;
+  /** spentUsd - capUsd: never more than the call's cost minus its reservation. */
+  overUsd: number;
+  callCostUsd: number;
+  reservedUsd: number;
+}
+
+export interface Settlement {
+  callId: number;
+  /** Caps this call took past their limit; empty almost always. Each is also a budget event. */
+  overruns: BudgetOverrun[];
+}
+
+/** A cap overrun in words, for the budget event, the log and the bill. */
+export function describeOverrun(overrun: BudgetOverrun): string {
+  const scope = overrun.scope === 'total' ? 'total' : `${overrun.scope} ${overrun.name}`;
+  return (
+    `${overrun.period} ${scope} cap $${overrun.capUsd.toFixed(4)} exceeded by $${overrun.overUsd.toFixed(4)}: ` +
+    `a call cost $${overrun.callCostUsd.toFixed(4)} against $${overrun.reservedUsd.toFixed(4)} reserved`
+  );
+}
+
 /**
- * Deletes the reservation and writes the call's ledger row in one transaction; returns the
- * ledger id. A reservation id of 0 (nothing reserved) just writes the row.
+ * Deletes the reservation and writes the call's ledger row in one transaction (the running
+ * totals follow by trigger, so the real cost counts against every cap before the next
+ * reservation). When `caps` are given and the real cost took a cap past its limit, records
+ * an `overrun` budget event in the same transaction and returns it. A reservation id of 0
+ * (nothing reserved) just writes the row.
  */
-export function settleReservation(db: Store, reservationId: number, call: CallRecord): number {
-  const settle = db.transaction(() => {
-    if (reservationId > 0) db.prepare('DELETE FROM budget_reservations WHERE id = ?').run(reservationId);
-    return recordCall(db, call);
+export function settleReservation(db: Store, reservationId: number, call: CallRecord, caps?: BudgetCaps): Settlement {
+  const statements = statementsFor(db);
+  const settle = db.transaction((): Settlement => {
+    const released = reservationId > 0 ? (statements.deleteReservation.get(reservationId) as { amountUsd: number } | undefined) : undefined;
+    const callId = recordCall(db, call);
+    const overruns: BudgetOverrun[] = [];
+    if (!caps || call.costUsd <= (released?.amountUsd ?? 0)) return { callId, overruns };
+    const { day, month } = ledgerPeriod(call.startedAt);
+    for (const cap of applicableCaps(caps, call.tier, call.job)) {
+      const { spentUsd } = totalsOf(db, cap, day, month);
+      // Only the call that crossed the line reports it; a scope already over stays blocked anyway.
+      if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
+      const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: released?.amountUsd ?? 0 };
+      overruns.push(overrun);
+      statements.insertOverrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
+    }
+    return { callId, overruns };
   });
   return settle.immediate();
 }
 
 /** Drops a reservation whose call was never made (or whose settlement failed). */
 export function releaseReservation(db: Store, reservationId: number): void {
-  if (reservationId > 0) db.prepare('DELETE FROM budget_reservations WHERE id = ?').run(reservationId);
+  if (reservationId > 0) statementsFor(db).deleteReservation.get(reservationId);
 }
 
 /** Whether a process id is alive on this host (EPERM means alive but not ours). */

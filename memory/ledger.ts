@@ -40,6 +40,8 @@ export interface CallRecord {
   step?: number;
   /** The routed task (kind, text cut to 300 chars, forced tier), for re-pricing under another policy. */
   task?: CallTask;
+  /** True when Switchboard estimated the usage (a stream cut before the provider reported it). */
+  usageEstimated?: boolean;
 }
 
 export interface CallTask {
@@ -79,6 +81,7 @@ export interface CallRow {
   reason: string | null;
   simulated: boolean;
   task: CallTask | undefined;
+  usageEstimated: boolean;
 }
 
 export interface CallFilter {
@@ -120,11 +123,11 @@ export function ledgerPeriod(moment: Date): { day: string; month: string } {
 const INSERT_CALL = `INSERT INTO calls (started_at, day, month, run_id, job, skill, step, tier, provider, model,
   input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   cost_usd, flagship_cost_usd, cache_savings_usd, latency_ms, outcome, error_kind, error_message,
-  fallback_from, reason, simulated, task)
+  fallback_from, reason, simulated, task, usage_estimated)
   VALUES (@startedAt, @day, @month, @runId, @job, @skill, @step, @tier, @provider, @model,
   @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens,
   @costUsd, @flagshipCostUsd, @cacheSavingsUsd, @latencyMs, @outcome, @errorKind, @errorMessage,
-  @fallbackFrom, @reason, @simulated, @task)`;
+  @fallbackFrom, @reason, @simulated, @task, @usageEstimated)`;
 
 /** The named parameters of one `calls` insert; exported for bulk loaders (bench/bill.ts). */
 export function callParameters(call: CallRecord): Record<string, string | number | null> {
@@ -156,6 +159,7 @@ export function callParameters(call: CallRecord): Record<string, string | number
     reason: call.reason ?? null,
     simulated: call.simulated ? 1 : 0,
     task: call.task ? JSON.stringify(taskForLedger(call.task)) : null,
+    usageEstimated: call.usageEstimated ? 1 : 0,
   };
 }
 
@@ -212,6 +216,7 @@ interface RawCallRow {
   reason: string | null;
   simulated: number;
   task: string | null;
+  usage_estimated: number;
 }
 
 function toCallRow(raw: RawCallRow): CallRow {
@@ -243,6 +248,7 @@ function toCallRow(raw: RawCallRow): CallRow {
     reason: raw.reason,
     simulated: raw.simulated === 1,
     task: raw.task ? (JSON.parse(raw.task) as CallTask) : undefined,
+    usageEstimated: raw.usage_estimated === 1,
   };
 }
 

@@ -3,6 +3,7 @@ import type {
   Message as AnthropicMessage,
   MessageCreateParamsBase,
   MessageParam,
+  RawContentBlockDelta,
   RawMessageStreamEvent,
   StopReason,
   TextBlockParam,
@@ -41,7 +42,7 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
       const capabilities = capabilitiesOf(model, 'anthropic');
       const built = toMessagesBody(model, request, capabilities);
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
-      const progress: StreamProgress = { started: false, usage: undefined };
+      const progress: StreamProgress = { started: false, usage: undefined, outputCharacters: 0 };
       let response: ChatResponse;
       try {
         if (request.stream || built.body.max_tokens > STREAM_ABOVE_OUTPUT_TOKENS) {
@@ -61,6 +62,7 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
           signal,
           streamStarted: progress.started,
           usage: progress.usage,
+          outputCharacters: progress.outputCharacters,
         });
       }
       return checkJsonAnswer(response, built.validateAgainst, spec.name, model.id);
@@ -71,6 +73,8 @@ export function createAnthropicProvider(spec: ProviderSpec): ProviderClient {
 interface StreamProgress {
   started: boolean;
   usage: Usage | undefined;
+  /** Answer text, thinking and tool-argument characters received so far. */
+  outputCharacters: number;
 }
 
 /** A content block as received; thinking blocks are kept whole, to be sent back unchanged. */
@@ -120,6 +124,7 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
         if (event.delta.type === 'thinking_delta' && block?.type === 'thinking') block.thinking += event.delta.thinking;
         if (event.delta.type === 'signature_delta' && block?.type === 'thinking') block.signature += event.delta.signature;
         if (event.delta.type === 'input_json_delta') partialJson.set(event.index, (partialJson.get(event.index) ?? '') + event.delta.partial_json);
+        progress.outputCharacters += deltaCharacters(event.delta);
         break;
       }
       case 'content_block_stop': {
@@ -148,10 +153,27 @@ async function collectStream(stream: AsyncIterable<RawMessageStreamEvent>, progr
     }
   }
   if (!stopped) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${modelId}): the stream ended before message_stop`, provider, model: modelId, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${provider} (${modelId}): the stream ended before message_stop`, provider, model: modelId, usage: progress.usage, outputCharacters: progress.outputCharacters });
   }
   message.content = message.content.filter((block) => block !== undefined);
   return message;
+}
+
+/** Characters of answer a delta carries (text, thinking, tool arguments), for billing a cut stream. */
+function deltaCharacters(delta: RawContentBlockDelta): number {
+  switch (delta.type) {
+    case 'text_delta':
+      return delta.text.length;
+    case 'input_json_delta':
+      return delta.partial_json.length;
+    case 'thinking_delta':
+      return delta.thinking.length;
+    case 'citations_delta':
+    case 'signature_delta':
+      return 0;
+    default:
+      return unknownVendorValue('content block delta', delta);
+  }
 }
 
 function fromMessage(collected: CollectedMessage, simulated: boolean, answerTool: string | undefined): ChatResponse {

@@ -15,6 +15,8 @@ export interface ErrorContext {
   streamStarted?: boolean;
   /** Usage seen before the failure (a cut stream's message_start, say). */
   usage?: Usage;
+  /** Characters of answer received before the failure (a cut stream is billed for them). */
+  outputCharacters?: number;
   /** Clock for HTTP-date `retry-after` values. */
   now?: number;
   /** For an OpenAI-compatible endpoint: the server behind it, whose statuses mean more (a 404 is the model). */
@@ -51,6 +53,7 @@ export function classifyProviderError(error: unknown, context: ErrorContext): Pr
       provider: context.provider,
       model: context.model,
       usage: context.usage,
+      outputCharacters: context.outputCharacters,
       // The SDK error carries the provider's text verbatim; drop it when that text holds the key.
       cause: keyLeaked ? undefined : error,
       ...extra,

@@ -42,7 +42,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
       const capabilities = capabilitiesOf(model, 'openai');
       const built = toChatCompletionBody(model, request, capabilities, profile);
       const requestOptions = { signal, timeout: spec.timeoutMs, headers: options.headers };
-      const progress: StreamProgress = { started: false, usage: undefined };
+      const progress: StreamProgress = { started: false, usage: undefined, outputCharacters: 0 };
       const context = { provider: spec.name, model: model.id, apiKey: spec.apiKey, signal, profile: spec.profile };
       let response: ChatResponse;
       try {
@@ -54,7 +54,7 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
           response = fromChatCompletion(data, isSimulated(spec, http.headers, data.id), spec.name, model.id);
         }
       } catch (error) {
-        throw classifyProviderError(error, { ...context, streamStarted: progress.started, usage: progress.usage });
+        throw classifyProviderError(error, { ...context, streamStarted: progress.started, usage: progress.usage, outputCharacters: progress.outputCharacters });
       }
       return built.answerTool ? fromForcedTool(response, built.answerTool) : checkJsonAnswer(response, built.validateAgainst, spec.name, model.id);
     },
@@ -64,6 +64,8 @@ export function createOpenAIProvider(spec: ProviderSpec): ProviderClient {
 interface StreamProgress {
   started: boolean;
   usage: Usage | undefined;
+  /** Answer text and tool-argument characters received so far. */
+  outputCharacters: number;
 }
 
 type RequestOptions = { signal?: AbortSignal; timeout: number; headers?: Record<string, string> };
@@ -95,20 +97,24 @@ async function completeStreaming(
     // With include_usage the last chunk has no choices and the usage of the whole call.
     if (chunk.usage) progress.usage = normaliseOpenAIUsage(chunk.usage);
     for (const choice of chunk.choices) {
-      if (choice.delta.content) text += choice.delta.content;
+      if (choice.delta.content) {
+        text += choice.delta.content;
+        progress.outputCharacters += choice.delta.content.length;
+      }
       if (choice.delta.refusal) refusal = (refusal ?? '') + choice.delta.refusal;
       for (const part of choice.delta.tool_calls ?? []) {
         const entry = toolParts.get(part.index) ?? { id: '', name: '', arguments: '' };
         entry.id ||= part.id ?? '';
         entry.name ||= part.function?.name ?? '';
         entry.arguments += part.function?.arguments ?? '';
+        progress.outputCharacters += part.function?.arguments?.length ?? 0;
         toolParts.set(part.index, entry);
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
   }
   if (finishReason === undefined) {
-    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${modelId}): the stream ended before a finish_reason`, provider: spec.name, model: modelId, usage: progress.usage });
+    throw new ProviderError({ kind: 'stream_cut', message: `${spec.name} (${modelId}): the stream ended before a finish_reason`, provider: spec.name, model: modelId, usage: progress.usage, outputCharacters: progress.outputCharacters });
   }
   const toolCalls = [...toolParts.entries()]
     .sort(([left], [right]) => left - right)

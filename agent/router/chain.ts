@@ -25,6 +25,40 @@ export function estimateInputTokens(request: ChatRequest): number {
 }
 
 /**
+ * The margin a budget reservation adds on top of its conservative input estimate. Tokenizers
+ * differ (code, JSON and non-Latin text run denser than prose); a real count above even this
+ * is still counted at settle before the next call, and reported as an overrun (memory/budget.ts).
+ */
+export const RESERVATION_SAFETY_FACTOR = 1.25;
+
+/**
+ * Input tokens a budget reservation assumes when the caller did not count them: a
+ * conservative estimate (ASCII at 3 characters a token, every other character a token of
+ * its own, 4 tokens of framing per message) times `RESERVATION_SAFETY_FACTOR`. Never below
+ * `estimateInputTokens`.
+ */
+export function reservedInputTokens(request: ChatRequest): number {
+  let ascii = 0;
+  let other = 0;
+  const count = (text: string) => {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code < 0x80) ascii++;
+      // A surrogate pair is one character; count its high half only.
+      else if (code < 0xdc00 || code > 0xdfff) other++;
+    }
+  };
+  for (const message of request.messages) {
+    count(message.content);
+    if (message.role === 'assistant' && message.toolCalls) count(JSON.stringify(message.toolCalls));
+  }
+  if (request.tools) count(JSON.stringify(request.tools));
+  if (request.responseSchema) count(JSON.stringify(request.responseSchema));
+  const conservative = ascii / 3 + other + 4 * request.messages.length;
+  return Math.max(estimateInputTokens(request), Math.ceil(conservative * RESERVATION_SAFETY_FACTOR));
+}
+
+/**
  * Output tokens the call may use at `model`, as the provider will send them: the request's
  * limit clamped to the model's, plus room for reasoning on a reasoning model (see
  * `outputTokenLimit`). Budget reservations and the context-window fit use this figure.

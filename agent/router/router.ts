@@ -14,7 +14,7 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { recordBudgetEvent } from '../../memory/budget-events.ts';
-import { clearStaleReservations, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
+import { clearStaleReservations, describeOverrun, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
 import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import type { Store } from '../../memory/store.ts';
@@ -26,7 +26,8 @@ import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../../co
 import { modelFingerprint } from './model-fingerprint.ts';
 import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
-import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, visibleOutputFor, type PlannedChain } from './chain.ts';
+import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, reservedInputTokens, visibleOutputFor, type PlannedChain } from './chain.ts';
+import { implausibleUsage, usageOfFailedCall } from './billed-usage.ts';
 import { capabilitiesOf } from '../providers/capabilities.ts';
 import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
 import { NO_SECRETS, type Redactor } from '../../contracts/redactor.ts';
@@ -209,6 +210,8 @@ export function createRouter(deps: RouterDeps): Router {
     }
     const first = await plan(task, request, origin, signal);
     const inputTokens = first.inputTokens;
+    // The budget holds the worst case: input counted by the caller, else a conservative estimate.
+    const reservedInput = task.inputTokens ?? reservedInputTokens(request);
     let planned = first.planned;
     let reason = first.reason;
     let downgradedFrom: Tier | undefined;
@@ -228,7 +231,7 @@ export function createRouter(deps: RouterDeps): Router {
     const decision = (): RouteDecision => ({ tier: planned.tier, chain: planned.models, reason });
     const available = (id: string) => !givenUp.has(id) && !deadProviders.has(models.get(id)!.provider);
     const worstCaseAt = (model: ModelSpec, day: string) =>
-      worstCaseCost(inputTokens, maxOutputFor(model, request, capabilities(model)), priceOn(model, day));
+      worstCaseCost(reservedInput, maxOutputFor(model, request, capabilities(model)), priceOn(model, day));
     const skip = (model: ModelSpec, kind: 'circuit_open', message: string) => {
       attempts.push({ callId: 0, model: model.id, provider: model.provider, outcome: 'error', errorKind: kind, errorMessage: message, latencyMs: 0, costUsd: 0 });
       errors.push({ callId: 0, model: model.id, provider: model.provider, kind, message });
@@ -290,10 +293,21 @@ export function createRouter(deps: RouterDeps): Router {
       const latencyMs = performance.now() - started;
       // A refusal is an answer the provider billed, but never a success: it fails the call as `refused`.
       const refused = response?.finishReason === 'refusal' ? refusalError(response, model) : undefined;
+      const refusedUsage = response ? implausibleUsage(response.usage, model) : undefined;
+      if (refusedUsage !== undefined) {
+        failure = new ProviderError({ kind: 'server', message: `${model.provider} (${modelId}): usage report refused: ${refusedUsage}`, provider: model.provider, model: modelId });
+        response = undefined;
+      }
       const billed = response;
       if (refused) response = undefined;
       const error = refused ?? (response ? undefined : errorOf(failure, model, signal));
-      const usage = billed?.usage ?? error?.usage ?? emptyUsage();
+      let usage = billed?.usage ?? emptyUsage();
+      let usageEstimated = false;
+      if (!billed && error && refusedUsage === undefined) {
+        ({ usage, estimated: usageEstimated } = usageOfFailedCall(error.usage, error.outputCharacters, inputTokens));
+        // An absurd report on a failed call is not priced either.
+        if (implausibleUsage(usage, model) !== undefined) ({ usage, estimated: usageEstimated } = { usage: emptyUsage(), estimated: false });
+      }
       const prices = priceUsage(usage, model, flagship, ledgerPeriod(startedAt).day);
       const call: CallRecord = {
         startedAt,
@@ -314,13 +328,18 @@ export function createRouter(deps: RouterDeps): Router {
         skill: origin?.skill,
         step: origin?.step,
         task: { kind: task.kind, text: task.text === undefined ? undefined : secrets.redact(task.text), tier: task.tier },
+        usageEstimated,
       };
-      let callId: number;
+      let settlement: Settlement;
       try {
-        callId = settleReservation(db, reservation.reservationId, call);
+        settlement = settleReservation(db, reservation.reservationId, call, caps);
       } catch (settleError) {
         releaseReservation(db, reservation.reservationId);
         throw settleError;
+      }
+      const { callId } = settlement;
+      for (const overrun of settlement.overruns) {
+        logger?.warn({ event: 'budget-overrun', callId, model: modelId, overUsd: overrun.overUsd, cap: describeOverrun(overrun) }, 'budget cap exceeded by one call\'s real cost');
       }
       previousCallId = callId;
       costUsd += prices.costUsd;

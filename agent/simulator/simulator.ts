@@ -30,6 +30,11 @@ const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: st
   '/v1/messages': { api: 'anthropic', wire: anthropicWire, idPrefix: `${SIMULATED_ID_PREFIX}msg_` },
 };
 
+/** How many recent requests `requests` keeps unless `SimulatorOptions.requestLog` says otherwise. */
+export const DEFAULT_REQUEST_LOG = 1_000;
+const MAX_MODELS_LISTED = 1_000;
+const MAX_PREFIXES_REMEMBERED = 10_000;
+
 /**
  * Starts the provider simulator: a loopback HTTP server that speaks OpenAI chat completions
  * and Anthropic messages well enough for the real SDKs, answers deterministically unless
@@ -45,7 +50,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const responders = new Map<string, Responder>();
   const seenPrefixes = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
+  // A window of the most recent requests, not a history: the simulator also runs inside the daemon.
+  const requestLog = options.requestLog ?? DEFAULT_REQUEST_LOG;
   const requests: RecordedRequest[] = [];
+  const modelsSeen = new Set<string>();
   const issuedSignatures = new Set<string>();
   const known = options.models ? new Map(options.models.map((model) => [`${model.api}\u0000${model.apiModel}`, model])) : undefined;
   const clock = options.clock ?? (() => new Date());
@@ -71,7 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, modelList([...new Set(requests.map((recorded) => recorded.model))]));
+    if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, modelList([...modelsSeen]));
     const route = request.method === 'POST' && Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
     if (!route) return sendJson(response, 404, { error: { message: `Unknown route ${request.method} ${path} (simulated)`, type: 'invalid_request_error', param: null, code: 'not_found' } });
     const { api, wire } = route;
@@ -84,6 +92,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const recorded: RecordedRequest = { api, method: 'POST', path, headers: request.headers, body, model: typeof body.model === 'string' ? body.model : '' };
     requests.push(recorded);
+    if (requests.length > requestLog) requests.shift();
+    if (recorded.model && modelsSeen.size < MAX_MODELS_LISTED) modelsSeen.add(recorded.model);
 
     const model = modelOf(api, recorded.model);
     if (!model) return sendError(response, wire.error({ fault: 'model_not_found' }, apiKeyOf(request), recorded.model));
@@ -137,7 +147,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const answer = truncateAnswer(reply ? answerFromReply(reply) : defaultAnswer(call), call.maxTokens);
     const prefixKey = `${api}\u0000${call.model}\u0000${createHash('sha256').update(call.prefixText).digest('hex')}`;
     const computed = computeUsage(call, answer.answer, seenPrefixes.has(prefixKey));
-    if (call.prefixText.length > 0 && call.caching !== 'none') seenPrefixes.add(prefixKey);
+    if (call.prefixText.length > 0 && call.caching !== 'none') {
+      // Bounded like the request log: forgetting the oldest prefix only costs a simulated cache miss.
+      if (seenPrefixes.size >= MAX_PREFIXES_REMEMBERED) seenPrefixes.delete(seenPrefixes.values().next().value!);
+      seenPrefixes.add(prefixKey);
+    }
     const dictated = reply?.usage ?? headerUsage ?? usageHooks.get(call.model)?.(recorded);
     const outcome: SimulatedOutcome = { ...answer, usage: dictated ? completeUsage(dictated) : computed };
     const id = `${route.idPrefix}${++sequence}`;
@@ -201,6 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       responders.clear();
       seenPrefixes.clear();
       requests.length = 0;
+      modelsSeen.clear();
     },
     close() {
       for (const timer of timers) clearTimeout(timer);

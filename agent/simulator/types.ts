@@ -109,6 +109,11 @@ export interface SimulatorOptions {
   port?: number;
   host?: '127.0.0.1';
   /**
+   * How many of the most recent requests `requests` keeps (default 1,000); older ones are
+   * dropped, so a long-running simulator's memory stays flat. A test that inspects more asks for more.
+   */
+  requestLog?: number;
+  /**
    * The models it knows, as the real APIs would: any other model id is a 404, and each
    * request is checked against its model's rules. Absent: any model id is served, checked
    * against the conservative default capabilities (a test's scripted `test-model`).
@@ -125,7 +130,7 @@ export interface Simulator {
   readonly openaiBaseURL: string;
   /** `url`, the `baseURL` for the Anthropic SDK (it appends `/v1/messages`). */
   readonly anthropicBaseURL: string;
-  /** Every chat request received, in order, including those answered with a fault. */
+  /** The most recent chat requests received (at most `requestLog`), oldest first, including those answered with a fault. */
   readonly requests: readonly RecordedRequest[];
   /** Queues the next answers for `model` (the name as sent); each request takes one. */
   script(model: string, ...steps: ScriptStep[]): void;

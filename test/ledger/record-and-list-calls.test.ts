@@ -58,6 +58,7 @@ test('a recorded call reads back field for field, with its UTC day and month', (
     reason: 'kind code',
     simulated: true,
     task: { kind: 'code', text: 'Rename the helper', tier: 'execution' },
+    usageEstimated: false,
   });
 });
 

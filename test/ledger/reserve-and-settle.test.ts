@@ -43,7 +43,7 @@ test('no applicable cap: nothing is reserved, settling just writes the row', () 
   const db = openStore(':memory:');
   const result = reserveBudget(db, aReservation(1), caps({ daily: { tiers: { reasoning: 0.5 }, jobs: { other: 0.1 } } }));
   assert.deepEqual(result, { ok: true, reservationId: 0 });
-  const id = settleReservation(db, 0, aCall(1));
+  const { callId: id } = settleReservation(db, 0, aCall(1));
   assert.equal(listCalls(db)[0].id, id);
 });
 

@@ -30,7 +30,7 @@ test('a replayed trace is billed exactly as hand-computed, tier by tier', async 
   const lines = parseTrace(trace.map((line) => JSON.stringify(line)).join('\n'), 'trace.jsonl');
   const report = await replayTrace(config, lines);
   assert.equal(report.tasks, 4);
-  assert.deepEqual(report.decisions.map((decision) => [decision.tier, decision.model]), [
+  assert.deepEqual(report.decisions!.map((decision) => [decision.tier, decision.model]), [
     ['orchestration', config.tiers.orchestration[0]],
     ['execution', config.tiers.execution[0]],
     ['reasoning', config.tiers.reasoning[0]],

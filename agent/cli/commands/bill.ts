@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { billFor, type Bill, type BillLine, type BillPeriod } from '../../../memory/bill.ts';
+import { billFor, type Baseline, type BaselineComparison, type Bill, type BillLine, type BillPeriod } from '../../../memory/bill.ts';
+import { billBaselines, UnknownBaselineError } from '../../bill-baselines.ts';
+import { resolveModels } from '../../runtime.ts';
 import { openStore } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type GlobalOptions } from '../context.ts';
 
@@ -58,8 +60,9 @@ export function alignTable(rows: string[][]): string {
     .join('\n');
 }
 
-function section(title: string, lines: BillLine[]): string {
-  const header = [title, 'calls', 'failed', 'input', 'cached', 'output', 'cost', 'flagship'];
+/** One breakdown; the per-row flagship column (frozen at call time) only when no bill-time baseline replaces it. */
+function section(title: string, lines: BillLine[], frozenFlagship = true): string {
+  const header = [title, 'calls', 'failed', 'input', 'cached', 'output', 'cost', 'flagship'].slice(0, frozenFlagship ? 8 : 7);
   const body = lines.map((line) => [
     line.key,
     formatCount(line.calls),
@@ -69,8 +72,17 @@ function section(title: string, lines: BillLine[]): string {
     formatCount(line.outputTokens),
     formatUsd(line.costUsd),
     formatUsd(line.flagshipCostUsd),
-  ]);
+  ].slice(0, frozenFlagship ? 8 : 7));
   return alignTable([header, ...body]);
+}
+
+const BASELINE_ROLE: Record<BaselineComparison['role'], string> = { flagship: 'flagship', execution: "execution tier's first model", named: 'named' };
+
+/** Saved or cost more, in words: never a saving where routing cost more. */
+function verdict(baseline: BaselineComparison): string {
+  const percent = baseline.percentSaved === null ? '' : ` (${Math.abs(baseline.percentSaved).toFixed(1)}%)`;
+  if (Math.abs(baseline.savedUsd) < 5e-7) return 'routing cost the same';
+  return baseline.savedUsd > 0 ? `routing saved ${formatUsd(baseline.savedUsd)}${percent}` : `routing cost ${formatUsd(-baseline.savedUsd)} more${percent}`;
 }
 
 /** The human bill, as printed by `switchboard bill`. */
@@ -80,29 +92,43 @@ export function renderBill(bill: Bill, flagship?: string): string {
   parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label}${simulated}`);
   const events = bill.budgetEvents;
   const capLines =
-    events.downgrades + events.deferrals > 0
-      ? ['', `Budget caps acted: ${events.downgrades} downgraded, ${events.deferrals} deferred`, ...events.lines.map((line) => `  ${line}`)]
+    events.downgrades + events.deferrals + events.overruns > 0
+      ? ['', `Budget caps acted: ${events.downgrades} downgraded, ${events.deferrals} deferred${events.overruns > 0 ? `, ${events.overruns} went over by $${events.overUsd.toFixed(4)}` : ''}`, ...events.lines.map((line) => `  ${line}`)]
       : [];
   if (bill.totals.calls === 0) {
     parts.push('No calls in this period.', ...capLines);
     return `${parts.join('\n')}\n`;
   }
   const savings = bill.savings;
+  const against: string[][] =
+    bill.baselines.length > 0
+      ? bill.baselines.map((baseline) => [`Same calls all on ${baseline.model} (${BASELINE_ROLE[baseline.role]})`, `${formatUsd(baseline.baselineCostUsd)}  ${verdict(baseline)}`])
+      : [
+          [`Same tokens on the flagship${flagship ? ` (${flagship})` : ''}`, formatUsd(savings.flagshipCostUsd)],
+          [
+            'Saved by routing',
+            savings.percentSaved === null
+              ? 'n/a'
+              : `${savings.percentSaved.toFixed(1)}% (flagship costs ${savings.ratio === null ? 'n/a' : `${savings.ratio.toFixed(2)}x`})`,
+          ],
+        ];
   parts.push(
     alignTable([
       ['Spent', formatUsd(bill.totals.costUsd)],
-      [`Same tokens on the flagship${flagship ? ` (${flagship})` : ''}`, formatUsd(savings.flagshipCostUsd)],
-      [
-        'Saved by routing',
-        savings.percentSaved === null
-          ? 'n/a'
-          : `${savings.percentSaved.toFixed(1)}% (flagship costs ${savings.ratio === null ? 'n/a' : `${savings.ratio.toFixed(2)}x`})`,
-      ],
+      ...against,
       ['Saved by prompt caching', formatUsd(bill.cacheSavingsUsd)],
       ['Calls', `${formatCount(bill.totals.calls)} (${formatCount(bill.totals.failedCalls)} failed)`],
     ]),
   );
-  parts.push('', section('tier', bill.byTier), '', section('job', bill.byJob), '', section('model', bill.byModel), ...capLines);
+  for (const baseline of bill.baselines) {
+    if (baseline.savedUsd >= 0 || baseline.premium.length === 0) continue;
+    parts.push('', `Routing cost ${formatUsd(-baseline.savedUsd)} more than all on ${baseline.model}; the premium bought:`);
+    for (const line of baseline.premium) {
+      parts.push(`  ${line.tier} for ${line.job}: ${formatCount(line.calls)} call${line.calls === 1 ? '' : 's'}, ${formatUsd(line.routedCostUsd)} routed vs ${formatUsd(line.baselineCostUsd)} on ${baseline.model}`);
+    }
+  }
+  const frozen = bill.baselines.length === 0;
+  parts.push('', section('tier', bill.byTier, frozen), '', section('job', bill.byJob, frozen), '', section('model', bill.byModel, frozen), ...capLines);
   if (bill.includesSimulated) parts.push('', `${formatCount(bill.simulatedCalls)} of these calls were simulated: their cost is what a real provider would have charged.`);
   return `${parts.join('\n')}\n`;
 }
@@ -115,13 +141,21 @@ export function registerBillCommand(program: Command): void {
     .option('--today', 'bill today (UTC)')
     .option('--day <date>', 'bill one day, YYYY-MM-DD (UTC)')
     .option('--month <month>', 'bill one month, YYYY-MM (default: this month)')
+    .option('--baseline <model>', 'also compare against every call on this model (a model id from the config)')
     .option('--json', 'print the bill as JSON')
-    .action((options: BillOptions) => {
+    .action((options: BillOptions & { baseline?: string }) => {
       const period = billPeriodFromOptions(options);
       const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
+      let baselines: Baseline[];
+      try {
+        baselines = billBaselines(context.config, resolveModels(context.config), options.baseline);
+      } catch (error) {
+        if (error instanceof UnknownBaselineError) throw new CliError(error.message, EXIT_BAD_INPUT);
+        throw error;
+      }
       const store = openStore(existsSync(context.databasePath) ? context.databasePath : ':memory:');
       try {
-        const bill = billFor(store, period);
+        const bill = billFor(store, period, baselines);
         if (options.json) process.stdout.write(`${JSON.stringify({ ...bill, flagship: context.config.flagship }, null, 2)}\n`);
         else process.stdout.write(`${renderBill(bill, context.config.flagship).trimEnd()}\n`);
       } finally {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import type { Command } from 'commander';
 import { findConfig, loadConfig } from '../../../config/load.ts';
 import { openStore } from '../../../memory/store.ts';
-import { parseTrace, replayTrace, repriceLedger, TraceError, type ReplayReport, type RepriceReport } from '../../replay.ts';
+import { readTrace, replayTrace, repriceLedger, TraceError, type ReplayDecision, type ReplayReport, type RepriceReport } from '../../replay.ts';
 import { TIERS } from '../../../contracts/types.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, resolveDataDir, type GlobalOptions } from '../context.ts';
 import { resolve } from 'node:path';
@@ -37,22 +37,34 @@ export function registerReplayCommand(program: Command): void {
         return;
       }
       if (!trace) throw new CliError('replay: give a trace file (JSONL) or --from-ledger', EXIT_BAD_INPUT);
-      let text: string;
       try {
-        text = readFileSync(trace, 'utf8');
+        accessSync(trace, constants.R_OK);
       } catch (error) {
         throw new CliError(`replay: cannot read ${trace}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, EXIT_BAD_INPUT);
       }
-      let lines;
+      const context = loadContext(globals, process.env, { secrets: 'deferred' });
+      // The trace is read and the decisions written as they go: memory is flat in the number of tasks.
+      // A bad line found mid-way ends the replay with exit 2 and no report (the JSON is left unclosed).
+      let first = true;
+      const onDecision = options.json
+        ? (decision: ReplayDecision) => {
+            process.stdout.write(`${first ? '{\n  "decisions": [\n' : ',\n'}    ${JSON.stringify(decision)}`);
+            first = false;
+          }
+        : () => {};
+      let report: ReplayReport;
       try {
-        lines = parseTrace(text, trace);
+        report = await replayTrace(context.config, readTrace(trace), { onDecision });
       } catch (error) {
         if (error instanceof TraceError) throw new CliError(`replay: ${error.message}`, EXIT_BAD_INPUT);
         throw error;
       }
-      const context = loadContext(globals, process.env, { secrets: 'deferred' });
-      const report = await replayTrace(context.config, lines);
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
+      if (!options.json) {
+        process.stdout.write(formatReplay(report));
+        return;
+      }
+      const summary = JSON.stringify(report, null, 2).slice(1);
+      process.stdout.write(`${first ? '{\n  "decisions": [' : '\n  '}],${summary}\n`);
     });
 }
 

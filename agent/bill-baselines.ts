@@ -1,0 +1,31 @@
+/**
+ * The baselines a bill compares routing against: every call on the flagship, every call on
+ * the execution tier's first model, and any one model the user names. Each is priced from that
+ * model's own config/catalogue entry (its dated prices), so its label and its price always
+ * come from the same place.
+ */
+import type { Config } from '../config/schema.ts';
+import type { Baseline } from '../memory/bill.ts';
+import type { ModelSpec } from '../contracts/types.ts';
+import { calculateCost, priceOn } from './cost.ts';
+
+export class UnknownBaselineError extends Error {}
+
+function baselineOf(role: Baseline['role'], model: ModelSpec): Baseline {
+  return { role, model: model.id, costOf: (usage, day) => calculateCost(usage, priceOn(model, day)) };
+}
+
+/** The flagship, the execution tier's first model, then `named`; throws `UnknownBaselineError` for a model config does not define. */
+export function billBaselines(config: Config, models: ReadonlyMap<string, ModelSpec>, named?: string): Baseline[] {
+  const baselines: Baseline[] = [];
+  const flagship = models.get(config.flagship);
+  if (flagship) baselines.push(baselineOf('flagship', flagship));
+  const execution = models.get(config.tiers.execution[0] ?? '');
+  if (execution) baselines.push(baselineOf('execution', execution));
+  if (named !== undefined) {
+    const model = models.get(named);
+    if (!model) throw new UnknownBaselineError(`--baseline: no model "${named}" in the config (models: ${[...models.keys()].sort().join(', ')})`);
+    baselines.push(baselineOf('named', model));
+  }
+  return baselines;
+}
