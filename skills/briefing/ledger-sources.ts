@@ -9,7 +9,7 @@ import type { Config } from '../../config/schema.ts';
 import type { BudgetLine, JobProblem, SkillSnapshot, SpendReport } from './types.ts';
 
 const NEAR_CAP = 0.8;
-const PROBLEM_STATUSES = ['failed', 'timed_out', 'interrupted', 'skipped_overlap', 'skipped_budget', 'missed', 'cancelled'];
+const PROBLEM_STATUSES = ['degraded', 'failed', 'timed_out', 'interrupted', 'skipped_overlap', 'skipped_budget', 'missed', 'cancelled'];
 const MAX_ERROR_LENGTH = 160;
 const MAX_HIGHLIGHTS = 5;
 

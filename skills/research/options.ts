@@ -2,6 +2,7 @@
  * The research job's options (`jobs.<name>.options` in config), validated when a run starts.
  */
 import { z } from 'zod';
+import { assertKnownOptionKeys } from '../option-keys.ts';
 import { parseDuration } from '../../config/schema.ts';
 
 const sourceUrl = z
@@ -38,6 +39,7 @@ export type ResearchOptions = z.output<typeof researchOptionsSchema>;
 
 /** Validates options; the error names each bad key as `jobs.<job>.options.<path>`. */
 export function parseResearchOptions(options: Record<string, unknown>, job: string): ResearchOptions {
+  assertKnownOptionKeys(options, Object.keys(researchOptionsSchema.shape), job, 'research');
   const result = researchOptionsSchema.safeParse(options);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {

@@ -24,6 +24,11 @@ test('a source that fails is named with a short reason; the rest of the briefing
   assert.doesNotMatch(text + html, /invalid_grant|ECONNREFUSED/, 'the raw error stays in the log');
   assert.match(text, /Yesterday\u2019s spend/);
   assert.match(result.summary, /unavailable: calendar, mail/);
+  // Partial failure in the shared shape: the run is recorded `degraded`, not `succeeded`.
+  assert.deepEqual(result.problems, [
+    { part: 'section:calendar', kind: 'unavailable', message: 'auth error' },
+    { part: 'section:mail', kind: 'unavailable', message: 'network error' },
+  ]);
 });
 
 test('sections whose source is not configured are skipped without a word', async (t) => {
@@ -41,13 +46,16 @@ test('sections whose source is not configured are skipped without a word', async
   });
 });
 
-test('a failing orchestrator leaves the figures and names the summary as unavailable', async (t) => {
+test('a failing orchestrator, figures-only allowed: the figures go out and the summary is named unavailable', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   const delivery = aRecordingDelivery();
   const failing = aScriptedOrchestrator(Object.assign(new Error('chain failed'), { kind: 'budget_exceeded' }));
 
-  await createBriefingSkill({ delivery }).run(aContext(db, { orchestrate: failing.orchestrate }), AbortSignal.timeout(5000));
+  await createBriefingSkill({ delivery }).run(
+    aContext(db, { orchestrate: failing.orchestrate, options: { onModelFailure: 'figures-only' } }),
+    AbortSignal.timeout(5000),
+  );
 
   assert.match(delivery.sent[0].text, /^Summary: unavailable \(budget exceeded\)$/m);
   assert.match(delivery.sent[0].text, /\$0\.00 +spent on 0 calls/);

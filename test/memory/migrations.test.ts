@@ -4,23 +4,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { listMigrations, migrate, openStore, StoreVersionError, type Migration } from '../../memory/store.ts';
+import { BUSY_TIMEOUT_MS, listMigrations, migrate, openStore, StoreVersionError, type Migration } from '../../memory/store.ts';
 
 const aDatabasePath = () => join(mkdtempSync(join(tmpdir(), 'sb-migrate-')), 'switchboard.db');
 
-test('the shipped migrations are numbered 1..n without gaps or duplicates', () => {
+test('the shipped migrations are numbered in increasing order without duplicates', () => {
+  // Numbers are handed out per issue, so a branch may ship 014 before 009..013 land.
   const versions = listMigrations().map((migration) => migration.version);
   assert.ok(versions.length >= 7);
-  assert.deepEqual(versions, versions.map((_, index) => index + 1));
+  assert.equal(versions[0], 1);
+  for (let index = 1; index < versions.length; index++) assert.ok(versions[index] > versions[index - 1], `${versions[index]} after ${versions[index - 1]}`);
 });
 
 test('a new database gets every migration, WAL, foreign keys and a busy timeout', () => {
   const path = aDatabasePath();
   const db = openStore(path);
-  assert.equal(db.pragma('user_version', { simple: true }), listMigrations().length);
+  assert.equal(db.pragma('user_version', { simple: true }), listMigrations().at(-1)!.version);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+  assert.equal(db.pragma('busy_timeout', { simple: true }), BUSY_TIMEOUT_MS);
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name);
   for (const table of ['calls', 'call_totals', 'job_runs', 'job_steps', 'job_state', 'kv', 'breakers', 'budget_reservations']) {
     assert.ok(tables.includes(table), `has ${table}`);
@@ -46,7 +48,7 @@ test('an older database is brought up to date, only the missing migrations run',
   assert.equal(old.pragma('user_version', { simple: true }), 2);
   old.close();
   const db = openStore(path);
-  assert.equal(db.pragma('user_version', { simple: true }), all.length);
+  assert.equal(db.pragma('user_version', { simple: true }), all.at(-1)!.version);
   db.close();
 });
 
