@@ -59,6 +59,22 @@ export function groupBelongsToRun(pgid: number, runId: number): boolean {
 }
 
 /**
+ * `endGroup` that blocks: for start-up, where the orphans of a dead run must be gone before
+ * the run may be retried, and nothing else runs yet. Blocks at most about `graceMs`.
+ */
+export function endGroupNow(pgid: number, graceMs: number): void {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    Atomics.wait(pause, 0, 0, 25);
+    if (groupMembers(pgid).length === 0) return;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  for (let spin = 0; spin < 40 && groupMembers(pgid).length > 0; spin++) Atomics.wait(pause, 0, 0, 25);
+}
+
+/**
  * Ends group `pgid`: SIGTERM now, SIGKILL after `graceMs` if anything is left. Resolves once
  * the group is gone or the SIGKILL was sent.
  */

@@ -176,6 +176,11 @@ export function finishRun(db: Store, id: number, input: FinishInput): boolean {
   return info.changes === 1;
 }
 
+/** Appends `note` to an ended run's error ("; "-separated), e.g. why it was not retried. */
+export function noteRunError(db: Store, id: number, note: string): void {
+  db.prepare(`UPDATE job_runs SET error = CASE WHEN error IS NULL OR error = '' THEN ? ELSE error || '; ' || ? END WHERE id = ?`).run(note, note, id);
+}
+
 /** The owner's "still working on it" mark on a running run; false when the run is no longer running. */
 export function beatRun(db: Store, id: number, at: Date): boolean {
   return db.prepare(`UPDATE job_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(at.toISOString(), id).changes === 1;

@@ -2,11 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { configSchema } from '../../../config/schema.ts';
 import { loadContext, type GlobalOptions } from '../context.ts';
-import { ConfigError } from '../../../config/load.ts';
-import { validateJobs } from '../../job-executor.ts';
-import { silentLogger } from '../../logger.ts';
-import { buildSkills } from '../../model-layer.ts';
-import { createSkillRegistry } from '../../skill-registry.ts';
+import { assertJobsValid } from '../check-jobs.ts';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('check the config or print its JSON Schema');
@@ -15,9 +11,7 @@ export function registerConfigCommands(program: Command): void {
     .description('validate the config; exits 2 with the key path of every problem')
     .action(() => {
       const context = loadContext(program.opts<GlobalOptions>());
-      const skills = createSkillRegistry({ config: context.config, dataDir: context.dataDir, logger: silentLogger(), extraSkills: buildSkills(context.config, context.dataDir) });
-      const issues = validateJobs(context.config, skills);
-      if (issues.length > 0) throw new ConfigError(context.source.path, issues);
+      assertJobsValid(context);
       const jobs = Object.keys(context.config.jobs).length;
       const models = Object.keys(context.config.models).length;
       process.stdout.write(`ok: ${context.source.path} (${context.source.origin}): ${models} models, ${jobs} jobs\n`);

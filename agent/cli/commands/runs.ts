@@ -3,6 +3,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type GlobalOptions
 import { openStore } from '../../../memory/store.ts';
 import { finishRun, getRun, listRuns, listSteps, requestCancellation, type RunRecord } from '../../../memory/runs.ts';
 import { isProcessAlive } from '../../scheduler/process-identity.ts';
+import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
 export function registerRunsCommand(program: Command): void {
@@ -12,10 +13,10 @@ export function registerRunsCommand(program: Command): void {
     .option('--job <name>', 'only this job')
     .option('--limit <n>', 'how many (default 20)', '20')
     .option('--json', 'print JSON')
-    .action((options: { job?: string; limit: string; json?: boolean }) => {
+    .action(async (options: { job?: string; limit: string; json?: boolean }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit: expected a positive integer, found "${options.limit}"`, EXIT_BAD_INPUT);
-      withStore(program, (db) => {
+      await withStore(program, (db) => {
         const rows = listRuns(db, { job: options.job, limit });
         if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) return void process.stdout.write('no runs yet\n');
@@ -28,8 +29,8 @@ export function registerRunsCommand(program: Command): void {
     .description('one run with its steps')
     .argument('<id>', 'run id')
     .option('--json', 'print JSON')
-    .action((id: string, options: { json?: boolean }) => {
-      withStore(program, (db) => {
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withStore(program, (db) => {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         const steps = listSteps(db, run.id);
@@ -39,7 +40,10 @@ export function registerRunsCommand(program: Command): void {
           `  key ${run.idempotencyKey}, trigger ${run.trigger}, attempt ${run.attempt}, pid ${run.pid ?? '-'}`,
           `  created ${run.createdAt}, started ${run.startedAt ?? '-'}, ended ${run.endedAt ?? '-'}, cost $${run.costUsd.toFixed(4)}`,
         ];
-        if (run.error) lines.push(`  error: ${run.error}`);
+        if (run.error) lines.push(`  ${run.status === 'degraded' ? 'failed parts' : 'error'}: ${run.error}`);
+        const problems = (run.result as { problems?: Array<{ part: string; kind: string; message: string }> } | null)?.problems ?? [];
+        for (const problem of problems) lines.push(`  problem: ${problem.part} (${problem.kind}): ${problem.message}`);
+        if (run.heartbeatAt && (run.status === 'running' || run.status === 'interrupted')) lines.push(`  last heartbeat ${run.heartbeatAt}`);
         if (run.result !== null) lines.push(`  result: ${JSON.stringify(run.result)}`);
         for (const step of steps) {
           const what = [step.kind, step.tier, step.model, step.tool].filter(Boolean).join(' ');
@@ -53,8 +57,8 @@ export function registerRunsCommand(program: Command): void {
     .command('cancel')
     .description('cancel a queued or running run (the process running it aborts it within a second)')
     .argument('<id>', 'run id')
-    .action((id: string) => {
-      withStore(program, (db) => {
+    .action(async (id: string) => {
+      await withStore(program, (db) => {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         if (run.status !== 'queued' && run.status !== 'running') {
@@ -79,10 +83,16 @@ function parseId(id: string): number {
   return value;
 }
 
-function withStore(program: Command, work: (db: ReturnType<typeof openStore>) => void): void {
+/**
+ * Opens the data dir's database for a command that reads runs: never creates it (exit 1 when
+ * missing), and first ends the rows of runs whose process died, so none shows `running` falsely.
+ */
+async function withStore(program: Command, work: (db: ReturnType<typeof openStore>) => void): Promise<void> {
   const context = loadContext(program.opts<GlobalOptions>());
-  const db = openStore(context.databasePath);
+  const db = openStore(context.databasePath, { mustExist: true });
   try {
+    endDeadRuns(db);
+    endOrphanGroups(db);
     work(db);
   } finally {
     db.close();

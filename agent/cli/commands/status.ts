@@ -4,6 +4,7 @@ import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
+import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 
 export interface StatusReport {
   daemon: { running: boolean; pid?: number; startedAt?: string; uptimeSeconds?: number; configPath?: string };
@@ -26,10 +27,14 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description('daemon state, next slot and last run of each job, open breakers, spend today')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const context = loadContext(program.opts<GlobalOptions>());
-      const db = openStore(context.databasePath);
+      // A reading command never creates the data dir: a missing one is an error (exit 1).
+      const db = openStore(context.databasePath, { mustExist: true });
       try {
+        // Runs whose process died are shown (and recorded) as interrupted, not running.
+        endDeadRuns(db);
+        endOrphanGroups(db);
         const now = new Date();
         const lock = readDaemonLock(context.dataDir);
         const running = daemonAlive(lock);
@@ -95,7 +100,8 @@ function formatStatus(report: StatusReport): string {
   lines.push('', 'jobs:');
   if (report.jobs.length === 0) lines.push('  (none configured)');
   for (const job of report.jobs) {
-    const last = job.lastRun ? `last ${job.lastRun.status} (run ${job.lastRun.id}, slot ${job.lastRun.slot})` : 'never run';
+    const why = job.lastRun?.error && job.lastRun.status !== 'succeeded' ? `: ${job.lastRun.error.split('\n')[0].slice(0, 120)}` : '';
+    const last = job.lastRun ? `last ${job.lastRun.status} (run ${job.lastRun.id}, slot ${job.lastRun.slot})${why}` : 'never run';
     const next = job.enabled ? `next ${job.nextSlot ?? '-'}` : 'disabled';
     lines.push(`  ${job.name}  [${job.schedule} ${job.timezone}] ${job.skill}: ${next}; ${last}`);
   }
