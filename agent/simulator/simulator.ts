@@ -19,6 +19,9 @@ const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: st
  * scripted, and marks every answer simulated (`sim-` ids, `x-switchboard-simulated: 1`).
  * Resolves once listening.
  */
+/** `setFault(ANY_MODEL, fault)`: an outage of every model without a fault of its own (`switchboard simulate --fault`). */
+export const ANY_MODEL = '*';
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scripts = new Map<string, ScriptStep[]>();
   const faults = new Map<string, SimulatorFault>();
@@ -67,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const step =
       scripts.get(call.model)?.shift() ??
-      faults.get(call.model) ??
+      (faults.get(call.model) ?? faults.get(ANY_MODEL)) ??
       responders.get(call.model)?.({ ...recorded, promptText: call.promptText, lastUserText: call.lastUserText, responseSchema: call.responseSchema });
     const fault = step !== undefined && 'fault' in step ? step : undefined;
     const reply = step !== undefined && !('fault' in step) ? step : undefined;
