@@ -3,7 +3,7 @@
  * history, and providers with resolved keys, swapped for the simulator where there is no key.
  */
 import type { Config } from '../config/schema.ts';
-import type { ModelSpec, ProviderSpec } from '../contracts/types.ts';
+import type { EndpointProfile, ModelSpec, ProviderSpec } from '../contracts/types.ts';
 
 export function resolveModels(config: Config): Map<string, ModelSpec> {
   const models = new Map<string, ModelSpec>();
@@ -45,6 +45,16 @@ export function simulatedProviderNames(config: Config): string[] {
 export class MissingKeyError extends Error {}
 
 /**
+ * The endpoint profile of a configured provider: its own, else `openai` for the official API
+ * (no baseURL) and `compatible` for any other server. A simulated provider keeps the profile
+ * of the server it stands in for, so the simulator sees the requests the real one would.
+ */
+export function endpointProfileOf(provider: Pick<Config['providers'][string], 'api' | 'baseURL' | 'profile'>): EndpointProfile | undefined {
+  if (provider.api !== 'openai') return undefined;
+  return provider.profile ?? (provider.baseURL === undefined ? 'openai' : 'compatible');
+}
+
+/**
  * Provider specs ready for the registry. A simulated provider keeps its name (so routes and
  * the ledger read the same) but points at the simulator and is marked `simulated`.
  * Throws `MissingKeyError` for a keyed provider without a key when the simulator is off.
@@ -57,6 +67,7 @@ export function resolveProviders(config: Config, simulator: SimulatorEndpoints |
       return {
         name,
         api: provider.api,
+        profile: endpointProfileOf(provider),
         baseURL: provider.api === 'openai' ? simulator.openaiBaseURL : simulator.anthropicBaseURL,
         apiKey: 'simulated',
         timeoutMs: provider.timeout,
@@ -71,6 +82,7 @@ export function resolveProviders(config: Config, simulator: SimulatorEndpoints |
     return {
       name,
       api: provider.api,
+      profile: endpointProfileOf(provider),
       baseURL: provider.baseURL,
       apiKey: provider.apiKey ?? 'none',
       timeoutMs: provider.timeout,

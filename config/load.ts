@@ -11,26 +11,11 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
 
 export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), 'default.yaml');
 
-export interface ConfigIssue {
-  /** Dotted key path, e.g. `jobs.morning-briefing.schedule`; empty for the whole file. */
-  path: string;
-  message: string;
-}
-
-export class ConfigError extends Error {
-  readonly file: string;
-  readonly issues: ConfigIssue[];
-  constructor(file: string, issues: ConfigIssue[]) {
-    const lines = issues.map((issue) => `  ${issue.path || '(file)'}: ${issue.message}`);
-    super(`invalid config ${file}:\n${lines.join('\n')}`);
-    this.name = 'ConfigError';
-    this.file = file;
-    this.issues = issues;
-  }
-}
+export { ConfigError, type ConfigIssue } from './config-error.ts';
 
 export interface ConfigSource {
   path: string;

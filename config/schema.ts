@@ -3,7 +3,7 @@
  * receives the parsed `Config` (or a part of it) and never reads the file itself.
  */
 import { z } from 'zod';
-import { TIERS } from '../contracts/types.ts';
+import { ENDPOINT_PROFILES, TIERS } from '../contracts/types.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -35,6 +35,10 @@ const priceSchema = z.strictObject({
 const providerSchema = z.strictObject({
   api: z.enum(['openai', 'anthropic']).describe('Wire API: openai also serves every OpenAI-compatible endpoint'),
   baseURL: z.url().optional(),
+  profile: z
+    .enum(ENDPOINT_PROFILES)
+    .optional()
+    .describe('For api openai: the server behind baseURL (openrouter, ollama, gemini; default openai without baseURL, else compatible)'),
   apiKey: z.string().optional().describe('Use ${ENV_VAR} interpolation; never write the key itself here'),
   apiKeyFile: z.string().optional().describe('A file holding the key (mode 0600)'),
   timeout: duration.default(120_000),

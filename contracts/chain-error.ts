@@ -15,7 +15,7 @@ export interface AttemptError {
 }
 
 export class ChainError extends Error {
-  /** The kind that ended the chain: the last attempt's, or `bad_request`/`content_filtered` when one stopped it. */
+  /** The kind that ended the chain: the last attempt's, or the stopping attempt's (`bad_request`, `content_filtered`, `refused`). */
   readonly kind: ErrorKind;
   readonly tier: Tier;
   readonly attempts: AttemptError[];
@@ -25,7 +25,9 @@ export class ChainError extends Error {
       (attempt) => `${attempt.model} (${attempt.provider}): ${attempt.kind}${attempt.status ? ` ${attempt.status}` : ''}: ${attempt.message}`,
     );
     const head = stoppedBy
-      ? `${stoppedBy.model} refused the request (${stoppedBy.kind}), which no other model would accept either`
+      ? stoppedBy.kind === 'refused'
+        ? `${stoppedBy.model} declined to answer (refused)`
+        : `${stoppedBy.model} refused the request (${stoppedBy.kind}), which no other model would accept either`
       : attempts.length === 0
         ? `no model of tier ${tier} can take this request`
         : `every model of tier ${tier} failed`;

@@ -33,7 +33,12 @@ export class ProviderError extends Error {
   }
 }
 
-/** Kinds worth another attempt on the next model of the chain. */
+/**
+ * Kinds that say a model is unavailable for now: worth a retry on the same model (after a
+ * wait) and counted by its breaker. The chain also moves on after `model_not_found`,
+ * `quota_exhausted`, `invalid_request`, `auth` and `context_too_long`, but retrying the same
+ * model cannot help those.
+ */
 export function isRetryable(kind: ErrorKind): boolean {
   switch (kind) {
     case 'rate_limited':
@@ -45,6 +50,10 @@ export function isRetryable(kind: ErrorKind): boolean {
     case 'circuit_open':
       return true;
     case 'auth':
+    case 'model_not_found':
+    case 'quota_exhausted':
+    case 'invalid_request':
+    case 'refused':
     case 'bad_request':
     case 'context_too_long':
     case 'content_filtered':

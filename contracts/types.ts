@@ -31,10 +31,26 @@ export interface ToolCall {
   arguments: Record<string, unknown>;
 }
 
+/**
+ * Content a provider returned that must go back to it unchanged on the next turn of the same
+ * conversation: Anthropic's thinking and redacted_thinking blocks, whose signatures the API
+ * checks in a tool loop. Opaque to everything but the provider that made it: the orchestrator
+ * copies it from the response onto the assistant message, and a provider of another `api` (or,
+ * for thinking blocks, another model) ignores it and rebuilds the turn from `content` and
+ * `toolCalls`.
+ */
+export interface ProviderContent {
+  api: ProviderApi;
+  /** The API model name that produced the blocks. */
+  model: string;
+  /** The provider's own content blocks of the turn, in the order received. */
+  blocks: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
 export type Message =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[]; providerContent?: ProviderContent }
   | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError?: boolean };
 
 export interface ChatRequest {
@@ -61,12 +77,21 @@ export interface Usage {
   reasoningTokens: number;
 }
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+/**
+ * Why the model stopped. `refusal`: the model declined to answer (OpenAI's `refusal` field,
+ * Anthropic's `stop_reason: "refusal"`); the router never returns such a response as a
+ * success, it fails the call with the error kind `refused`.
+ */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal' | 'error';
 
 export interface ChatResponse {
   text: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
+  /** The model's refusal message when `finishReason` is `refusal` (may be empty). */
+  refusal?: string;
+  /** Blocks to send back unchanged with this turn (Anthropic thinking); see `ProviderContent`. */
+  providerContent?: ProviderContent;
   usage: Usage;
   /** The model id the provider says answered. */
   model: string;
@@ -74,6 +99,22 @@ export interface ChatResponse {
   simulated: boolean;
 }
 
+/**
+ * What went wrong with a call, decided once at the provider edge. Beside the transient kinds
+ * (retried or passed to the next model) and `auth`:
+ * - `model_not_found`: this model is dead for us (retired, unknown id, no access: OpenAI 404
+ *   `model_not_found`, Anthropic 404 `not_found_error`); fall back, and keep it out until the
+ *   config or catalogue changes.
+ * - `quota_exhausted`: the provider is dead for us (OpenAI `insufficient_quota`, billing hard
+ *   limit, Anthropic "credit balance is too low"); no retry, fall back to another provider.
+ * - `invalid_request`: the provider rejected the shape of a request Switchboard built (an
+ *   unsupported parameter or value, a schema strict mode refuses, an empty content block): a
+ *   defect of Switchboard, recorded as such; fall back.
+ * - `bad_request`: any other 4xx the provider gave no reason to blame on the request's shape;
+ *   ends the chain.
+ * - `refused`: the model declined to answer (a refusal, not an error of the wire); never a
+ *   success, ends the chain.
+ */
 export const ERROR_KINDS = [
   'rate_limited',
   'overloaded',
@@ -82,9 +123,13 @@ export const ERROR_KINDS = [
   'network',
   'stream_cut',
   'auth',
+  'model_not_found',
+  'quota_exhausted',
+  'invalid_request',
   'bad_request',
   'context_too_long',
   'content_filtered',
+  'refused',
   'aborted',
   'budget_exceeded',
   'circuit_open',
@@ -154,9 +199,19 @@ export interface ModelSpec {
   reasoningEffort?: string;
 }
 
+/**
+ * Which server speaks an `openai` API: the official one, or an OpenAI-compatible endpoint
+ * users run, each with its known differences (agent/providers/profiles.ts). `compatible` is
+ * any other server, treated conservatively.
+ */
+export const ENDPOINT_PROFILES = ['openai', 'openrouter', 'ollama', 'gemini', 'compatible'] as const;
+export type EndpointProfile = (typeof ENDPOINT_PROFILES)[number];
+
 export interface ProviderSpec {
   name: string;
   api: ProviderApi;
+  /** For an `openai` API: the server behind it (default `openai` without a baseURL, else `compatible`). */
+  profile?: EndpointProfile;
   baseURL?: string;
   /** Resolved secret; never logged or stored. */
   apiKey?: string;

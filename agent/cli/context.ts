@@ -6,23 +6,11 @@
 import { resolve } from 'node:path';
 import { findConfig, loadConfig, type LoadedConfig } from '../../config/load.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
+export { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
 
 export interface GlobalOptions {
   config?: string;
   dataDir?: string;
-}
-
-/** A failure the CLI reports as one clear message and an exit status, without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT_FAILURE) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
 }
 
 export interface CommandContext extends LoadedConfig {

@@ -1,37 +1,46 @@
 /**
- * The `switchboard` command line. Each command lives in agent/cli/commands/ and registers
- * itself on the program handed to it; this file only wires them and maps errors to exit codes.
+ * The `switchboard` command line. The commands are listed in command-table.ts; only the one
+ * being run is imported (with everything it needs), the others appear in `--help` by name and
+ * summary alone. This file wires them and maps errors to exit codes.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../../config/load.ts';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './context.ts';
-import { registerConfigCommands } from './commands/config.ts';
-import { registerStartCommand } from './commands/start.ts';
-import { registerRunCommand } from './commands/run.ts';
-import { registerStatusCommand } from './commands/status.ts';
-import { registerRunsCommand } from './commands/runs.ts';
-import { registerServiceCommand } from './commands/service.ts';
-import { registerDoctorCommand } from './commands/doctor.ts';
-import { registerMemoryCommand } from './commands/memory.ts';
-import { registerInboxCommand } from './commands/inbox.ts';
-import { registerBillCommand } from './commands/bill.ts';
-import { registerRouteCommand } from './commands/route.ts';
-import { registerReplayCommand } from './commands/replay.ts';
-import { registerAuthGoogleCommand } from './commands/auth-google.ts';
-import { registerSimulateCommand } from './commands/simulate.ts';
-import { registerCodeCommand, type CommandServices } from './commands/code.ts';
-import { registerMarketCommand } from './commands/market.ts';
-import { registerDemoCommand } from './commands/demo.ts';
-import { openCommandModels } from '../model-layer.ts';
-import { createLogger } from '../logger.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts';
+import { COMMANDS } from './command-table.ts';
+
+/** Global options that take a value (the token after them is not a command name). */
+const VALUE_OPTIONS = new Set(['-c', '--config', '-d', '--data-dir']);
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/**
+ * The command `argv` (node, script, args...) asks for: the first operand after the global
+ * options, or the one after `help`. Undefined when there is none (bare `--help`, `--version`).
+ */
+export function chosenCommand(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let index = 0; index < args.length; index++) {
+    const token = args[index]!;
+    if (token === '--') return args[index + 1];
+    if (VALUE_OPTIONS.has(token)) {
+      index++;
+      continue;
+    }
+    if (token.startsWith('-')) continue;
+    return token === 'help' ? (args.slice(index + 1).find((next) => !next.startsWith('-')) ?? token) : token;
+  }
+  return undefined;
+}
+
+/**
+ * The program for `argv`: the chosen command registered in full (its module imported), every
+ * other command as a name and summary only. Without `argv`, every command is loaded in full.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('switchboard')
     .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
     .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
@@ -39,33 +48,18 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();
-  registerConfigCommands(program);
-  registerStartCommand(program);
-  registerRunCommand(program);
-  registerStatusCommand(program);
-  registerRunsCommand(program);
-  registerServiceCommand(program);
-  registerDoctorCommand(program);
-  registerMemoryCommand(program);
-  registerInboxCommand(program);
-  registerBillCommand(program);
-  registerRouteCommand(program);
-  registerReplayCommand(program);
-  registerAuthGoogleCommand(program);
-  registerSimulateCommand(program);
-  const models: CommandServices = {
-    open: (context) => openCommandModels(context, createLogger({ level: context.config.log.level, secrets: context.secrets, destination: process.stderr })),
-  };
-  registerCodeCommand(program, models);
-  registerMarketCommand(program, models);
-  registerDemoCommand(program);
+  const chosen = argv ? chosenCommand(argv) : undefined;
+  for (const entry of COMMANDS) {
+    if (!argv || entry.name === chosen) await entry.register(program);
+    else program.command(entry.name).description(entry.summary);
+  }
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit status; never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {

@@ -4,7 +4,8 @@
  * size rule moving anything too large to the large-context tier. Pure functions of config.
  */
 import type { Config } from '../../config/schema.ts';
-import type { ChatRequest, ModelSpec, Tier } from '../../contracts/types.ts';
+import type { ChatRequest, ModelCapabilities, ModelSpec, Tier } from '../../contracts/types.ts';
+import { outputTokenLimit } from '../providers/capabilities.ts';
 
 /**
  * Input tokens of a request, estimated as characters / 4 over every message, tool
@@ -23,8 +24,17 @@ export function estimateInputTokens(request: ChatRequest): number {
   return Math.ceil(characters / 4);
 }
 
-/** Output tokens the call may use at `model`: the request's limit, clamped to the model's. */
-export function maxOutputFor(model: ModelSpec, request: ChatRequest): number {
+/**
+ * Output tokens the call may use at `model`, as the provider will send them: the request's
+ * limit clamped to the model's, plus room for reasoning on a reasoning model (see
+ * `outputTokenLimit`). Budget reservations and the context-window fit use this figure.
+ */
+export function maxOutputFor(model: ModelSpec, request: ChatRequest, capabilities: ModelCapabilities): number {
+  return outputTokenLimit(model, capabilities, request);
+}
+
+/** The output cap the caller asked for, clamped to the model's: what is handed to the provider. */
+export function visibleOutputFor(model: ModelSpec, request: ChatRequest): number {
   return Math.min(request.maxOutputTokens ?? model.maxOutputTokens, model.maxOutputTokens);
 }
 
@@ -65,6 +75,7 @@ export function planChain(
   tier: Tier,
   inputTokens: number,
   request: ChatRequest,
+  capabilities: (model: ModelSpec) => ModelCapabilities,
   job?: string,
 ): PlannedChain {
   const notes: string[] = [];
@@ -75,7 +86,7 @@ export function planChain(
         notes.push(`skipped ${id}: not a configured model`);
         return false;
       }
-      const needed = inputTokens + maxOutputFor(model, request);
+      const needed = inputTokens + maxOutputFor(model, request, capabilities(model));
       if (needed > model.contextWindow) {
         notes.push(`skipped ${id}: context window ${model.contextWindow} < ${needed} (input + max output)`);
         return false;

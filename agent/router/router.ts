@@ -24,7 +24,8 @@ import type { ProviderRegistry } from '../providers/types.ts';
 import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../../contracts/types.ts';
 import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
-import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, type PlannedChain } from './chain.ts';
+import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, visibleOutputFor, type PlannedChain } from './chain.ts';
+import { capabilitiesOf } from '../providers/capabilities.ts';
 import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
 import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
@@ -133,6 +134,7 @@ export function createRouter(deps: RouterDeps): Router {
   const caps = budgetCapsFromConfig(config);
   const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
   const logger = deps.logger;
+  const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
   if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
@@ -156,7 +158,7 @@ export function createRouter(deps: RouterDeps): Router {
     } else {
       ({ tier, reason } = await deps.decideTier(task, signal));
     }
-    const planned = planChain(config, models, tier, inputTokens, request, origin?.job);
+    const planned = planChain(config, models, tier, inputTokens, request, capabilities, origin?.job);
     return { planned, reason: [reason, ...planned.notes].join('; '), inputTokens };
   }
 
@@ -197,7 +199,7 @@ export function createRouter(deps: RouterDeps): Router {
     const decision = (): RouteDecision => ({ tier: planned.tier, chain: planned.models, reason });
     const available = (id: string) => !givenUp.has(id) && !deadProviders.has(models.get(id)!.provider);
     const worstCaseAt = (model: ModelSpec, day: string) =>
-      worstCaseCost(inputTokens, maxOutputFor(model, request), priceOn(model, day));
+      worstCaseCost(inputTokens, maxOutputFor(model, request, capabilities(model)), priceOn(model, day));
     const skip = (model: ModelSpec, kind: 'circuit_open', message: string) => {
       attempts.push({ callId: 0, model: model.id, provider: model.provider, outcome: 'error', errorKind: kind, errorMessage: message, latencyMs: 0, costUsd: 0 });
       errors.push({ callId: 0, model: model.id, provider: model.provider, kind, message });
@@ -228,7 +230,7 @@ export function createRouter(deps: RouterDeps): Router {
           downgradedFrom ??= planned.tier;
           recordBudgetEvent(db, { at: now, job: origin?.job, kind: 'downgrade', fromTier: planned.tier, toTier: lower, cap: capText });
           logger?.warn({ event: 'budget-downgrade', from: planned.tier, to: lower, cap: capText }, 'budget cap: downgrading');
-          planned = planChain(config, models, lower, inputTokens, request, origin?.job);
+          planned = planChain(config, models, lower, inputTokens, request, capabilities, origin?.job);
           reason = [reason, `budget: ${capText}: downgraded to ${lower}`, ...planned.notes].join('; ');
           avoidProvider = undefined;
           continue;
@@ -251,7 +253,7 @@ export function createRouter(deps: RouterDeps): Router {
       let failure: unknown;
       try {
         response = await withCallSignal(signal, (callSignal) =>
-          client.complete(model, { ...request, maxOutputTokens: maxOutputFor(model, request) }, callSignal, routed.callOptions),
+          client.complete(model, { ...request, maxOutputTokens: visibleOutputFor(model, request) }, callSignal, routed.callOptions),
         );
       } catch (error) {
         failure = error;
@@ -330,18 +332,26 @@ export function createRouter(deps: RouterDeps): Router {
           throw error;
         case 'bad_request':
         case 'content_filtered':
+        case 'refused':
         case 'budget_exceeded':
           throw new ChainError(planned.tier, errors, errors.at(-1));
         case 'auth':
-          // Keys are per provider: no other model there will do better.
+        case 'quota_exhausted':
+          // Keys and credit are per provider: no other model there will do better.
           deadProviders.add(model.provider);
           avoidProvider = model.provider;
-          attemptNote = `; after ${modelId}: auth, provider ${model.provider} skipped`;
+          attemptNote = `; after ${modelId}: ${error.kind}, provider ${model.provider} skipped`;
+          continue;
+        case 'model_not_found':
+        case 'invalid_request':
+          // This model will not take this request however often it is asked; the next one may.
+          givenUp.add(modelId);
+          attemptNote = `; fallback after ${modelId}: ${error.kind}`;
           continue;
         case 'context_too_long':
           givenUp.add(modelId);
           if (planned.tier !== 'large-context') {
-            planned = planChain(config, models, 'large-context', inputTokens, request, origin?.job);
+            planned = planChain(config, models, 'large-context', inputTokens, request, capabilities, origin?.job);
             reason = [reason, `${modelId} said context too long: moved to large-context`, ...planned.notes].join('; ');
           }
           attemptNote = `; after ${modelId}: context_too_long`;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadContext, type GlobalOptions } from '../context.ts';
 import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
-import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon.ts';
+import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 
