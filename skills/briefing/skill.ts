@@ -18,6 +18,8 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
   return {
     name: 'briefing',
     checkOptions: (options, job) => void parseBriefingOptions(options, job),
+    // Delivery is once per slot key (deliverOnce): redoing an interrupted run never sends twice.
+    retrySafe: () => true,
     description: 'A morning briefing mail: calendar, deadlines, important mail, markets, repositories, spend and job health.',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const options = parseBriefingOptions(context.options, context.job);
