@@ -16,6 +16,8 @@ export interface FaultWorkspace {
   dataDir: string;
   /** Runs the CLI to completion (generous timeout: the machine may be loaded). */
   cli(...args: string[]): { status: number | null; stdout: string; stderr: string };
+  /** Like `cli`, without blocking this process's event loop (for tests that serve loopback HTTP themselves). */
+  cliAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }>;
   /** Starts the CLI in the background (own process group). */
   background(...args: string[]): ChildProcess;
   daemon(): DaemonProcess;
@@ -32,6 +34,19 @@ export function aFaultWorkspace(dataDir?: string): FaultWorkspace {
       const result = spawnSync(process.execPath, argv(args), { encoding: 'utf8', env, timeout: 120_000 });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
+    cliAsync: (...args) =>
+      new Promise((resolveResult) => {
+        const child = spawn(process.execPath, argv(args), { stdio: ['ignore', 'pipe', 'pipe'], env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+        child.on('close', (status) => {
+          clearTimeout(timer);
+          resolveResult({ status, stdout, stderr });
+        });
+      }),
     background: (...args) => spawn(process.execPath, argv(args), { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true }),
     daemon: () => spawnDaemon(workspace),
   };
