@@ -146,3 +146,24 @@ export async function until<T>(condition: () => T, what: string, timeoutMs = 60_
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Checks that every slot of a job with an `everySeconds` schedule from its first recorded slot
+ * to its last is accounted for: a row of its own, or inside the range of a `missed` row.
+ * Returns the slots that are not (empty when none is lost).
+ */
+export function unaccountedSlots(runs: RunRow[], everySeconds: number): string[] {
+  const scheduled = runs.filter((run) => !run.slot.startsWith('manual:'));
+  if (scheduled.length === 0) return [];
+  const covered = new Set(scheduled.map((run) => Date.parse(run.slot)));
+  for (const run of scheduled.filter((row) => row.status === 'missed' && row.result)) {
+    const range = JSON.parse(run.result!) as { from?: string; to?: string };
+    if (!range.from || !range.to) continue;
+    for (let at = Date.parse(range.from); at <= Date.parse(range.to); at += everySeconds * 1000) covered.add(at);
+  }
+  const first = Math.min(...covered);
+  const last = Math.max(...covered);
+  const lost: string[] = [];
+  for (let at = first; at <= last; at += everySeconds * 1000) if (!covered.has(at)) lost.push(new Date(at).toISOString());
+  return lost;
+}
