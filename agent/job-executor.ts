@@ -248,6 +248,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       timezone: job.timezone ?? user.timeZone ?? jobTimeZone(job, config),
       currency: user.currency ?? 'USD',
       router,
+      grants: job.grants,
       orchestrate,
       now: () => clock.now(),
       adoptProcessGroup,
@@ -308,7 +309,14 @@ function describeError(error: unknown): string {
 function withOrigin(router: ModelRouter, run: RunRecord, job: JobConfig): ModelRouter {
   return {
     complete: (routed: RoutedRequest, signal?: AbortSignal) =>
-      router.complete({ ...routed, origin: { runId: run.id, job: run.job, skill: job.skill, ...routed.origin } }, signal),
+      router.complete(
+        {
+          ...routed,
+          task: job.underRoutingCost === 'high' ? { underRoutingCost: job.underRoutingCost, ...routed.task } : routed.task,
+          origin: { runId: run.id, job: run.job, skill: job.skill, ...routed.origin },
+        },
+        signal,
+      ),
     decide: (task, request) => router.decide(task, request),
   };
 }

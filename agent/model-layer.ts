@@ -6,9 +6,10 @@
  * from config. Opened once per process, before the services, and closed after them.
  */
 import type { Config, JobConfig } from '../config/schema.ts';
+import { createProposal, type ProposalSource } from '../memory/approvals.ts';
 import { relevantFacts } from '../memory/facts.ts';
 import { recordStep, type RunRecord } from '../memory/runs.ts';
-import { readSoul } from '../memory/soul.ts';
+import { readSoul, splitMemoryByOrigin } from '../memory/soul.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
 import { briefingDepsFromConfig } from '../skills/briefing/from-config.ts';
@@ -16,9 +17,10 @@ import { createCodeEditSkill } from '../skills/code-edit/index.ts';
 import { createEmailExtractSkill } from '../skills/email-extract/skill.ts';
 import { createMarketSkill } from '../skills/market/index.ts';
 import { createResearchSkill } from '../skills/research/research-skill.ts';
-import type { Skill, SkillContext } from '../skills/types.ts';
+import type { ContentSource, Skill, SkillContext } from '../skills/types.ts';
+import type { ModelRouter } from '../contracts/router.ts';
 import type { Logger } from './logger.ts';
-import { createOrchestrator } from './orchestrator.ts';
+import { createOrchestrator, type GatedProposal } from './orchestrator.ts';
 import { setUpProviders, type ProviderSetup } from './provider-setup.ts';
 import { createRouter, type Router } from './router/router.ts';
 import { createTierDecider, orchestratorTierQuestion } from './router/tier-decider.ts';
@@ -70,25 +72,78 @@ function bindModelLayer(config: Config, dataDir: string, providers: ProviderSetu
   const boundRouter = router;
 
   function makeOrchestrate(run: RunRecord, job: JobConfig): SkillContext['orchestrate'] {
-    return async (options, signal) => {
-      // The soul files are read at the start of every orchestrated job, so edits apply at once.
-      const soul = readSoul(dataDir);
-      const recalled = relevantFacts(db, options.goal, RECALL_TOKEN_CAP);
-      const timeZone = soul.settings.timeZone ?? job.timezone ?? config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const remember = createRememberTool({ db, dataDir, job: run.job, timeZone, now: () => new Date() });
-      const orchestrate = createOrchestrator({
-        router: boundRouter,
-        origin: { runId: run.id, job: run.job, skill: run.skill },
-        limits: { steps: job.limits.steps, costUsd: job.limits.costUsd, wallTimeMs: job.limits.wallTime },
-        soul: { soul: soul.soul, user: soul.user, memory: soul.memory },
-        recalled: recalled.text || undefined,
-        recordStep: (step) => recordStep(db, run.id, step),
-      });
-      return orchestrate({ ...options, tools: [...(options.tools ?? []), remember] }, signal);
-    };
+    return orchestrateForRun({ config, dataDir, db, router: boundRouter }, run, job);
   }
 
   return { router: boundRouter, makeOrchestrate };
+}
+
+export interface RunOrchestrationDeps {
+  config: Config;
+  dataDir: string;
+  db: Store;
+  router: ModelRouter;
+}
+
+/**
+ * The orchestrator bound to one run, as every job gets it: the soul files as the cacheable prefix
+ * (MEMORY.md without the agent's own notes), the owner's facts recalled as trusted text and
+ * untrusted memory (facts learnt from untrusted content, the agent's notes) as delimited data,
+ * the `remember` tool, the job's grants, and the approvals queue behind the write gate.
+ */
+export function orchestrateForRun(deps: RunOrchestrationDeps, run: RunRecord, job: JobConfig): SkillContext['orchestrate'] {
+  const { config, dataDir, db } = deps;
+  return async (options, signal) => {
+    // The soul files are read at the start of every orchestrated job, so edits apply at once.
+    const soul = readSoul(dataDir);
+    const memory = splitMemoryByOrigin(soul.memory);
+    const recalled = relevantFacts(db, options.goal, RECALL_TOKEN_CAP);
+    const untrustedMemory = [...memory.agentNotes.map((line) => `${line}\n`), recalled.untrustedText].join('');
+    const timeZone = soul.settings.timeZone ?? job.timezone ?? config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const remember = createRememberTool({ db, dataDir, job: run.job, timeZone, now: () => new Date() });
+    const orchestrate = createOrchestrator({
+      router: deps.router,
+      origin: { runId: run.id, job: run.job, skill: run.skill },
+      limits: { steps: job.limits.steps, costUsd: job.limits.costUsd, wallTimeMs: job.limits.wallTime },
+      soul: { soul: soul.soul, user: soul.user, memory: memory.owner },
+      recalled: recalled.ownerText || undefined,
+      recalledUntrusted: untrustedMemory || undefined,
+      grants: job.grants,
+      owner: config.mail.smtp?.to,
+      propose: (proposal) => fileProposal(db, run, proposal),
+      recordStep: (step) => recordStep(db, run.id, step),
+    });
+    return orchestrate({ ...options, tools: [...(options.tools ?? []), remember] }, signal);
+  };
+}
+
+function fileProposal(db: Store, run: RunRecord, proposal: GatedProposal): { id: number } {
+  return createProposal(db, {
+    kind: proposal.kind,
+    payload: proposal.payload,
+    summary: proposal.summary,
+    reason: proposal.reason,
+    job: run.job,
+    runId: run.id,
+    source: summariseSources(proposal.sources, proposal.labels),
+    dedupeKey: proposal.dedupeKey,
+  });
+}
+
+/** One message, page or feed when the context held exactly one; otherwise every distinct value, joined. */
+export function summariseSources(sources: ContentSource[], labels: string[]): ProposalSource {
+  const joined = (values: (string | undefined)[]): string | undefined => {
+    const distinct = [...new Set(values.filter((value): value is string => Boolean(value)))];
+    return distinct.length === 0 ? undefined : distinct.join(', ').slice(0, 500);
+  };
+  const summary: ProposalSource = {
+    kind: joined(sources.map((source) => source.kind)),
+    messageId: joined(sources.map((source) => source.messageId)),
+    sender: joined(sources.map((source) => source.sender)),
+    url: joined(sources.map((source) => source.url)),
+    label: joined(labels),
+  };
+  return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined));
 }
 
 /**

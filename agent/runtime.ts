@@ -3,11 +3,25 @@
  * history, and providers with resolved keys, swapped for the simulator where there is no key.
  */
 import type { Config } from '../config/schema.ts';
-import type { EndpointProfile, ModelSpec, ProviderSpec } from '../contracts/types.ts';
+import { loadCatalogue, type Catalogue } from '../config/catalogue.ts';
+import { PLAIN_CHAT_CAPABILITIES, resolveModelConfigs } from '../config/resolve-models.ts';
+import type { EndpointProfile, ModelCapabilities, ModelSpec, ProviderSpec } from '../contracts/types.ts';
 
-export function resolveModels(config: Config): Map<string, ModelSpec> {
+/**
+ * Model specs for every configured or referenced model, with catalogue facts filled in
+ * (capabilities and lifecycle on every spec). Lifecycle is not judged here: config load did.
+ * Throws when a model lacks limits or prices (only possible for a config not read by `loadConfig`).
+ */
+export function resolveModels(config: Config, catalogue: Catalogue = loadCatalogue()): Map<string, ModelSpec> {
+  const resolution = resolveModelConfigs(config, { catalogue, strict: false });
+  if (resolution.issues.length > 0) {
+    throw new Error(`cannot resolve models: ${resolution.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+  }
   const models = new Map<string, ModelSpec>();
-  for (const [id, model] of Object.entries(config.models)) {
+  for (const [id, model] of Object.entries(resolution.models)) {
+    if (!model.provider || !model.contextWindow || !model.maxOutputTokens || !model.prices) {
+      throw new Error(`model ${id} is missing provider, limits or prices`);
+    }
     models.set(id, {
       id,
       apiModel: model.model ?? id,
@@ -20,7 +34,13 @@ export function resolveModels(config: Config): Map<string, ModelSpec> {
         cacheWrite: price.cacheWrite ?? price.input,
         output: price.output,
         effectiveFrom: price.effectiveFrom,
+        ...(price.longContext ? { longContext: price.longContext } : {}),
       })),
+      // Config load refuses a model without capabilities; a config built in code gets a plain chat model's.
+      capabilities: { ...PLAIN_CHAT_CAPABILITIES, ...model.capabilities } as ModelCapabilities,
+      lifecycle: model.lifecycle ?? {},
+      ...(model.catalogue ? { catalogueId: model.catalogue } : {}),
+      ...(model.reasoningEffort ? { reasoningEffort: model.reasoningEffort } : {}),
     });
   }
   return models;

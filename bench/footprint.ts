@@ -25,7 +25,7 @@ function writeTenJobs(dir: string): string {
   ).join('\n');
   writeFileSync(
     path,
-    `version: 1\nlog: { level: info }\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: m\njobs:\n${jobs}\n`,
+    `version: 1\nlog: { level: info }\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: gpt-5.6-sol\njobs:\n${jobs}\n`,
   );
   return path;
 }

@@ -1,5 +1,5 @@
 /**
- * Routing latency: time per `decideTierSync` decision over the held-out texts, next to a
+ * Routing latency: time per `decideTierSync` decision over the texts of one training set, next to a
  * baseline (lower-casing and splitting the same texts) measured in the same run, so the ratio
  * stays meaningful on a noisy machine.
  *
@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { allPass, figureTable, format, type BenchEntry, type FigureRow } from './entry.ts';
-import { createClassifier, loadTrainingSet } from '../agent/router/classifier.ts';
+import { createClassifier, loadTaskSet, loadTrainingSets } from '../agent/router/classifier.ts';
 import {
   DEFAULT_CONFIDENCE_THRESHOLD,
   DEFAULT_LARGE_CONTEXT_THRESHOLD,
@@ -16,7 +16,8 @@ import {
   type RoutingTask,
 } from '../agent/router/decide.ts';
 
-const HELDOUT_SET_PATH = new URL('../agent/router/data/tasks.heldout.jsonl', import.meta.url);
+/** Texts to time: a training set whose tasks span every tier and voice. */
+const TIMED_SET_PATH = new URL('../agent/router/data/training/heldout-1.jsonl', import.meta.url);
 
 export interface RoutingLatency {
   decisions: number;
@@ -33,7 +34,7 @@ export interface RoutingLatency {
 /** Times `decisions` decisions (default 100,000) after a warm-up; no model is called. */
 export async function benchRoutingLatency(decisions = 100_000): Promise<RoutingLatency> {
   const trainingStart = process.hrtime.bigint();
-  const classifier = createClassifier(loadTrainingSet());
+  const classifier = createClassifier(loadTrainingSets());
   const trainingMs = Number(process.hrtime.bigint() - trainingStart) / 1e6;
   const options = {
     largeContextThreshold: DEFAULT_LARGE_CONTEXT_THRESHOLD,
@@ -41,7 +42,7 @@ export async function benchRoutingLatency(decisions = 100_000): Promise<RoutingL
     kinds: { ...DEFAULT_STEP_KINDS },
     classifier,
   };
-  const tasks: RoutingTask[] = loadTrainingSet(HELDOUT_SET_PATH).map((task) => ({ text: task.text }));
+  const tasks: RoutingTask[] = loadTaskSet(TIMED_SET_PATH).map((task) => ({ text: task.text }));
 
   let sink = 0;
   const decide = (task: RoutingTask): void => {
@@ -107,7 +108,7 @@ export const benchEntry: BenchEntry = {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchRoutingLatency();
   const format = (value: number): string => value.toFixed(2);
-  console.log(`${result.decisions.toLocaleString('en-US')} decisions over the held-out texts (training took ${format(result.trainingMs)} ms)`);
+  console.log(`${result.decisions.toLocaleString('en-US')} decisions over the texts of one training set (training took ${format(result.trainingMs)} ms)`);
   console.log(`decision: p50 ${format(result.p50Us)} µs, p99 ${format(result.p99Us)} µs, max ${format(result.maxUs)} µs`);
   console.log(`baseline (toLowerCase + split): p50 ${format(result.baselineP50Us)} µs, p99 ${format(result.baselineP99Us)} µs`);
   console.log(`p99 ratio decision / baseline: ${format(result.p99Ratio)}x`);

@@ -11,6 +11,8 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
+import { isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
+import { resolveModelConfigs } from './resolve-models.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 
 export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), 'default.yaml');
@@ -37,10 +39,19 @@ export interface LoadedConfig {
   source: ConfigSource;
   /** Every secret value resolved from the environment or a file, for log redaction. */
   secrets: string[];
+  /** Problems that do not stop Switchboard (a configured model retiring within 30 days). */
+  warnings: ConfigIssue[];
+}
+
+export interface LoadOptions {
+  /** The day lifecycle is judged on (default: now). */
+  now?: Date;
+  /** The model catalogue (default: the shipped config/catalogue.yaml). */
+  catalogue?: Catalogue;
 }
 
 /** Reads and validates a config file. Throws `ConfigError` on any problem, never anything else. */
-export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LoadedConfig {
   let text: string;
   try {
     if (!existsSync(source.path)) throw new Error('no such file');
@@ -50,11 +61,16 @@ export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = proces
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(source.path, [{ path: '', message: `cannot read (${reason}); chosen by ${source.origin}` }]);
   }
-  return parseConfigText(text, source, env);
+  return parseConfigText(text, source, env, options);
 }
 
 /** Validates config text as if read from `source`; used by tests and `config check`. */
-export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function parseConfigText(
+  text: string,
+  source: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadedConfig {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -74,9 +90,14 @@ export function parseConfigText(text: string, source: ConfigSource, env: NodeJS.
   if (!parsed.success) {
     throw new ConfigError(source.path, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
   }
-  const crossIssues = checkReferences(parsed.data);
+  const resolution = resolveModelConfigs(parsed.data, {
+    catalogue: options.catalogue ?? loadCatalogue(),
+    today: isoDay(options.now ?? new Date()),
+  });
+  const config: Config = { ...parsed.data, models: resolution.models };
+  const crossIssues = [...resolution.issues, ...checkReferences(config, new Set(Object.keys(parsed.data.models)))];
   if (crossIssues.length > 0) throw new ConfigError(source.path, crossIssues);
-  return { config: parsed.data, source, secrets };
+  return { config, source, secrets, warnings: resolution.warnings };
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -258,35 +279,26 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** Checks that names point at things that exist: providers, models, time zones, cron expressions. */
-function checkReferences(config: Config): ConfigIssue[] {
+/**
+ * Checks that names point at things that exist: providers, time zones, cron expressions. Model
+ * references are resolved (and checked) against the catalogue by `resolveModelConfigs`.
+ */
+function checkReferences(config: Config, declared: ReadonlySet<string>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const modelIds = Object.keys(config.models);
-  const modelRef = (path: string, id: string) => {
-    if (config.models[id]) return;
-    const suggestion = closest(id, modelIds);
-    issues.push({
-      path,
-      message: `unknown model "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; models are: ${modelIds.join(', ')}`,
-    });
-  };
   for (const [id, model] of Object.entries(config.models)) {
-    if (!config.providers[model.provider]) {
+    // Models named only by a tier or the flagship had their provider checked during resolution.
+    if (declared.has(id) && model.provider && !config.providers[model.provider]) {
       const providers = Object.keys(config.providers);
       issues.push({
         path: `models.${id}.provider`,
         message: `unknown provider "${model.provider}"; providers are: ${providers.join(', ') || '(none)'}`,
       });
     }
-    const dates = model.prices.map((price) => price.effectiveFrom);
+    const dates = (model.prices ?? []).map((price) => price.effectiveFrom);
     if (new Set(dates).size !== dates.length) {
       issues.push({ path: `models.${id}.prices`, message: 'two prices share one effectiveFrom date' });
     }
   }
-  for (const [tier, chain] of Object.entries(config.tiers)) {
-    chain.forEach((id, index) => modelRef(`tiers.${tier}.${index}`, id));
-  }
-  modelRef('flagship', config.flagship);
   if (config.timezone && !isTimeZone(config.timezone)) {
     issues.push({ path: 'timezone', message: `unknown time zone "${config.timezone}"; expected an IANA name like Europe/Paris` });
   }
@@ -296,9 +308,6 @@ function checkReferences(config: Config): ConfigIssue[] {
     }
     if (job.timezone && !isTimeZone(job.timezone)) {
       issues.push({ path: `jobs.${name}.timezone`, message: `unknown time zone "${job.timezone}"; expected an IANA name like Europe/Paris` });
-    }
-    for (const [tier, chain] of Object.entries(job.tiers)) {
-      chain?.forEach((id, index) => modelRef(`jobs.${name}.tiers.${tier}.${index}`, id));
     }
   }
   return issues;

@@ -30,6 +30,10 @@ const priceSchema = z.strictObject({
   cacheWrite: usd.optional().describe('USD per 1M tokens written to the prompt cache (default: input)'),
   output: usd.describe('USD per 1M output tokens (reasoning tokens included)'),
   effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').default('2000-01-01'),
+  longContext: z
+    .strictObject({ aboveInputTokens: z.number().int().positive(), inputMultiplier: z.number().min(1), outputMultiplier: z.number().min(1) })
+    .optional()
+    .describe('Surcharge on a whole request whose input exceeds aboveInputTokens'),
 });
 
 const providerSchema = z.strictObject({
@@ -45,12 +49,39 @@ const providerSchema = z.strictObject({
   keyless: z.boolean().default(false).describe('The endpoint needs no key (Ollama, vLLM on loopback)'),
 });
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
+const capabilitiesSchema = z
+  .strictObject({
+    reasoning: z.boolean().optional(),
+    samplingParameters: z.boolean().optional().describe('Accepts temperature/top_p'),
+    tokenLimitParameter: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    systemRole: z.enum(['system', 'developer']).optional(),
+    structuredOutput: z.enum(['strict', 'tool', 'json_mode']).optional(),
+    toolCalling: z.boolean().optional(),
+    promptCaching: z.boolean().optional(),
+    thinking: z.enum(['none', 'optional', 'always']).optional(),
+    reasoningEfforts: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .describe('What the API accepts; a catalogue model inherits it, any other model declares it (omitted keys: a plain chat model)');
+
+const lifecycleSchema = z.strictObject({
+  released: isoDate.optional(),
+  deprecated: isoDate.optional(),
+  retires: isoDate.optional().describe('From this day the API answers 404'),
+  replacement: z.string().optional(),
+});
+
 const modelSchema = z.strictObject({
-  provider: identifier,
+  provider: identifier.optional().describe('Provider name under providers (default: the catalogue model\'s provider)'),
   model: z.string().optional().describe('Name sent to the API (default: the model id)'),
-  contextWindow: z.number().int().positive(),
-  maxOutputTokens: z.number().int().positive(),
-  prices: z.array(priceSchema).min(1).describe('Price history; the row effective on the call date applies'),
+  catalogue: z.string().optional().describe('Catalogue id to inherit from (default: the API name), e.g. for a proxy that renames models'),
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  prices: z.array(priceSchema).min(1).optional().describe('Price history; the row effective on the call date applies'),
+  capabilities: capabilitiesSchema.optional(),
+  lifecycle: lifecycleSchema.optional(),
+  reasoningEffort: z.string().min(1).optional().describe('Reasoning effort sent with each request, where the model accepts one'),
 });
 
 const capsSchema = z.strictObject({
@@ -69,6 +100,25 @@ const jobLimitsSchema = z.strictObject({
   steps: z.number().int().positive().default(12),
   costUsd: usd.default(1),
   wallTime: duration.default(600_000),
+});
+
+const grantsSchema = z.strictObject({
+  tools: z
+    .array(z.string().regex(/^[a-z0-9_-]+$/i, 'a tool name (letters, digits, "_" or "-")'))
+    .default([])
+    .describe('Tools the job\'s model may be offered (e.g. remember). From a context holding untrusted content a write still only becomes a proposal'),
+  repositories: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Repositories (paths) the job may propose or make code edits in; also bounded by skills.code-edit.allowedRepos'),
+  commands: z
+    .array(z.array(z.string()).min(1))
+    .default([])
+    .describe('Commands (argv, matched exactly) a tool of this job may run'),
+  recipients: z
+    .array(z.string().min(3))
+    .default([])
+    .describe('Addresses besides the owner (mail.smtp.to) a tool of this job may mail'),
 });
 
 const jobSchema = z.strictObject({
@@ -98,8 +148,15 @@ const jobSchema = z.strictObject({
     .default({ attempts: 0, delay: 300_000 })
     .describe('Retry a failed or timed-out scheduled run on the same slot key (a sent briefing is never resent)'),
   tiers: z.partialRecord(tierName, z.array(identifier).min(1)).default({}).describe('Per-job model chains'),
+  underRoutingCost: z
+    .enum(['normal', 'high'])
+    .default('normal')
+    .describe("When the router is unsure of a free-text task's tier: 'normal' takes its best guess, 'high' the costlier of its two best"),
   budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional() }).default({}),
   limits: jobLimitsSchema.default({ steps: 12, costUsd: 1, wallTime: 600_000 }),
+  grants: grantsSchema
+    .default({ tools: [], repositories: [], commands: [], recipients: [] })
+    .describe('What the job\'s model may cause, deny by default: tools, repositories, commands, mail recipients'),
 });
 
 const imapSchema = z.strictObject({
@@ -139,14 +196,14 @@ export const configSchema = z.strictObject({
     })
     .default({ mode: 'auto', port: 0 }),
   providers: z.record(identifier, providerSchema),
-  models: z.record(z.string(), modelSchema),
+  models: z.record(z.string(), modelSchema).default({}).describe('Models by id; a catalogue id needs no entry unless it overrides something'),
   tiers: z.strictObject({
     orchestration: z.array(z.string()).min(1),
     execution: z.array(z.string()).min(1),
     reasoning: z.array(z.string()).min(1),
     'large-context': z.array(z.string()).min(1),
   }),
-  flagship: z.string().describe('Model whose prices give the counterfactual bill'),
+  flagship: z.string().describe('Catalogue model whose prices give the counterfactual bill'),
   routing: z
     .strictObject({
       largeContextThreshold: z.number().int().positive().default(65_536),
@@ -199,6 +256,7 @@ export const configSchema = z.strictObject({
 
 export type Config = z.output<typeof configSchema>;
 export type JobConfig = Config['jobs'][string];
+export type Grants = JobConfig['grants'];
 export type ProviderConfig = Config['providers'][string];
 export type ModelConfig = Config['models'][string];
 export type ImapAccountConfig = Config['mail']['accounts'][string];

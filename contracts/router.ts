@@ -15,6 +15,13 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * What sending a task to a cheaper tier than it needs costs its job: 'high' makes an unsure
+ * tier decision lean to the costlier of the classifier's two best tiers (config:
+ * `jobs.<name>.underRoutingCost`); 'normal' takes the classifier's top tier.
+ */
+export type UnderRoutingCost = 'normal' | 'high';
+
 export interface RoutingTask {
   /** Explicit step kind from a skill (e.g. 'extract', 'code', 'analysis'); mapped through config. */
   kind?: string;
@@ -25,6 +32,8 @@ export interface RoutingTask {
   tools?: string[];
   /** Force a tier (escalation, an explicit delegate tool). Still subject to the size rule. */
   tier?: Tier;
+  /** Set from the job's config by the job runner; absent means 'normal'. */
+  underRoutingCost?: UnderRoutingCost;
 }
 
 export interface RouteDecision {

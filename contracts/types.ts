@@ -144,6 +144,8 @@ export interface ModelPrice {
   output: number;
   /** ISO date (YYYY-MM-DD) from which this price applies. */
   effectiveFrom: string;
+  /** A surcharge on the whole request when its input (uncached, cached and written) exceeds a size. */
+  longContext?: { aboveInputTokens: number; inputMultiplier: number; outputMultiplier: number };
 }
 
 /**
@@ -195,6 +197,8 @@ export interface ModelSpec {
   /** From the catalogue, or declared in config for a model the catalogue does not know. */
   capabilities?: ModelCapabilities;
   lifecycle?: ModelLifecycle;
+  /** The model-catalogue id this model resolved to; absent for a model the catalogue does not know. */
+  catalogueId?: string;
   /** Reasoning effort sent with each request (a tier or model setting), where the model accepts one. */
   reasoningEffort?: string;
 }

@@ -11,7 +11,14 @@ export interface Fact {
   source: string;
   /** ISO 8601 UTC. */
   createdAt: string;
+  /**
+   * `owner`: the owner wrote or approved it. `untrusted`: learnt from a context that held mail,
+   * pages, feeds or tool output; it is recalled into later prompts as untrusted data, never as trusted text.
+   */
+  origin: FactOrigin;
 }
+
+export type FactOrigin = 'owner' | 'untrusted';
 
 export type MemoryKind = 'fact' | 'note' | 'extraction';
 
@@ -28,20 +35,21 @@ export interface MemoryHit {
   score: number;
 }
 
-/** Stores a fact and indexes it (by trigger). Throws on empty text. */
-export function addFact(db: Store, fact: { text: string; source?: string; now?: Date }): Fact {
+/** Stores a fact (origin `owner` unless given) and indexes it (by trigger). Throws on empty text. */
+export function addFact(db: Store, fact: { text: string; source?: string; origin?: FactOrigin; now?: Date }): Fact {
   const text = fact.text.trim();
   if (text === '') throw new Error('a fact needs some text');
   const createdAt = (fact.now ?? new Date()).toISOString();
   const source = fact.source ?? 'user';
-  const result = db.prepare('INSERT INTO facts (text, source, created_at) VALUES (?, ?, ?)').run(text, source, createdAt);
-  return { id: Number(result.lastInsertRowid), text, source, createdAt };
+  const origin = fact.origin ?? 'owner';
+  const result = db.prepare('INSERT INTO facts (text, source, origin, created_at) VALUES (?, ?, ?, ?)').run(text, source, origin, createdAt);
+  return { id: Number(result.lastInsertRowid), text, source, createdAt, origin };
 }
 
 /** Facts newest first; empty when there are none. */
 export function listFacts(db: Store, options: { limit?: number } = {}): Fact[] {
   const rows = db
-    .prepare('SELECT id, text, source, created_at AS createdAt FROM facts ORDER BY id DESC LIMIT ?')
+    .prepare('SELECT id, text, source, origin, created_at AS createdAt FROM facts ORDER BY id DESC LIMIT ?')
     .all(options.limit ?? -1) as Fact[];
   return rows;
 }
@@ -101,26 +109,36 @@ export interface RelevantFacts {
   text: string;
   /** estimateTokens(text), never above the cap. */
   tokens: number;
+  /** The owner's facts only, as a list ('' when none): trusted text. */
+  ownerText: string;
+  /** Facts learnt from untrusted content, as a list ('' when none): to be sent as untrusted data only. */
+  untrustedText: string;
 }
 
 /**
  * The facts most relevant to `query`, best first, as many as fit in `tokenCap` tokens
  * (chars/4) once rendered as a list. A fact too long for what is left is skipped, not cut.
+ * Each keeps its origin: `ownerText` and `untrustedText` split the same list by it.
  */
 export function relevantFacts(db: Store, query: string, tokenCap: number): RelevantFacts {
   const hits = searchMemory(db, query, { kinds: ['fact'], limit: 50 });
   const facts: Fact[] = [];
   let text = '';
+  let ownerText = '';
+  let untrustedText = '';
   for (const hit of hits) {
     const line = `- ${hit.text}\n`;
     if (estimateTokens(text + line) > tokenCap) continue;
-    text += line;
     const row = db
-      .prepare('SELECT id, text, source, created_at AS createdAt FROM facts WHERE id = ?')
+      .prepare('SELECT id, text, source, origin, created_at AS createdAt FROM facts WHERE id = ?')
       .get(hit.ref) as Fact | undefined;
-    if (row) facts.push(row);
+    if (!row) continue;
+    text += line;
+    if (row.origin === 'owner') ownerText += line;
+    else untrustedText += line;
+    facts.push(row);
   }
-  return { facts, text, tokens: estimateTokens(text) };
+  return { facts, text, tokens: estimateTokens(text), ownerText, untrustedText };
 }
 
 /**

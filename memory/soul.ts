@@ -146,12 +146,22 @@ function isValidCurrency(code: string): boolean {
 }
 
 /**
+ * Who wrote an agent note: `agent` (the agent on its own: untrusted in later prompts) or an
+ * approved proposal (the owner approved this exact line: trusted).
+ */
+export type AgentNoteMark = { by: 'agent' } | { by: 'approval'; proposalId: number };
+
+function markText(mark: AgentNoteMark): string {
+  return mark.by === 'agent' ? '[agent]' : `[approved #${mark.proposalId}]`;
+}
+
+/**
  * Appends a dated entry under `## Agent notes` at the end of MEMORY.md. Only ever appends:
  * every byte already in the file stays where it was. When the file's last `## ` heading is
  * not the agent notes heading (the user added a section after it), a new heading is added.
- * The entry is flattened to one line. Returns the line written.
+ * The entry is flattened to one line and carries its mark (`- DATE [agent]: text`). Returns the line written.
  */
-export function appendAgentNote(dataDir: string, date: string, text: string): string {
+export function appendAgentNote(dataDir: string, date: string, text: string, mark: AgentNoteMark = { by: 'agent' }): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`agent note date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   const note = text.replace(/\s+/g, ' ').trim();
   if (note === '') throw new Error('an agent note needs some text');
@@ -162,8 +172,35 @@ export function appendAgentNote(dataDir: string, date: string, text: string): st
   const underAgentNotes = headings.length > 0 && headings[headings.length - 1].trim() === AGENT_NOTES_HEADING;
   let addition = current === '' || current.endsWith('\n') ? '' : '\n';
   if (!underAgentNotes) addition += `${current === '' ? '' : '\n'}${AGENT_NOTES_HEADING}\n\n`;
-  const line = `- ${date}: ${note}`;
+  const line = `- ${date} ${markText(mark)}: ${note}`;
   addition += `${line}\n`;
   appendFileSync(path, addition);
   return line;
+}
+
+const AGENT_MARKED = /^\s*[-*]\s+\d{4}-\d{2}-\d{2} \[agent\]:/;
+/** The unmarked form written before notes carried a mark: untrusted when it sits under `## Agent notes`. */
+const LEGACY_AGENT_NOTE = /^\s*[-*]\s+\d{4}-\d{2}-\d{2}:/;
+
+export interface MemoryByOrigin {
+  /** MEMORY.md without the agent's own notes: the owner's text and approved notes. */
+  owner: string;
+  /** The agent's own notes (`[agent]`, or unmarked dated lines under `## Agent notes`), one per entry. */
+  agentNotes: string[];
+}
+
+/**
+ * Splits MEMORY.md by who wrote each line, so that what the agent wrote by itself (possibly
+ * steered by a mail) never reaches a later prompt as trusted text. Empty input gives empty parts.
+ */
+export function splitMemoryByOrigin(text: string): MemoryByOrigin {
+  const owner: string[] = [];
+  const agentNotes: string[] = [];
+  let inAgentNotes = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^##\s/.test(line)) inAgentNotes = line.trim() === AGENT_NOTES_HEADING;
+    if (AGENT_MARKED.test(line) || (inAgentNotes && LEGACY_AGENT_NOTE.test(line))) agentNotes.push(line.trim());
+    else owner.push(line);
+  }
+  return { owner: owner.join('\n'), agentNotes };
 }

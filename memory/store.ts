@@ -3,7 +3,7 @@
  * written by a newer Switchboard. Every other module in memory/ takes the `Database` this returns.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,8 +92,9 @@ export interface OpenStoreOptions {
  * `StoreMissingError` when `mustExist` and there is no file.
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const created = path !== ':memory:' && !existsSync(path);
   if (path !== ':memory:') {
-    if (options.mustExist && !existsSync(path)) throw new StoreMissingError(path);
+    if (options.mustExist && created) throw new StoreMissingError(path);
     mkdirSync(dirname(path), { recursive: true });
   }
   let db: Store;
@@ -103,6 +104,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     if (isUnreadableDatabase(error)) throw new StoreUnreadableError(path, (error as Error).message);
     throw error;
   }
+  // The store holds mail extractions and memory: only its owner reads it. SQLite gives the
+  // -wal and -shm files the database file's mode, so this covers them too.
+  if (created) chmodSync(path, 0o600);
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the schema first: a foreign or damaged header fails here, before any pragma writes.

@@ -53,6 +53,8 @@ export async function completeChecked<T>(
   if (firstCheck.ok) return { value: firstCheck.value, response: first };
   const upper = nextTierUp(first.decision.tier);
   if (!upper) throw new CheckFailedError([firstCheck.problem]);
+  // An empty answer is not sent back as an assistant turn: Anthropic refuses an empty text block.
+  const answered = first.text.trim() !== '';
   const retry: RoutedRequest = {
     ...routed,
     task: { ...routed.task, tier: upper },
@@ -60,8 +62,13 @@ export async function completeChecked<T>(
       ...routed.request,
       messages: [
         ...routed.request.messages,
-        { role: 'assistant', content: first.text },
-        { role: 'user', content: `That answer was rejected: ${firstCheck.problem}. Answer again, correctly.` },
+        ...(answered ? [{ role: 'assistant' as const, content: first.text }] : []),
+        {
+          role: 'user' as const,
+          content: answered
+            ? `That answer was rejected: ${firstCheck.problem}. Answer again, correctly.`
+            : `A first attempt gave an empty answer (${firstCheck.problem}). Answer the request above, correctly.`,
+        },
       ],
     },
   };

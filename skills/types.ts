@@ -8,11 +8,31 @@ import type { Logger } from 'pino';
 import type { Store } from '../memory/store.ts';
 import type { ModelRouter } from '../contracts/router.ts';
 import type { ToolDefinition } from '../contracts/types.ts';
+import type { Grants } from '../config/schema.ts';
 
 /** A tool the orchestrator model may call. Failing tools return `{ isError: true }`; they do not throw. */
 export interface SkillTool {
   definition: ToolDefinition;
+  /**
+   * `read`: no effect outside the call (a search, a lookup). Anything else, and a tool that does
+   * not say, is a write: from a context that holds untrusted content it never runs, it becomes a
+   * proposal for the owner (memory/approvals.ts).
+   */
+  effect?: 'read' | 'write';
+  /**
+   * The proposal a write stands for: its kind and the exact payload an approval executes.
+   * Undefined for arguments that could not be executed (the call is refused instead).
+   */
+  propose?(args: Record<string, unknown>): ProposedWrite | undefined;
   execute(args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
+}
+
+/** What a write tool would do, as stored in a proposal. */
+export interface ProposedWrite {
+  kind: string;
+  payload: Record<string, unknown>;
+  /** One line for the owner: what approving does. */
+  summary: string;
 }
 
 export interface ToolResult {
@@ -27,11 +47,30 @@ export interface OrchestrateOptions {
   goal: string;
   /** Trusted context (figures computed in code, the user's notes). */
   context?: string;
-  /** Untrusted material (mail, web pages): passed as delimited data, never as instructions. */
-  untrusted?: { label: string; content: string }[];
+  /**
+   * Untrusted material (mail, web pages): passed as delimited data, never as instructions. Its
+   * presence makes the whole call untrusted: a write asked for from it becomes a proposal.
+   */
+  untrusted?: UntrustedBlock[];
   tools?: SkillTool[];
   /** JSON Schema that the `finish` tool's `result` must satisfy. */
   resultSchema?: Record<string, unknown>;
+}
+
+/** Where untrusted text came from, kept on a proposal it causes. Every field is itself untrusted. */
+export interface ContentSource {
+  /** mail | calendar | web | feed | market | tool | model | memory */
+  kind: string;
+  messageId?: string;
+  sender?: string;
+  url?: string;
+}
+
+export interface UntrustedBlock {
+  label: string;
+  content: string;
+  /** What the content came from (one message, one page); several sources may share a block. */
+  sources?: ContentSource[];
 }
 
 export interface OrchestrateResult {
@@ -60,6 +99,8 @@ export interface SkillContext {
   /** ISO 4217 code from USER.md's `- Currency:` (default USD): the currency amounts are assumed and shown in. */
   currency?: string;
   router: ModelRouter;
+  /** `jobs.<name>.grants`: what the job may cause, deny by default. Absent in a context built without config (tests): nothing granted. */
+  grants?: Grants;
   orchestrate(options: OrchestrateOptions, signal: AbortSignal): Promise<OrchestrateResult>;
   now(): Date;
   /**

@@ -21,7 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', summary: 'daemon state, next slot and last run of each job, open breakers, spend today', register: async (program) => (await import('./commands/status.ts')).registerStatusCommand(program) },
   { name: 'runs', summary: 'list job runs, newest first', register: async (program) => (await import('./commands/runs.ts')).registerRunsCommand(program) },
   { name: 'service', summary: 'install Switchboard as a systemd service', register: async (program) => (await import('./commands/service.ts')).registerServiceCommand(program) },
-  { name: 'doctor', summary: 'check the config, the database and that each provider answers', register: async (program) => (await import('./commands/doctor.ts')).registerDoctorCommand(program) },
+  { name: 'doctor', summary: 'check every part for real: config, database, models, mail, Google, repositories, data dir', register: async (program) => (await import('./commands/doctor.ts')).registerDoctorCommand(program) },
   { name: 'memory', summary: "the agent's memory: facts, notes and the files it reads", register: async (program) => (await import('./commands/memory.ts')).registerMemoryCommand(program) },
   { name: 'inbox', summary: 'list extracted mail: deadlines, action items, categories, full-text search', register: async (program) => (await import('./commands/inbox.ts')).registerInboxCommand(program) },
   { name: 'bill', summary: 'what model calls cost for a day or month, by tier, job and model, and what routing saved', register: async (program) => (await import('./commands/bill.ts')).registerBillCommand(program) },
@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'simulate', summary: 'run the provider simulator (OpenAI and Anthropic wire formats) on loopback until SIGTERM', register: async (program) => (await import('./commands/simulate.ts')).registerSimulateCommand(program) },
   { name: 'code', summary: 'edit an allowed local repository now: a tested commit on a new branch, or the repository left as it was', register: async (program) => (await import('./commands/code.ts')).registerCodeCommand(program, await commandServices()) },
   { name: 'market', summary: 'print the watchlist report: figures computed in code, a snapshot and a deeper analysis', register: async (program) => (await import('./commands/market.ts')).registerMarketCommand(program, await commandServices()) },
+  { name: 'approvals', summary: 'writes asked for by mail, pages or other untrusted content, waiting for your decision', register: async (program) => (await import('./commands/approvals.ts')).registerApprovalsCommand(program, await commandServices()) },
   { name: 'demo', summary: 'run a simulated day (every shipped job once, the simulator as every model) and print the bill', register: async (program) => (await import('./commands/demo.ts')).registerDemoCommand(program) },
 ];
 

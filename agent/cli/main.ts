@@ -10,7 +10,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './cli-error.ts'
 import { COMMANDS } from './command-table.ts';
 
 /** Global options that take a value (the token after them is not a command name). */
-const VALUE_OPTIONS = new Set(['-c', '--config', '-d', '--data-dir']);
+const VALUE_OPTIONS = new Set(['-c', '--config', '-d', '--data-dir', '--as-of']);
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -45,6 +45,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .description('A self-hosted personal AI agent daemon that routes every task to the cheapest model tier that can do it.')
     .option('-c, --config <file>', 'config file (default: $SWITCHBOARD_CONFIG, ~/.config/switchboard/config.yaml, shipped default)')
     .option('-d, --data-dir <dir>', 'data directory for the database, outbox and logs (default: $SWITCHBOARD_DATA_DIR or ./data)')
+    .option('--as-of <day>', 'judge model retirements as of this day, YYYY-MM-DD (default: today)')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();

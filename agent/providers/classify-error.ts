@@ -1,7 +1,8 @@
 import * as AnthropicErrors from '@anthropic-ai/sdk';
 import * as OpenAIErrors from 'openai';
-import type { ErrorKind, Usage } from '../../contracts/types.ts';
+import type { EndpointProfile, ErrorKind, Usage } from '../../contracts/types.ts';
 import { ProviderError } from '../../contracts/provider-error.ts';
+import { profileRules } from './profiles.ts';
 
 export interface ErrorContext {
   provider: string;
@@ -16,6 +17,8 @@ export interface ErrorContext {
   usage?: Usage;
   /** Clock for HTTP-date `retry-after` values. */
   now?: number;
+  /** For an OpenAI-compatible endpoint: the server behind it, whose statuses mean more (a 404 is the model). */
+  profile?: EndpointProfile;
 }
 
 type SdkApiError = OpenAIErrors.APIError | AnthropicErrors.APIError;
@@ -24,8 +27,17 @@ type SdkApiError = OpenAIErrors.APIError | AnthropicErrors.APIError;
  * Turns any failure of a provider call (SDK error, network error, cut stream, abort) into the
  * one `ProviderError` that leaves the provider layer. Decides on the SDKs' error classes and
  * on status, `code` and `type` fields; reads message text only where the provider offers no
- * field (Anthropic's "prompt is too long"). The message keeps the status and the provider's
- * own words, with the API key redacted. Never throws.
+ * field (Anthropic's "prompt is too long" and "credit balance is too low"). The message keeps
+ * the status and the provider's own words, with the API key redacted. Never throws.
+ *
+ * The bodies this reads, as the providers document them (fixtures in test/providers/fixtures/):
+ * - OpenAI `{"error": {"message", "type", "param", "code"}}`: 404 `model_not_found` (retired,
+ *   unknown or not accessible model), 429 `insufficient_quota` (no credit: not a rate limit),
+ *   400 `context_length_exceeded`, 400 `unsupported_parameter`/`unsupported_value`/
+ *   `invalid_value` (a request Switchboard built wrongly).
+ * - Anthropic `{"type": "error", "error": {"type", "message"}}`: 404 `not_found_error` (the
+ *   model), 400 `invalid_request_error` (with "credit balance is too low" when the account is
+ *   empty, "prompt is too long" for context), 402 `billing_error`, 529 `overloaded_error`.
  */
 export function classifyProviderError(error: unknown, context: ErrorContext): ProviderError {
   if (error instanceof ProviderError) return error;
@@ -45,12 +57,17 @@ export function classifyProviderError(error: unknown, context: ErrorContext): Pr
     });
 
   if (context.signal?.aborted || isAbort(error)) return make('aborted');
-  if (context.streamStarted) return make('stream_cut', { status: isSdkApiError(error) ? error.status : undefined });
+  // An error the provider reported inside a started stream (an Anthropic `error` event, an
+  // OpenRouter error chunk: the SDK throws it with no status) says what went wrong; anything
+  // else after the stream began is a cut stream.
+  if (context.streamStarted && !(isSdkApiError(error) && error.status === undefined)) {
+    return make('stream_cut', { status: isSdkApiError(error) ? error.status : undefined });
+  }
   if (error instanceof OpenAIErrors.APIConnectionTimeoutError || error instanceof AnthropicErrors.APIConnectionTimeoutError) return make('timeout');
   if (error instanceof OpenAIErrors.APIConnectionError || error instanceof AnthropicErrors.APIConnectionError) return make('network');
   if (isSdkApiError(error)) {
     const status = error.status;
-    const kind = kindOfApiError(error);
+    const kind = kindOfApiError(error, context.profile);
     return make(kind, { status, retryAfterMs: kind === 'rate_limited' || kind === 'overloaded' ? retryAfterMs(error.headers, context.now ?? Date.now()) : undefined });
   }
   if (isNetworkFailure(error)) return make('network');
@@ -59,7 +76,7 @@ export function classifyProviderError(error: unknown, context: ErrorContext): Pr
   return make('server');
 }
 
-function kindOfApiError(error: SdkApiError): ErrorKind {
+function kindOfApiError(error: SdkApiError, profile: EndpointProfile | undefined): ErrorKind {
   const status = error.status;
   if (error instanceof AnthropicErrors.APIError) {
     switch (error.type) {
@@ -69,9 +86,22 @@ function kindOfApiError(error: SdkApiError): ErrorKind {
         return 'rate_limited';
       case 'timeout_error':
         return 'timeout';
+      case 'not_found_error':
+        return 'model_not_found';
+      case 'billing_error':
+        return 'quota_exhausted';
+      case 'authentication_error':
+      case 'permission_error':
+        return 'auth';
       default:
         break;
     }
+    if (isCreditExhausted(error) || (error.errorCode !== null && ANTHROPIC_ACCOUNT_LIMIT_CODES.has(error.errorCode))) return 'quota_exhausted';
+  } else {
+    // OpenAI's codes say more than its statuses: insufficient_quota is a 429, model_not_found a 404 or 403.
+    if (error.code === 'insufficient_quota' || error.type === 'insufficient_quota' || error.code === 'billing_hard_limit_reached') return 'quota_exhausted';
+    if (error.code === 'model_not_found') return 'model_not_found';
+    if (status === 404 && profileRules(profile).notFoundIsModel) return 'model_not_found';
   }
   if (status === undefined) return 'server';
   switch (status) {
@@ -84,16 +114,36 @@ function kindOfApiError(error: SdkApiError): ErrorKind {
       return 'timeout';
     case 401:
     case 403:
-    // 402: the account cannot pay; like a bad key, no retry on this provider will help.
-    case 402:
       return 'auth';
+    // 402 Payment Required: the account cannot pay (OpenRouter's "insufficient credits").
+    case 402:
+      return 'quota_exhausted';
     case 413:
       return 'context_too_long';
   }
   if (status >= 500) return 'server';
   if (isContextTooLong(error)) return 'context_too_long';
   if (isContentFiltered(error)) return 'content_filtered';
+  // A 400 refuses the shape of the request, which Switchboard built: its defect, not the input's.
+  if (status === 400) return 'invalid_request';
   return 'bad_request';
+}
+
+/**
+ * `error.details.error_code` values that say the account cannot spend (the SDK's
+ * `ErrorDetails` union, resources/shared.d.ts of @anthropic-ai/sdk 1.14).
+ */
+const ANTHROPIC_ACCOUNT_LIMIT_CODES = new Set([
+  'contract_spend_limit_reached',
+  'enforced_spend_limit_reached',
+  'linked_organization_spend_limit_reached',
+  'linked_organization_billing_unavailable',
+  'organization_on_hold',
+]);
+
+/** Anthropic gives no code for an empty account; its documented message is the only signal. */
+function isCreditExhausted(error: AnthropicErrors.APIError): boolean {
+  return error.type === 'invalid_request_error' && /credit balance is too low/i.test(error.apiMessage ?? '');
 }
 
 const OPENAI_CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'invalid_prompt']);

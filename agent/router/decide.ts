@@ -3,12 +3,15 @@
  *   1. size: input above `largeContextThreshold` tokens → large-context;
  *   2. kind: an explicit step kind maps through the `kinds` table;
  *   3. text: the classifier's answer when it is confident enough;
- *   4. otherwise the orchestrator model is asked; if it cannot answer, the safer (costlier by
- *      TIER_RANK) of the classifier's two best tiers is taken.
+ *   4. otherwise the orchestrator model is asked; if it gives no usable answer, the classifier's
+ *      top tier is taken. Only a task marked `underRoutingCost: 'high'` (a per-job setting) takes
+ *      the costlier (by TIER_RANK) of the classifier's two best tiers instead. Being unsure never
+ *      sends a task to the most expensive tier by default.
  * `decideTierSync` does steps 1-3 and the fallback of step 4 without any model call, and says
  * when the orchestrator should be asked; `decideTier` also asks it.
  */
 import { TIERS, TIER_RANK, type Tier } from '../../contracts/types.ts';
+import type { UnderRoutingCost } from '../../contracts/router.ts';
 import type { TaskClassifier } from './classifier.ts';
 
 export interface RoutingTask {
@@ -19,9 +22,14 @@ export interface RoutingTask {
   /** Size of the task's input, when known. */
   inputTokens?: number;
   tools?: string[];
+  /**
+   * What a wrong guess costs this task's job: 'high' when a cheaper tier than needed would do
+   * harm (money, health, legal work), so an unsure decision leans to the costlier tier.
+   */
+  underRoutingCost?: UnderRoutingCost;
 }
 
-export type DecisionSource = 'size' | 'kind' | 'classifier' | 'orchestrator' | 'fallback-safe';
+export type DecisionSource = 'size' | 'kind' | 'classifier' | 'orchestrator' | 'fallback-top' | 'fallback-safe';
 
 export interface TierDecision {
   tier: Tier;
@@ -33,7 +41,7 @@ export interface TierDecision {
 
 export interface DecideOptions {
   largeContextThreshold: number;
-  /** Classifier answers below this confidence go to the orchestrator (or the safe fallback). */
+  /** Classifier answers below this confidence go to the orchestrator (or the fallback). */
   confidenceThreshold: number;
   kinds: Record<string, Tier>;
   classifier: TaskClassifier;
@@ -43,7 +51,11 @@ export type AskOrchestrator = (text: string, signal?: AbortSignal) => Promise<Ti
 
 export const DEFAULT_LARGE_CONTEXT_THRESHOLD = 65_536;
 
-/** Chosen on the held-out set: below it the classifier is wrong often enough to ask. */
+/**
+ * Chosen from data: `npm run eval:routing` prints, over the leave-one-set-out decisions, the
+ * accuracy of the decisions above and below each threshold; below this one the classifier is
+ * wrong often enough that one call to the cheapest model is worth asking.
+ */
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.6;
 
 export const DEFAULT_STEP_KINDS: Readonly<Record<string, Tier>> = {
@@ -62,8 +74,9 @@ export const DEFAULT_STEP_KINDS: Readonly<Record<string, Tier>> = {
 
 /**
  * Decides without calling any model. When the classifier is unsure, `needsOrchestrator` is
- * true and the decision carried is the safe fallback, so a caller with no orchestrator can use
- * it as it is. Throws on an unknown kind (naming it and the known ones) and on a task with
+ * true and the decision carried is the fallback (the classifier's top tier, or the costlier of
+ * its two best for a task whose under-routing cost is high), so a caller with no orchestrator
+ * can use it as it is. Throws on an unknown kind (naming it and the known ones) and on a task with
  * neither kind nor text below the size threshold.
  */
 export function decideTierSync(
@@ -101,20 +114,23 @@ export function decideTierSync(
     const reason = best === classification.tier ? classification.reason : `classifier: ${best} (${confidence.toFixed(2)}), input fits`;
     return { tier: best, source: 'classifier', reason, confidence, needsOrchestrator: false };
   }
-  const safer = saferTier(best, runnerUp);
-  return {
-    tier: safer,
-    source: 'fallback-safe',
-    reason: `classifier unsure (${best} ${confidence.toFixed(2)} < ${options.confidenceThreshold}); took the safer of ${best} and ${runnerUp}`,
-    confidence,
-    needsOrchestrator: true,
-  };
+  const unsure = `classifier unsure (${best} ${confidence.toFixed(2)} < ${options.confidenceThreshold})`;
+  if (task.underRoutingCost === 'high') {
+    return {
+      tier: saferTier(best, runnerUp),
+      source: 'fallback-safe',
+      reason: `${unsure}; under-routing cost high: took the costlier of ${best} and ${runnerUp}`,
+      confidence,
+      needsOrchestrator: true,
+    };
+  }
+  return { tier: best, source: 'fallback-top', reason: `${unsure}; took its top tier`, confidence, needsOrchestrator: true };
 }
 
 /**
  * Decides like `decideTierSync`, asking `askOrchestrator` when the classifier is unsure. An
  * orchestrator that throws, answers undefined or answers something that is not a tier leads to
- * the safe fallback; an abort of `signal` is rethrown rather than swallowed.
+ * the fallback of `decideTierSync`; an abort of `signal` is rethrown rather than swallowed.
  */
 export async function decideTier(
   task: RoutingTask,

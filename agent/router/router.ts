@@ -15,6 +15,7 @@
 import type { Config } from '../../config/schema.ts';
 import { recordBudgetEvent } from '../../memory/budget-events.ts';
 import { clearStaleReservations, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet } from '../../memory/budget.ts';
+import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
@@ -22,6 +23,7 @@ import type { Logger } from '../logger.ts';
 import { ProviderError } from '../../contracts/provider-error.ts';
 import type { ProviderRegistry } from '../providers/types.ts';
 import type { ChatRequest, ChatResponse, ModelSpec, Tier, Usage } from '../../contracts/types.ts';
+import { modelFingerprint } from './model-fingerprint.ts';
 import { backoffDelay, sleep as abortableSleep } from './backoff.ts';
 import { createBreaker, type ModelBreaker } from './breaker.ts';
 import { estimateInputTokens, lowerTier, maxOutputFor, pickNext, planChain, visibleOutputFor, type PlannedChain } from './chain.ts';
@@ -30,6 +32,7 @@ import { ChainError, type AttemptError } from '../../contracts/chain-error.ts';
 import type { AttemptRecord, CallOrigin, ModelRouter, RouteDecision, RoutedRequest, RoutedResponse, RoutingTask } from '../../contracts/router.ts';
 
 export { ChainError } from '../../contracts/chain-error.ts';
+export { modelFingerprint } from './model-fingerprint.ts';
 export type { AttemptError } from '../../contracts/chain-error.ts';
 
 export interface RouterDeps {
@@ -51,7 +54,10 @@ export interface RouterDeps {
 export interface Router extends ModelRouter {
   decide(task: RoutingTask, request?: ChatRequest, origin?: CallOrigin): Promise<RouteDecision>;
   readonly breaker: ModelBreaker;
+  /** Models kept out of every chain because their provider answered 404 for them, by model id. */
+  deadModels(): DeadModel[];
 }
+
 
 /** How often one request may call the same model again after a retryable failure. */
 export const MAX_RETRIES_PER_MODEL = 2;
@@ -138,6 +144,25 @@ export function createRouter(deps: RouterDeps): Router {
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
   if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
+  const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
+  // A model that died under another config or catalogue entry gets another chance.
+  for (const dead of listDeadModels(db)) {
+    if (fingerprints.get(dead.model) !== dead.fingerprint) {
+      clearDeadModel(db, dead.model);
+      logger?.info({ event: 'model-revived', model: dead.model }, 'model config changed since it answered 404: trying it again');
+    }
+  }
+  /** Dead models, read from the store on each use so that every process sees a 404 another one got. */
+  const deadById = () => new Map(listDeadModels(db).filter((dead) => fingerprints.get(dead.model) === dead.fingerprint).map((dead) => [dead.model, dead]));
+
+  /** The chain of `tier` from config, without the models known to be dead. */
+  function planTier(tier: Tier, inputTokens: number, request: ChatRequest, job: string | undefined): PlannedChain {
+    const planned = planChain(config, models, tier, inputTokens, request, capabilities, job);
+    const dead = deadById();
+    const alive = planned.models.filter((id) => !dead.has(id));
+    const notes = planned.models.filter((id) => dead.has(id)).map((id) => `skipped ${id}: answered 404 on ${dead.get(id)!.detectedAt.slice(0, 10)} (model dead until its config changes)`);
+    return { ...planned, models: alive, notes: [...planned.notes, ...notes] };
+  }
 
   async function plan(
     task: RoutingTask,
@@ -158,7 +183,7 @@ export function createRouter(deps: RouterDeps): Router {
     } else {
       ({ tier, reason } = await deps.decideTier(task, signal));
     }
-    const planned = planChain(config, models, tier, inputTokens, request, capabilities, origin?.job);
+    const planned = planTier(tier, inputTokens, request, origin?.job);
     return { planned, reason: [reason, ...planned.notes].join('; '), inputTokens };
   }
 
@@ -230,7 +255,7 @@ export function createRouter(deps: RouterDeps): Router {
           downgradedFrom ??= planned.tier;
           recordBudgetEvent(db, { at: now, job: origin?.job, kind: 'downgrade', fromTier: planned.tier, toTier: lower, cap: capText });
           logger?.warn({ event: 'budget-downgrade', from: planned.tier, to: lower, cap: capText }, 'budget cap: downgrading');
-          planned = planChain(config, models, lower, inputTokens, request, capabilities, origin?.job);
+          planned = planTier(lower, inputTokens, request, origin?.job);
           reason = [reason, `budget: ${capText}: downgraded to ${lower}`, ...planned.notes].join('; ');
           avoidProvider = undefined;
           continue;
@@ -259,8 +284,12 @@ export function createRouter(deps: RouterDeps): Router {
         failure = error;
       }
       const latencyMs = performance.now() - started;
-      const error = response ? undefined : errorOf(failure, model, signal);
-      const usage = response?.usage ?? error?.usage ?? emptyUsage();
+      // A refusal is an answer the provider billed, but never a success: it fails the call as `refused`.
+      const refused = response?.finishReason === 'refusal' ? refusalError(response, model) : undefined;
+      const billed = response;
+      if (refused) response = undefined;
+      const error = refused ?? (response ? undefined : errorOf(failure, model, signal));
+      const usage = billed?.usage ?? error?.usage ?? emptyUsage();
       const prices = priceUsage(usage, model, flagship, ledgerPeriod(startedAt).day);
       const call: CallRecord = {
         startedAt,
@@ -275,7 +304,7 @@ export function createRouter(deps: RouterDeps): Router {
         errorMessage: response ? undefined : (error?.message ?? String(failure)),
         fallbackFrom: previousCallId,
         reason: reason + attemptNote,
-        simulated: response?.simulated ?? client.spec.simulated,
+        simulated: billed?.simulated ?? client.spec.simulated,
         runId: origin?.runId,
         job: origin?.job,
         skill: origin?.skill,
@@ -323,7 +352,8 @@ export function createRouter(deps: RouterDeps): Router {
         breaker.recordFailure(modelId, 'aborted', admission.probe);
         throw failure;
       }
-      breaker.recordFailure(modelId, error.kind, admission.probe);
+      if (refused) breaker.recordSuccess(modelId, admission.probe);
+      else breaker.recordFailure(modelId, error.kind, admission.probe);
       errors.push({ callId, model: modelId, provider: model.provider, kind: error.kind, status: error.status, message: error.message });
       logger?.warn({ event: 'call-failed', model: modelId, provider: model.provider, kind: error.kind, status: error.status }, 'model call failed');
 
@@ -338,20 +368,48 @@ export function createRouter(deps: RouterDeps): Router {
         case 'auth':
         case 'quota_exhausted':
           // Keys and credit are per provider: no other model there will do better.
+          if (error.kind === 'quota_exhausted') {
+            logger?.error(
+              { event: 'provider-quota-exhausted', provider: model.provider, model: modelId, status: error.status, error: error.message },
+              `provider ${model.provider} has no credit or quota left: its models are skipped; add credit or raise the limit`,
+            );
+          }
           deadProviders.add(model.provider);
           avoidProvider = model.provider;
           attemptNote = `; after ${modelId}: ${error.kind}, provider ${model.provider} skipped`;
           continue;
         case 'model_not_found':
-        case 'invalid_request':
-          // This model will not take this request however often it is asked; the next one may.
+          // Retired, unknown or not accessible: dead for every request until its config changes.
+          markModelDead(db, {
+            model: modelId,
+            provider: model.provider,
+            apiModel: model.apiModel,
+            fingerprint: fingerprints.get(modelId)!,
+            status: error.status ?? null,
+            message: error.message,
+            detectedAt: startedAt.toISOString(),
+            callId,
+          });
+          logger?.error(
+            { event: 'model-dead', model: modelId, provider: model.provider, apiModel: model.apiModel, status: error.status, error: error.message },
+            `model ${modelId} ("${model.apiModel}") answered 404: it is skipped until its config or catalogue entry changes`,
+          );
           givenUp.add(modelId);
-          attemptNote = `; fallback after ${modelId}: ${error.kind}`;
+          attemptNote = `; fallback after ${modelId}: model_not_found (marked dead)`;
+          continue;
+        case 'invalid_request':
+          // Switchboard built a request this model refuses: a defect to fix, not the input's fault. The ledger row keeps it.
+          logger?.error(
+            { event: 'switchboard-defect', model: modelId, provider: model.provider, status: error.status, error: error.message },
+            `switchboard defect: ${modelId} refused the request Switchboard built; falling back`,
+          );
+          givenUp.add(modelId);
+          attemptNote = `; fallback after ${modelId}: invalid_request (a Switchboard defect)`;
           continue;
         case 'context_too_long':
           givenUp.add(modelId);
           if (planned.tier !== 'large-context') {
-            planned = planChain(config, models, 'large-context', inputTokens, request, capabilities, origin?.job);
+            planned = planTier('large-context', inputTokens, request, origin?.job);
             reason = [reason, `${modelId} said context too long: moved to large-context`, ...planned.notes].join('; ');
           }
           attemptNote = `; after ${modelId}: context_too_long`;
@@ -391,7 +449,18 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  return { complete, decide, breaker };
+  return { complete, decide, breaker, deadModels: () => [...deadById().values()] };
+}
+
+function refusalError(response: ChatResponse, model: ModelSpec): ProviderError {
+  const said = response.refusal?.trim() || response.text.trim();
+  return new ProviderError({
+    kind: 'refused',
+    message: `${model.provider} (${model.id}): declined to answer${said ? `: ${said.slice(0, 500)}` : ''}`,
+    provider: model.provider,
+    model: model.id,
+    usage: response.usage,
+  });
 }
 
 function assertNever(value: never): never {

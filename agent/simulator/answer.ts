@@ -17,6 +17,8 @@ export interface SimulatedCall {
   responseSchema: Record<string, unknown> | undefined;
   /** Anthropic structured output: the tool the model is forced to call. */
   forcedTool: string | undefined;
+  /** The model thinks before answering: an Anthropic answer starts with a signed thinking block. */
+  thinking: boolean;
   lastUserText: string;
   messageCount: number;
 }
@@ -24,7 +26,8 @@ export interface SimulatedCall {
 export type SimulatedAnswer =
   | { kind: 'text'; text: string }
   | { kind: 'tool_calls'; calls: SimulatedToolCall[] }
-  | { kind: 'json'; value: unknown };
+  | { kind: 'json'; value: unknown }
+  | { kind: 'refusal'; text: string };
 
 export interface SimulatedOutcome {
   answer: SimulatedAnswer;
@@ -55,6 +58,7 @@ export function defaultAnswer(call: SimulatedCall): SimulatedAnswer {
 export function answerFromReply(reply: SimulatorReply): SimulatedAnswer {
   if ('text' in reply) return { kind: 'text', text: reply.text };
   if ('toolCalls' in reply) return { kind: 'tool_calls', calls: reply.toolCalls };
+  if ('refusal' in reply) return { kind: 'refusal', text: reply.refusal };
   return { kind: 'json', value: reply.json };
 }
 
@@ -67,6 +71,8 @@ export function answerText(answer: SimulatedAnswer): string {
       return answer.calls.map((call) => call.name + JSON.stringify(call.arguments)).join('');
     case 'json':
       return JSON.stringify(answer.value);
+    case 'refusal':
+      return answer.text;
   }
 }
 

@@ -1,13 +1,22 @@
+import { strictSchemaProblems } from '../providers/strict-schema.ts';
 import { chunkText, type SimulatedOutcome } from './answer.ts';
+import type { SimulatedModel } from './types.ts';
 import { asArray, asRecord, sseData, WireRequestError, type ErrorFault, type WireError, type WireFormat } from './wire.ts';
 
-/** OpenAI chat completions (`POST /v1/chat/completions`), as served by the simulator. */
+/**
+ * OpenAI chat completions (`POST /v1/chat/completions`), as served by the simulator: it
+ * refuses what the real API refuses, with the real error bodies (chat completions reference,
+ * reasoning and structured-outputs guides): sampling parameters and `max_tokens` on a
+ * reasoning model, `reasoning_effort` on a model without reasoning, a limit above the model's,
+ * a strict schema that breaks the strict rules, JSON mode without the word "json".
+ */
 export const openAIWire: WireFormat = {
-  parse(body) {
+  parse(body, { model: spec }) {
     const model = body.model;
     if (typeof model !== 'string' || model.length === 0) throw new WireRequestError('you must provide a model parameter');
     const messages = asArray(body.messages).map(asRecord);
     if (messages.length === 0) throw new WireRequestError("'messages' must be a non-empty array");
+    checkModelRules(body, spec, messages);
     const tools = asArray(body.tools);
     const leadingSystem = messages.slice(0, firstIndexWhere(messages, (message) => message.role !== 'system'));
     const responseFormat = asRecord(body.response_format);
@@ -23,6 +32,7 @@ export const openAIWire: WireFormat = {
       caching: 'automatic',
       responseSchema: responseFormat.type === 'json_schema' ? asRecord(asRecord(responseFormat.json_schema).schema) : undefined,
       forcedTool: undefined,
+      thinking: false,
       lastUserText: lastUser ? contentText(lastUser.content) : '',
       messageCount: messages.length,
     };
@@ -52,6 +62,8 @@ export const openAIWire: WireFormat = {
           frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
         }
       });
+    } else if (answer.kind === 'refusal') {
+      for (const piece of chunkText(answer.text)) frames.push(chunk({ refusal: piece }));
     } else {
       const text = answer.kind === 'text' ? answer.text : JSON.stringify(answer.value);
       for (const piece of chunkText(text)) frames.push(chunk({ content: piece }));
@@ -63,14 +75,71 @@ export const openAIWire: WireFormat = {
     return frames;
   },
 
-  error(fault, apiKey) {
-    return { status: errorStatus(fault), body: { error: errorObject(fault, apiKey) } };
+  error(fault, apiKey, model) {
+    return { status: errorStatus(fault), body: { error: errorObject(fault, apiKey, model) } };
   },
 
-  invalidRequest(message) {
-    return { status: 400, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } };
+  invalidRequest(message, details = {}) {
+    return { status: 400, body: { error: { message, type: 'invalid_request_error', param: details.param ?? null, code: details.code ?? null } } };
   },
 };
+
+const unsupported = (param: string) =>
+  new WireRequestError(`Unsupported parameter: '${param}' is not supported with this model.`, { param, code: 'unsupported_parameter' });
+
+function checkModelRules(body: Record<string, unknown>, spec: SimulatedModel, messages: Array<Record<string, unknown>>): void {
+  const capabilities = spec.capabilities;
+  const effort = body.reasoning_effort;
+  const official = spec.profile === undefined || spec.profile === 'openai';
+  if (capabilities.reasoning) {
+    if (official && body.max_tokens !== undefined) {
+      throw new WireRequestError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", { param: 'max_tokens', code: 'unsupported_parameter' });
+    }
+    const samplingAllowed = capabilities.samplingParameters || (effort === 'none' && (capabilities.reasoningEfforts?.includes('none') ?? false));
+    for (const param of ['temperature', 'top_p']) if (body[param] !== undefined && !samplingAllowed) throw unsupported(param);
+  } else if (effort !== undefined) {
+    throw unsupported('reasoning_effort');
+  }
+  if (typeof effort === 'string' && capabilities.reasoningEfforts && !capabilities.reasoningEfforts.includes(effort)) {
+    throw new WireRequestError(
+      `Unsupported value: 'reasoning_effort' does not support '${effort}' with this model. Supported values are: ${capabilities.reasoningEfforts.map((value) => `'${value}'`).join(', ')}.`,
+      { param: 'reasoning_effort', code: 'unsupported_value' },
+    );
+  }
+  for (const param of ['max_completion_tokens', 'max_tokens']) {
+    const limit = body[param];
+    if (typeof limit === 'number' && limit > spec.maxOutputTokens) {
+      throw new WireRequestError(
+        `${param} is too large: ${limit}. This model supports at most ${spec.maxOutputTokens} completion tokens, whereas you provided ${limit}.`,
+        { param, code: 'invalid_value' },
+      );
+    }
+  }
+  const format = asRecord(body.response_format);
+  if (format.type === 'json_schema') {
+    const jsonSchema = asRecord(format.json_schema);
+    if (capabilities.structuredOutput !== 'strict') {
+      throw new WireRequestError("Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", { param: 'response_format' });
+    }
+    if (jsonSchema.strict === true) {
+      const problems = strictSchemaProblems(jsonSchema.schema);
+      if (problems.length > 0) {
+        throw new WireRequestError(`Invalid schema for response_format '${String(jsonSchema.name)}': ${problems[0]}.`, { param: 'response_format', code: 'invalid_json_schema' });
+      }
+    }
+  }
+  if (format.type === 'json_object' && !messages.some((message) => /json/i.test(contentText(message.content)))) {
+    throw new WireRequestError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", { param: 'messages' });
+  }
+  asArray(body.tools).forEach((tool, index) => {
+    const fn = asRecord(asRecord(tool).function);
+    if (fn.strict !== true) return;
+    const problems = strictSchemaProblems(fn.parameters);
+    if (problems.length > 0) {
+      throw new WireRequestError(`Invalid schema for function '${String(fn.name)}': ${problems[0]}.`, { param: `tools[${index}].function.parameters`, code: 'invalid_function_parameters' });
+    }
+  });
+}
 
 function errorStatus(fault: ErrorFault): number {
   switch (fault.fault) {
@@ -86,10 +155,14 @@ function errorStatus(fault: ErrorFault): number {
       return 400;
     case 'auth':
       return 401;
+    case 'model_not_found':
+      return 404;
+    case 'quota':
+      return 429;
   }
 }
 
-function errorObject(fault: ErrorFault, apiKey: string): WireError['body'] {
+function errorObject(fault: ErrorFault, apiKey: string, model: string): WireError['body'] {
   switch (fault.fault) {
     case 'rate_limit':
       return { message: 'Rate limit reached for requests (simulated).', type: 'requests', param: null, code: 'rate_limit_exceeded' };
@@ -108,6 +181,15 @@ function errorObject(fault: ErrorFault, apiKey: string): WireError['body'] {
       };
     case 'auth':
       return { message: `Incorrect API key provided: ${apiKey} (simulated).`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' };
+    case 'model_not_found':
+      return { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' };
+    case 'quota':
+      return {
+        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      };
   }
 }
 
@@ -118,6 +200,8 @@ function messageFields(outcome: SimulatedOutcome, id: string): Record<string, un
       return { content: answer.text };
     case 'json':
       return { content: JSON.stringify(answer.value) };
+    case 'refusal':
+      return { content: null, refusal: answer.text };
     case 'tool_calls':
       return {
         content: null,

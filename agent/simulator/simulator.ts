@@ -2,11 +2,28 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerFromReply, computeUsage, defaultAnswer, truncateAnswer, type SimulatedCall, type SimulatedOutcome } from './answer.ts';
-import { anthropicWire } from './anthropic-wire.ts';
+import type { ModelCapabilities } from '../../contracts/types.ts';
+import { anthropicWire, thinkingSignature } from './anthropic-wire.ts';
 import { openAIWire } from './openai-wire.ts';
 import { parseUsageHeader, SIM_USAGE_HEADER, SIMULATED_HEADER, SIMULATED_ID_PREFIX } from './protocol.ts';
-import type { RecordedRequest, Responder, ScriptStep, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
-import type { WireError, WireFormat } from './wire.ts';
+import type { RecordedRequest, Responder, ScriptStep, SimulatedModel, SimulatedUsage, Simulator, SimulatorApi, SimulatorFault, SimulatorOptions, UsageHook } from './types.ts';
+import { WireRequestError, type WireError, type WireFormat } from './wire.ts';
+
+/**
+ * Without a model list the simulator cannot know a model's own rules; it accepts what any
+ * model might (the checks that hold for every model, strict schemas, empty blocks, forged
+ * thinking signatures, still apply).
+ */
+const UNDESCRIBED_MODEL: ModelCapabilities = {
+  reasoning: false,
+  samplingParameters: true,
+  tokenLimitParameter: 'max_completion_tokens',
+  systemRole: 'system',
+  structuredOutput: 'strict',
+  toolCalling: true,
+  promptCaching: true,
+  thinking: 'none',
+};
 
 const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: string }> = {
   '/v1/chat/completions': { api: 'openai', wire: openAIWire, idPrefix: `${SIMULATED_ID_PREFIX}chatcmpl-` },
@@ -17,6 +34,8 @@ const ROUTES: Record<string, { api: SimulatorApi; wire: WireFormat; idPrefix: st
  * Starts the provider simulator: a loopback HTTP server that speaks OpenAI chat completions
  * and Anthropic messages well enough for the real SDKs, answers deterministically unless
  * scripted, and marks every answer simulated (`sim-` ids, `x-switchboard-simulated: 1`).
+ * It is as strict as the real APIs: given `options.models`, an unknown or retired model id is
+ * a 404, and every request is checked against its model's rules (see the wire files).
  * Resolves once listening.
  */
 /** `setFault(ANY_MODEL, fault)`: an outage of every model without a fault of its own (`switchboard simulate --fault`). */
@@ -30,7 +49,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seenPrefixes = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const requests: RecordedRequest[] = [];
+  const issuedSignatures = new Set<string>();
+  const known = options.models ? new Map(options.models.map((model) => [`${model.api}\u0000${model.apiModel}`, model])) : undefined;
+  const clock = options.clock ?? (() => new Date());
   let sequence = 0;
+
+  /** The model a request names, or undefined when the real API would answer 404 for it. */
+  function modelOf(api: SimulatorApi, name: string): SimulatedModel | undefined {
+    if (!known) return { apiModel: name, api, capabilities: UNDESCRIBED_MODEL, maxOutputTokens: Number.MAX_SAFE_INTEGER };
+    const model = known.get(`${api}\u0000${name}`);
+    if (!model) return undefined;
+    if (model.retires !== undefined && clock().toISOString().slice(0, 10) >= model.retires) return undefined;
+    return model;
+  }
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -57,15 +88,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const recorded: RecordedRequest = { api, method: 'POST', path, headers: request.headers, body, model: typeof body.model === 'string' ? body.model : '' };
     requests.push(recorded);
 
+    const model = modelOf(api, recorded.model);
+    if (!model) return sendError(response, wire.error({ fault: 'model_not_found' }, apiKeyOf(request), recorded.model));
     let call: SimulatedCall;
     let headerUsage: SimulatedUsage | undefined;
     try {
-      call = wire.parse(body);
+      call = wire.parse(body, { model, issuedSignatures });
       headerUsage = parseUsageHeader(request.headers[SIM_USAGE_HEADER]);
     } catch (error) {
       // A request the real API would refuse (WireRequestError) or a broken usage header.
       if (!(error instanceof Error)) throw error;
-      return sendError(response, wire.invalidRequest(error.message));
+      return sendError(response, wire.invalidRequest(error.message, error instanceof WireRequestError ? { param: error.param, code: error.code } : {}));
     }
 
     const step =
@@ -77,13 +110,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     switch (fault?.fault) {
       case 'rate_limit':
-        return sendError(response, wire.error(fault, apiKeyOf(request)), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+        return sendError(response, wire.error(fault, apiKeyOf(request), call.model), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
       case 'server':
       case 'unavailable':
       case 'overloaded':
       case 'context_too_long':
       case 'auth':
-        return sendError(response, wire.error(fault, apiKeyOf(request)));
+      case 'model_not_found':
+      case 'quota':
+        return sendError(response, wire.error(fault, apiKeyOf(request), call.model));
       case 'hang':
         return; // closed by the client's timeout or by close()
       case 'drop':
@@ -109,6 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const dictated = reply?.usage ?? headerUsage ?? usageHooks.get(call.model)?.(recorded);
     const outcome: SimulatedOutcome = { ...answer, usage: dictated ? completeUsage(dictated) : computed };
     const id = `${route.idPrefix}${++sequence}`;
+    if (call.thinking) issuedSignatures.add(thinkingSignature(id));
 
     if (call.stream) {
       const frames = wire.streamFrames(call, outcome, id);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EndpointProfile, ModelCapabilities } from '../../contracts/types.ts';
 
 /**
  * The provider simulator's shapes: what a test or a replay can script, and what the
@@ -23,7 +24,9 @@ export interface SimulatedToolCall {
 export type SimulatorReply =
   | { text: string; usage?: SimulatedUsage }
   | { toolCalls: SimulatedToolCall[]; usage?: SimulatedUsage }
-  | { json: unknown; usage?: SimulatedUsage };
+  | { json: unknown; usage?: SimulatedUsage }
+  /** The model declines: OpenAI's `refusal` field, Anthropic's `stop_reason: "refusal"`. */
+  | { refusal: string; usage?: SimulatedUsage };
 
 /** A scripted failure, in each provider's real wire shape. */
 export type SimulatorFault =
@@ -48,7 +51,11 @@ export type SimulatorFault =
   /** 400 in the provider's context-length shape. */
   | { fault: 'context_too_long' }
   /** 401; the message echoes the key it was sent, as the worst real provider would. */
-  | { fault: 'auth' };
+  | { fault: 'auth' }
+  /** 404: the model is retired or unknown (OpenAI `model_not_found`, Anthropic `not_found_error`). */
+  | { fault: 'model_not_found' }
+  /** No credit: OpenAI 429 `insufficient_quota`, Anthropic 400 "credit balance is too low". */
+  | { fault: 'quota' };
 
 export type ScriptStep = SimulatorReply | SimulatorFault;
 
@@ -84,10 +91,31 @@ export interface ResponderRequest extends RecordedRequest {
  */
 export type Responder = (request: ResponderRequest) => ScriptStep | undefined;
 
+/** A model the simulator serves, with what its real API accepts. */
+export interface SimulatedModel {
+  /** The name sent in requests. */
+  apiModel: string;
+  api: SimulatorApi;
+  /** For the openai API: the server it stands in for (its token-limit rules differ). */
+  profile?: EndpointProfile;
+  capabilities: ModelCapabilities;
+  maxOutputTokens: number;
+  /** ISO date from which the real API answers 404 for it. */
+  retires?: string;
+}
+
 export interface SimulatorOptions {
   /** 0 or absent: an ephemeral port. */
   port?: number;
   host?: '127.0.0.1';
+  /**
+   * The models it knows, as the real APIs would: any other model id is a 404, and each
+   * request is checked against its model's rules. Absent: any model id is served, checked
+   * against the conservative default capabilities (a test's scripted `test-model`).
+   */
+  models?: SimulatedModel[];
+  /** Today, for retirement dates; default the system clock. */
+  clock?: () => Date;
 }
 
 export interface Simulator {

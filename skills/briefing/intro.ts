@@ -3,14 +3,15 @@
  * prioritised list from figures computed here (trusted) and mail, calendar and skill text
  * (untrusted, passed as delimited data). The figures themselves are rendered by code.
  */
-import type { SkillContext, SkillProblem } from '../types.ts';
+import type { SkillContext, SkillProblem, UntrustedBlock } from '../types.ts';
 import { usd } from './render.ts';
 import type { GatheredBriefing } from './gather.ts';
 import type { Intro, Section } from './types.ts';
 
 const MAX_PRIORITIES = 5;
 
-const RESULT_SCHEMA = {
+/** The intro's result schema, sent inside the orchestrator's strict `finish` tool. */
+export const RESULT_SCHEMA = {
   type: 'object',
   properties: {
     intro: { type: 'string', description: 'One to three short sentences: what matters most today.' },
@@ -93,20 +94,38 @@ function trustedFigures(gathered: GatheredBriefing): string {
 }
 
 /** Everything written by someone else (senders, invitees, other skills' model output). */
-function untrustedMaterial(gathered: GatheredBriefing): { label: string; content: string }[] {
-  const material: { label: string; content: string }[] = [];
+function untrustedMaterial(gathered: GatheredBriefing): UntrustedBlock[] {
+  const material: UntrustedBlock[] = [];
+  const senders = (items: { from?: string }[]) => items.map((item) => ({ kind: 'mail', ...(item.from ? { sender: item.from } : {}) }));
   const { calendar, deadlines, mail, market, code } = gathered;
   if (calendar.status === 'ok') {
     const line = (event: { title: string; start: string; allDay: boolean }) => `- ${event.allDay ? 'all day' : event.start}: ${event.title}`;
-    material.push({ label: 'calendar events (today, then tomorrow)', content: ['Today:', ...calendar.data.today.map(line), 'Tomorrow:', ...calendar.data.tomorrow.map(line)].join('\n') });
+    material.push({
+      label: 'calendar events (today, then tomorrow)',
+      content: ['Today:', ...calendar.data.today.map(line), 'Tomorrow:', ...calendar.data.tomorrow.map(line)].join('\n'),
+      sources: [{ kind: 'calendar' }],
+    });
   }
   if (deadlines.status === 'ok' && deadlines.data.length) {
-    material.push({ label: 'deadlines and action items from mail', content: deadlines.data.map((item) => `- ${item.day}: ${item.text}${item.subject ? ` (mail: ${item.subject})` : ''}`).join('\n') });
+    material.push({
+      label: 'deadlines and action items from mail',
+      content: deadlines.data.map((item) => `- ${item.day}: ${item.text}${item.subject ? ` (mail: ${item.subject})` : ''}`).join('\n'),
+      sources: senders(deadlines.data),
+    });
   }
   if (mail.status === 'ok' && mail.data.length) {
-    material.push({ label: 'important unread mail (sender, subject, snippet)', content: mail.data.map((item) => `- ${item.from} | ${item.subject} | ${item.snippet}`).join('\n') });
+    material.push({
+      label: 'important unread mail (sender, subject, snippet)',
+      content: mail.data.map((item) => `- ${item.from} | ${item.subject} | ${item.snippet}`).join('\n'),
+      sources: senders(mail.data),
+    });
   }
-  if (market.status === 'ok') material.push({ label: 'market snapshot', content: [market.data.summary, ...market.data.highlights].join('\n') });
-  if (code.status === 'ok' && code.data.latest) material.push({ label: 'repository activity', content: [code.data.latest.summary, ...code.data.latest.highlights].join('\n') });
+  if (market.status === 'ok') material.push({ label: 'market snapshot', content: [market.data.summary, ...market.data.highlights].join('\n'), sources: [{ kind: 'market' }] });
+  if (code.status === 'ok' && code.data.latest) {
+    material.push({ label: 'repository activity', content: [code.data.latest.summary, ...code.data.latest.highlights].join('\n'), sources: [{ kind: 'tool' }] });
+  }
+  if (code.status === 'ok' && code.data.followUps.length) {
+    material.push({ label: 'code follow-ups from mail', content: code.data.followUps.map((item) => `- ${item.repo}: ${item.task}`).join('\n'), sources: senders(code.data.followUps) });
+  }
   return material;
 }

@@ -5,7 +5,7 @@
  * figures are formatted by code, never by a model.
  */
 import { addDays } from './local-day.ts';
-import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport } from './types.ts';
+import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, PendingApproval } from './types.ts';
 import type { CalendarEvent } from '../google/types.ts';
 
 export interface RenderedBriefing {
@@ -54,6 +54,7 @@ function renderHtml(briefing: Briefing, heading: string): string {
   const intro = briefing.intro;
   if (intro.status === 'ok') blocks.push(row(introHtml(intro.data), '4px 24px 4px'));
   else if (intro.status === 'unavailable') blocks.push(row(unavailableHtml('Summary', intro.reason), '4px 24px 4px'));
+  if (briefing.approvals?.length) blocks.push(row(`${h2('Waiting for your approval')}${approvalsHtml(briefing.approvals)}`, '16px 24px 4px', true));
   const sections: [string, Section<unknown>, (data: never, briefing: Briefing) => string][] = [
     ['Calendar', briefing.calendar, calendarHtml],
     ['Due soon', briefing.deadlines, deadlinesHtml],
@@ -205,6 +206,18 @@ function repositoriesHtml(report: RepositoryReport, briefing: Briefing): string 
   );
 }
 
+function approvalsHtml(approvals: PendingApproval[]): string {
+  return listTable(
+    approvals.map((approval) => ({
+      label: `#${approval.id} ${escapeHtml(approval.kind)}`,
+      main: escapeHtml(clip(approval.summary, LIMITS.text)),
+      note:
+        `<code style="font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;">${escapeHtml(approval.command)}</code>` +
+        (approval.source ? ` \u00b7 ${escapeHtml(clip(approval.source, LIMITS.subject))}` : ''),
+    })),
+  );
+}
+
 function spendHtml(spend: SpendReport): string {
   const figures = spendFigures(spend).map(([label, value]) => ({ label: `<strong style="color:${INK};">${escapeHtml(value)}</strong>`, main: escapeHtml(label) }));
   const tiers = spend.byTier.length
@@ -249,6 +262,13 @@ function renderText(briefing: Briefing, heading: string): string {
     intro.data.priorities.forEach((item, index) => lines.push(`${index + 1}. ${clip(item, LIMITS.text)}`));
     if (intro.data.priorities.length) lines.push('');
   } else if (intro.status === 'unavailable') lines.push(`Summary: unavailable (${intro.reason})`, '');
+  if (briefing.approvals?.length) {
+    lines.push('Waiting for your approval', '-'.repeat(25));
+    for (const approval of briefing.approvals) {
+      lines.push(`- #${approval.id} ${approval.kind}: ${clip(approval.summary, LIMITS.text)}${approval.source ? ` (${clip(approval.source, LIMITS.subject)})` : ''}`, `  approve: ${approval.command}`);
+    }
+    lines.push('');
+  }
   const section = <T>(title: string, value: Section<T>, render: (data: T) => string[]) => {
     if (value.status === 'skipped') return;
     if (value.status === 'unavailable') lines.push(`${title}: unavailable (${value.reason})`, '');

@@ -8,10 +8,13 @@ import { deliverOnce, findDelivery } from '../../memory/deliveries.ts';
 import { createStoreExtractionSource } from './extraction-source.ts';
 import { gatherBriefing, type GatheredBriefing } from './gather.ts';
 import { composeIntro } from './intro.ts';
+import { pendingApprovals } from './approvals-source.ts';
 import { parseBriefingOptions } from './options.ts';
 import { renderBriefing, usd } from './render.ts';
 import { runUsedSimulator } from './ledger-sources.ts';
 import type { Briefing, BriefingDeps } from './types.ts';
+
+const MAX_APPROVALS = 10;
 
 /** The `briefing` skill. Side effects (mail, Google) come from `deps`; the ledger from the run's database. */
 export function createBriefingSkill(deps: BriefingDeps): Skill {
@@ -45,6 +48,7 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
       const briefing: Briefing = {
         ...gathered,
         intro,
+        approvals: pendingApprovals(context.db, context.now(), MAX_APPROVALS),
         simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
         ...(failure ? { figuresOnly: `every model call failed (${failure.kind.replace(/_/g, ' ')}): this briefing has the figures only, no summary` } : {}),
       };

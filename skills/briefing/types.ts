@@ -110,6 +110,19 @@ export interface Intro {
   priorities: string[];
 }
 
+/** A proposal waiting for the owner (memory/approvals.ts), with the command that approves it. */
+export interface PendingApproval {
+  id: number;
+  kind: string;
+  /** Untrusted in part (a mail's words): escaped on render. */
+  summary: string;
+  /** What caused it, e.g. "mail from x@example.com" (untrusted). */
+  source?: string;
+  expiresAt?: string;
+  /** `switchboard approvals approve <id>`. */
+  command: string;
+}
+
 export interface Briefing {
   /** The user's local date of the briefing, YYYY-MM-DD. */
   date: string;
@@ -124,6 +137,8 @@ export interface Briefing {
   code: Section<RepositoryReport>;
   spend: Section<SpendReport>;
   jobs: Section<JobProblem[]>;
+  /** Proposals waiting for the owner's approval, read after the intro (so those this run filed are in); absent or empty: none. */
+  approvals?: PendingApproval[];
   /** Any figure or text in the briefing came from simulated model calls. */
   simulated: boolean;
   /** Set when every model call failed and the figures went out alone: said at the top of the mail. */

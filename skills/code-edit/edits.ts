@@ -11,7 +11,11 @@ import { z } from 'zod';
 import { resolveInsideRepo, UnsafePathError } from './repo-paths.ts';
 import type { EditAnswer, FileEdit } from './types.ts';
 
-/** JSON Schema handed to the router as `responseSchema`. */
+/**
+ * JSON Schema handed to the router as `responseSchema`. Sent with `strict: true`, so every
+ * property is required and the two alternatives (whole content or a diff) are nullable: an
+ * edit sets exactly one of them and null for the other.
+ */
 export const EDIT_ANSWER_SCHEMA: Record<string, unknown> = {
   type: 'object',
   additionalProperties: false,
@@ -23,11 +27,11 @@ export const EDIT_ANSWER_SCHEMA: Record<string, unknown> = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['path'],
+        required: ['path', 'content', 'diff'],
         properties: {
           path: { type: 'string', description: 'Path relative to the repository root, with forward slashes' },
-          content: { type: 'string', description: 'The complete new content of the file' },
-          diff: { type: 'string', description: 'A unified diff (git format, a/ and b/ prefixes) for this file' },
+          content: { type: ['string', 'null'], description: 'The complete new content of the file; null when a diff is given' },
+          diff: { type: ['string', 'null'], description: 'A unified diff (git format, a/ and b/ prefixes) for this file; null when content is given' },
         },
       },
     },
@@ -70,12 +74,24 @@ export function parseEditAnswer(text: string): EditAnswer {
   } catch (error) {
     throw new InvalidAnswerError(`the answer is not JSON: ${(error as Error).message}`);
   }
-  const parsed = answerSchema.safeParse(json);
+  const parsed = answerSchema.safeParse(withoutNullAlternatives(json));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new InvalidAnswerError(`the answer does not match the edits schema: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Strict structured output answers the unused alternative with null; the edit shapes leave it out. */
+function withoutNullAlternatives(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { edits?: unknown }).edits)) return json;
+  const answer = json as { edits: unknown[] };
+  return {
+    ...answer,
+    edits: answer.edits.map((edit) =>
+      typeof edit === 'object' && edit !== null ? Object.fromEntries(Object.entries(edit).filter(([key, value]) => !((key === 'content' || key === 'diff') && value === null))) : edit,
+    ),
+  };
 }
 
 function unquoteGitPath(raw: string): string {

@@ -2,7 +2,8 @@
  * Code follow-ups: open action items extracted from mail (memory/extractions.ts) whose text
  * names one of the code-edit allowed repositories by its folder's name. The text is untrusted
  * mail content: it only ever becomes the task of a code edit confined to that repository
- * (capped in length, stripped of control characters), never a command.
+ * (capped in length, stripped of control characters), never a command, and a job never runs
+ * it: it becomes a proposal the owner approves (memory/approvals.ts).
  */
 import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -20,6 +21,10 @@ export interface CodeFollowUp {
   task: string;
   subject: string | null;
   from: string | null;
+  /** The mail's Message-ID header (untrusted), when it had one. */
+  messageId: string | null;
+  /** The sender's address (untrusted: a From header can be spoofed). */
+  fromAddress: string | null;
 }
 
 interface ActionRow {
@@ -28,6 +33,7 @@ interface ActionRow {
   subject: string | null;
   from_name: string | null;
   from_address: string | null;
+  message_id: string | null;
 }
 
 /** `~` and relative paths made absolute, as the skill resolves them. */
@@ -66,10 +72,18 @@ function cleanTask(text: string): string {
 }
 
 function toFollowUp(row: ActionRow, repo: string): CodeFollowUp {
-  return { id: row.id, repo, task: cleanTask(row.text), subject: row.subject, from: row.from_name ?? row.from_address };
+  return {
+    id: row.id,
+    repo,
+    task: cleanTask(row.text),
+    subject: row.subject,
+    from: row.from_name ?? row.from_address,
+    messageId: row.message_id,
+    fromAddress: row.from_address,
+  };
 }
 
-const SELECT_OPEN = `SELECT a.id, a.text, e.subject, e.from_name, e.from_address
+const SELECT_OPEN = `SELECT a.id, a.text, e.subject, e.from_name, e.from_address, e.message_id
   FROM mail_action_items a JOIN mail_extractions e ON e.id = a.extraction_id
   WHERE a.done = 0`;
 
@@ -100,4 +114,9 @@ export function getCodeFollowUp(db: Store, id: number, allowedRepos: readonly st
 /** Marks the action item done; false when no item has this id. */
 export function markFollowUpDone(db: Store, id: number): boolean {
   return db.prepare('UPDATE mail_action_items SET done = 1 WHERE id = ?').run(id).changes === 1;
+}
+
+/** The proposal's dedupe key for a follow-up: one proposal per action item, however many runs see it. */
+export function followUpProposalKey(id: number): string {
+  return `code-follow-up:${id}`;
 }

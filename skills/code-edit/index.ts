@@ -5,14 +5,15 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { assertKnownOptionKeys } from '../option-keys.ts';
+import { NO_GRANTS, grantsRepository } from '../../config/grants.ts';
 import { parseDuration } from '../../config/schema.ts';
-import { getJobState, setJobState } from '../../memory/job-state.ts';
+import { createProposal } from '../../memory/approvals.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
-import { expandHome, listCodeFollowUps, markFollowUpDone, type CodeFollowUp } from './follow-ups.ts';
+import { expandHome, followUpProposalKey, listCodeFollowUps, type CodeFollowUp } from './follow-ups.ts';
 import { runCodeEdit } from './run-code-edit.ts';
 import type { CodeEditDeps, CodeEditOutcome, CodeEditRequest } from './types.ts';
 
-export { listCodeFollowUps, getCodeFollowUp, markFollowUpDone, allowedReposFromSettings, type CodeFollowUp } from './follow-ups.ts';
+export { listCodeFollowUps, getCodeFollowUp, markFollowUpDone, allowedReposFromSettings, followUpProposalKey, type CodeFollowUp } from './follow-ups.ts';
 export { runCodeEdit, CodeEditRefusedError, RollbackError, isProtectedBranch, workBranchName } from './run-code-edit.ts';
 export type * from './types.ts';
 
@@ -57,8 +58,8 @@ const optionsSchema = z.object({
 type RequestWithoutKey = Omit<CodeEditRequest, 'origin' | 'idempotencyKey'>;
 
 /**
- * What a code-edit job does: one given task, or (`followUps: true`) the oldest pending code
- * follow-up, in `repo` only when `repo` is set.
+ * What a code-edit job does: one given task, or (`followUps: true`) propose every pending code
+ * follow-up for the owner's approval, in `repo` only when `repo` is set.
  */
 export type CodeEditJobPlan =
   | { followUps: false; request: RequestWithoutKey }
@@ -139,16 +140,42 @@ function testLine(tests: CodeEditOutcome['tests']): string {
   return `tests failed (${command}: ${tests.timedOut ? 'timed out' : `exit ${tests.exitCode}`})`;
 }
 
-/** Job-state key of a follow-up this job gave up on: the job does not take it again (the CLI still can). */
-function passedOverKey(id: number): string {
-  return `code-edit.follow-up-gave-up.${id}`;
-}
-
-/** The oldest pending follow-up the job has not given up on, in `repo` when the job names one. */
-function nextFollowUp(context: SkillContext, allowedRepos: string[], repo: string | undefined): CodeFollowUp | undefined {
-  return listCodeFollowUps(context.db, allowedRepos).find(
-    (followUp) => (repo === undefined || followUp.repo === repo) && getJobState(context.db, context.job, passedOverKey(followUp.id)) === undefined,
+/**
+ * Files each pending follow-up in `repo` (when the job names one) as a code-edit proposal, once
+ * per action item: the task came from a mail, so nothing runs (no model call, no branch, no test
+ * command) until the owner approves. A follow-up in a repository the job was not granted
+ * (`jobs.<name>.grants.repositories`) is left alone.
+ */
+function proposeFollowUps(context: SkillContext, allowedRepos: string[], repo: string | undefined): SkillResult {
+  const grants = context.grants ?? NO_GRANTS;
+  const pending = listCodeFollowUps(context.db, allowedRepos).filter((followUp) => repo === undefined || followUp.repo === repo);
+  const granted = pending.filter((followUp) => grantsRepository(grants, followUp.repo));
+  const proposals = granted.map((followUp) =>
+    createProposal(context.db, {
+      kind: 'code-edit',
+      payload: { repo: followUp.repo, task: followUp.task, followUpId: followUp.id },
+      summary: `code edit in ${basename(followUp.repo)}: ${followUp.task}`,
+      reason: `an action item extracted from mail names the repository ${basename(followUp.repo)}; mail is untrusted, so the edit (model call, test command, commit) waits for the owner's approval, and is never pushed`,
+      job: context.job,
+      runId: context.runId,
+      source: {
+        kind: 'mail',
+        ...(followUp.messageId ? { messageId: followUp.messageId } : {}),
+        ...(followUp.fromAddress ? { sender: followUp.fromAddress } : {}),
+        ...(followUp.subject ? { label: followUp.subject } : {}),
+      },
+      dedupeKey: followUpProposalKey(followUp.id),
+      now: context.now(),
+    }),
   );
+  const waiting = proposals.filter((proposal) => proposal.state === 'pending');
+  const notGranted = pending.length - granted.length;
+  const parts = [waiting.length === 0 ? 'no follow-ups waiting for approval' : `${waiting.length} code follow-up(s) waiting for approval (switchboard approvals list)`];
+  if (notGranted > 0) parts.push(`${notGranted} in repositories not granted to this job (jobs.${context.job}.grants.repositories)`);
+  return {
+    summary: parts.join('; '),
+    details: { proposals: waiting.map((proposal) => proposal.id), notGranted },
+  };
 }
 
 export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
@@ -158,36 +185,15 @@ export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
     description: 'Makes a small, tested change to an allowed local git repository, committed on a new branch',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const plan = codeEditPlanFromOptions(context.options, deps.settings ?? {}, context.job);
-      let request: RequestWithoutKey;
-      let followUp: CodeFollowUp | undefined;
-      if (plan.followUps) {
-        followUp = nextFollowUp(context, plan.request.allowedRepos, plan.repo);
-        if (!followUp) return { summary: 'no follow-ups', details: { followUp: null } };
-        request = { ...plan.request, repo: followUp.repo, task: followUp.task };
-      } else {
-        request = plan.request;
-      }
+      if (plan.followUps) return proposeFollowUps(context, plan.request.allowedRepos, plan.repo);
       const runDeps: CodeEditDeps = { router: context.router, logger: context.logger, now: deps.now ?? context.now, testEnv: deps.testEnv };
       const outcome = await runCodeEdit(
         runDeps,
-        {
-          ...request,
-          // Per follow-up, so a retried slot never takes another follow-up's branch for its own.
-          idempotencyKey: followUp ? `${context.idempotencyKey}:follow-up-${followUp.id}` : context.idempotencyKey,
-          origin: { runId: context.runId, job: context.job, skill: 'code-edit' },
-        },
+        { ...plan.request, idempotencyKey: context.idempotencyKey, origin: { runId: context.runId, job: context.job, skill: 'code-edit' } },
         signal,
       );
-      if (outcome.status === 'gave_up') {
-        if (followUp) setJobState(context.db, context.job, passedOverKey(followUp.id), String(context.runId), context.now());
-        throw new CodeEditGaveUpError(outcome);
-      }
-      if (followUp) markFollowUpDone(context.db, followUp.id);
-      const summary = describeOutcome(outcome);
-      return {
-        summary: followUp ? `follow-up #${followUp.id}: ${summary}` : summary,
-        details: { ...outcome, highlights: codeEditHighlights(outcome), ...(followUp ? { followUp: { id: followUp.id, repo: followUp.repo } } : {}) },
-      };
+      if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
+      return { summary: describeOutcome(outcome), details: { ...outcome, highlights: codeEditHighlights(outcome) } };
     },
   };
 }

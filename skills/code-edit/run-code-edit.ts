@@ -84,6 +84,9 @@ interface Prepared {
 /** Every check that needs no change to the repository. Throws `CodeEditRefusedError`. */
 async function prepare(deps: CodeEditDeps, request: CodeEditRequest): Promise<Prepared | CodeEditOutcome> {
   if (!request.task?.trim()) throw new CodeEditRefusedError('the task is empty');
+  if (request.push && request.untrustedTask) {
+    throw new CodeEditRefusedError('refusing to push: the task came from untrusted content (a mail), so its branch stays local');
+  }
   if (request.testCommand && (request.testCommand.length === 0 || request.testCommand.some((part) => typeof part !== 'string'))) {
     throw new CodeEditRefusedError('testCommand must be a non-empty array of strings (argv, no shell)');
   }

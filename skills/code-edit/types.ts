@@ -32,6 +32,11 @@ export interface CodeEditRequest {
   protectedBranches?: string[];
   /** An explicit name for the work branch; default `switchboard/<job>-<YYYYMMDD>-<short id>`. */
   branch?: string;
+  /**
+   * The task came from untrusted content (a mail's action item), even if the owner approved it:
+   * a push is refused, whatever `push` says.
+   */
+  untrustedTask?: boolean;
   /** Makes the branch name stable across retries of the same slot. */
   idempotencyKey?: string;
   origin?: CallOrigin;

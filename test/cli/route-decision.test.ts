@@ -4,6 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.ts';
+
+/** The shipped default's tiers: a decision names the first model of its tier's chain. */
+const shippedTiers = loadConfig({ path: DEFAULT_CONFIG_PATH, origin: 'default' }, {}).config.tiers;
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchboard.js');
 
@@ -14,13 +18,14 @@ function route(args: string[]) {
 }
 
 test('route --json prints tier, model and reason for free text', () => {
-  const cases: Array<[string, string, string]> = [
-    ['extract the invoice number and total from this email', 'orchestration', 'gpt-4o-mini'],
-    ['write a bash script that rotates my backup folders and keeps the last 7', 'execution', 'gpt-4o'],
-    ['weigh the pros and cons of moving my savings into index funds versus bonds over ten years, and recommend one', 'reasoning', 'o1'],
-    ['which tool should handle a deep analysis of my portfolio?', 'orchestration', 'gpt-4o-mini'],
+  const cases: Array<[string, keyof typeof shippedTiers]> = [
+    ['extract the invoice number and total from this email', 'orchestration'],
+    ['write a bash script that rotates my backup folders and keeps the last 7', 'execution'],
+    ['weigh the pros and cons of moving my savings into index funds versus bonds over ten years, and recommend one', 'reasoning'],
+    ['which tool should handle a deep analysis of my portfolio?', 'orchestration'],
   ];
-  for (const [text, tier, model] of cases) {
+  for (const [text, tier] of cases) {
+    const model = shippedTiers[tier][0];
     const result = route(['--json', text]);
     assert.equal(result.status, 0, result.stderr);
     const decision = JSON.parse(result.stdout) as { tier: string; model: string; reason: string };
@@ -35,7 +40,7 @@ test('route --input-tokens over the threshold goes to large-context whatever the
   assert.equal(result.status, 0, result.stderr);
   const decision = JSON.parse(result.stdout) as { tier: string; model: string; reason: string };
   assert.equal(decision.tier, 'large-context');
-  assert.equal(decision.model, 'gpt-4.1');
+  assert.equal(decision.model, shippedTiers['large-context'][0]);
   assert.match(decision.reason, /80000 input tokens > 65536/);
 });
 

@@ -38,9 +38,9 @@ function aWorkspace(actionItems: string[]): Workspace & { ids: number[] } {
     [
       'version: 1',
       'providers: { p: { api: openai, keyless: true } }',
-      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }',
+      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }',
       'tiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }',
-      'flagship: m',
+      'flagship: gpt-5.6-sol',
       'timezone: UTC',
       'skills:',
       `  code-edit: { allowedRepos: [${JSON.stringify(repo)}], testCommand: ${JSON.stringify(TEST_COMMAND)} }`,

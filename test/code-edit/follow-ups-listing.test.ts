@@ -44,8 +44,24 @@ test('open action items naming an allowed repository are listed oldest mail firs
   const ids = actionIds(db);
 
   assert.deepEqual(listCodeFollowUps(db, [MATHLIB, WEBSITE]), [
-    { id: ids.get('Update the footer on the website'), repo: WEBSITE, task: 'Update the footer on the website', subject: 'Site', from: 'carol@example.com' },
-    { id: ids.get('Fix the rounding bug in MathLib.'), repo: MATHLIB, task: 'Fix the rounding bug in MathLib.', subject: 'Bug report', from: 'Bob' },
+    {
+      id: ids.get('Update the footer on the website'),
+      repo: WEBSITE,
+      task: 'Update the footer on the website',
+      subject: 'Site',
+      from: 'carol@example.com',
+      messageId: '<home-2@example.com>',
+      fromAddress: 'carol@example.com',
+    },
+    {
+      id: ids.get('Fix the rounding bug in MathLib.'),
+      repo: MATHLIB,
+      task: 'Fix the rounding bug in MathLib.',
+      subject: 'Bug report',
+      from: 'Bob',
+      messageId: '<home-1@example.com>',
+      fromAddress: 'alice@example.com',
+    },
   ]);
 });
 

@@ -13,7 +13,7 @@ import { aWorkspace, sleep, spawnDaemon } from './process-harness.ts';
 function writeBriefingConfig(path: string, orchestration: string): void {
   const text = readFileSync(DEFAULT_CONFIG_PATH, 'utf8')
     .replace('mode: auto', 'mode: always')
-    .replace('orchestration: [gpt-4o-mini, claude-haiku]', `orchestration: ${orchestration}`)
+    .replace(/orchestration: \[[^\]]*\]/, `orchestration: ${orchestration}`)
     .replace('schedule: "0 7 * * *"', 'schedule: "* * * * * *"')
     .replace('shutdownGrace: 30s', 'shutdownGrace: 3s');
   writeFileSync(path, text);
@@ -30,22 +30,22 @@ function callsByModel(dataDir: string): Array<{ id: number; model: string }> {
 
 test('SIGHUP with a new tier chain: later calls use the new model, the daemon never stops', async () => {
   const workspace = aWorkspace();
-  writeBriefingConfig(workspace.config, '[gpt-4o-mini, claude-haiku]');
+  writeBriefingConfig(workspace.config, '[gpt-5.6-luna, claude-haiku-4-5]');
   const daemon = spawnDaemon(workspace);
   try {
     await daemon.waitForLine(/daemon-ready/, 15_000);
     await daemon.waitForLine(/"event":"job-end"/, 15_000);
     const before = callsByModel(workspace.dataDir);
-    assert.ok(before.length > 0 && before.every((call) => call.model === 'gpt-4o-mini'), JSON.stringify(before));
+    assert.ok(before.length > 0 && before.every((call) => call.model === 'gpt-5.6-luna'), JSON.stringify(before));
 
-    writeBriefingConfig(workspace.config, '[claude-haiku]');
+    writeBriefingConfig(workspace.config, '[claude-haiku-4-5]');
     daemon.child.kill('SIGHUP');
     await daemon.waitForLine(/"event":"config-reload"/, 15_000);
     const lastBefore = callsByModel(workspace.dataDir).at(-1)!.id;
     await sleep(2_500);
     const after = callsByModel(workspace.dataDir).filter((call) => call.id > lastBefore + 1);
     assert.ok(after.length > 0, 'runs went on after the reload');
-    assert.ok(after.every((call) => call.model === 'claude-haiku'), JSON.stringify(after));
+    assert.ok(after.every((call) => call.model === 'claude-haiku-4-5'), JSON.stringify(after));
   } finally {
     daemon.child.kill('SIGTERM');
   }

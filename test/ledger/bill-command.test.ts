@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.ts';
 import { openStore } from '../../memory/store.ts';
 import { recordCall } from '../../memory/ledger.ts';
 import { CliError } from '../../agent/cli/context.ts';
@@ -62,7 +63,7 @@ test('--month --json prints the bill as JSON', async () => {
   assert.equal(bill.label, '2025-06');
   assert.equal(bill.totals.calls, 1);
   assert.equal(bill.includesSimulated, true);
-  assert.equal(bill.flagship, 'o1');
+  assert.equal(bill.flagship, loadConfig({ path: DEFAULT_CONFIG_PATH, origin: 'default' }, {}).config.flagship, "the shipped default's flagship");
 });
 
 test('options: one period at most, real dates only, this month by default', () => {

@@ -80,6 +80,6 @@ test('relevant facts fit under the token cap, best first', () => {
   assert.ok(capped.tokens <= 20, `tokens ${capped.tokens}`);
   assert.ok(capped.facts.length >= 1 && capped.facts.length < 3);
   assert.equal(capped.text, capped.facts.map((fact) => `- ${fact.text}\n`).join(''));
-  assert.deepEqual(relevantFacts(db, 'travel', 1), { facts: [], text: '', tokens: 0 });
+  assert.deepEqual(relevantFacts(db, 'travel', 1), { facts: [], text: '', tokens: 0, ownerText: '', untrustedText: '' });
   db.close();
 });

@@ -20,7 +20,7 @@ async function anOrchestratedJob(orchestration: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-prompt-'));
   const text = readFileSync(DEFAULT_CONFIG_PATH, 'utf8')
     .replace('mode: auto', 'mode: always')
-    .replace('orchestration: [gpt-4o-mini, claude-haiku]', `orchestration: ${orchestration}`);
+    .replace(/orchestration: \[[^\]]*\]/, `orchestration: ${orchestration}`);
   const { config } = parseConfigText(text, { path: DEFAULT_CONFIG_PATH, origin: 'default' }, {});
   ensureMemoryFiles(dataDir);
   appendFileSync(join(dataDir, 'SOUL.md'), '\nAlways answer like a calm ship captain.\n');
@@ -43,15 +43,15 @@ async function anOrchestratedJob(orchestration: string) {
 }
 
 test('every call of a job starts with the same prefix bytes; facts and the goal come after it', async () => {
-  const job = await anOrchestratedJob('[gpt-4o-mini]');
+  const job = await anOrchestratedJob('[gpt-5.6-luna]');
   try {
     // Two steps: a tool call, then finish, so the job makes two orchestrator calls.
-    job.simulator.script('gpt-4o-mini', { toolCalls: [{ name: 'remember', arguments: { fact: 'Marek prefers mornings.' } }] }, { toolCalls: [{ name: 'finish', arguments: { result: 'done' } }] });
+    job.simulator.script('gpt-5.6-luna', { toolCalls: [{ name: 'remember', arguments: { fact: 'Marek prefers mornings.' } }] }, { toolCalls: [{ name: 'finish', arguments: { result: 'done' } }] });
     const result = await job.orchestrate({ goal: 'Pay the plumber Marek for Tuesday' }, new AbortController().signal);
     assert.equal(result.stoppedBy, 'finish');
-    const calls = job.simulator.requests.filter((request) => request.model === 'gpt-4o-mini');
+    const calls = job.simulator.requests.filter((request) => request.model === 'gpt-5.6-luna');
     assert.equal(calls.length, 2);
-    const systemOf = (body: Record<string, unknown>) => JSON.stringify((body.messages as Array<{ role: string }>).filter((message) => message.role === 'system'));
+    const systemOf = (body: Record<string, unknown>) => JSON.stringify((body.messages as Array<{ role: string }>).filter((message) => message.role === 'system' || message.role === 'developer'));
     assert.equal(systemOf(calls[0].body), systemOf(calls[1].body), 'identical prefix bytes on both calls');
     assert.match(systemOf(calls[0].body), /calm ship captain/);
     assert.doesNotMatch(systemOf(calls[0].body), /plumber|Tuesday/, 'nothing volatile inside the prefix');
@@ -66,11 +66,11 @@ test('every call of a job starts with the same prefix bytes; facts and the goal 
 });
 
 test('on Anthropic the stable prefix carries a cache breakpoint, and the second call reads the cache', async () => {
-  const job = await anOrchestratedJob('[claude-haiku]');
+  const job = await anOrchestratedJob('[claude-haiku-4-5]');
   try {
-    job.simulator.script('claude-3-5-haiku-latest', { toolCalls: [{ name: 'remember', arguments: { fact: 'x' } }] }, { toolCalls: [{ name: 'finish', arguments: { result: 'done' } }] });
+    job.simulator.script('claude-haiku-4-5', { toolCalls: [{ name: 'remember', arguments: { fact: 'x' } }] }, { toolCalls: [{ name: 'finish', arguments: { result: 'done' } }] });
     await job.orchestrate({ goal: 'Pay the plumber' }, new AbortController().signal);
-    const calls = job.simulator.requests.filter((request) => request.model === 'claude-3-5-haiku-latest');
+    const calls = job.simulator.requests.filter((request) => request.model === 'claude-haiku-4-5');
     assert.equal(calls.length, 2);
     assert.match(JSON.stringify(calls[0].body.system), /"cache_control":\{"type":"ephemeral"\}/);
     const ledger = job.db.prepare('SELECT cache_write_tokens AS written, cached_input_tokens AS read FROM calls ORDER BY id').all() as Array<{ written: number; read: number }>;

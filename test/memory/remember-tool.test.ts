@@ -35,7 +35,7 @@ test('a pinned fact is also appended to MEMORY.md, dated in the user\'s time zon
   writeFileSync(join(dataDir, 'MEMORY.md'), 'Mine.\n');
   const result = await tool.execute({ fact: 'Moving to Lisbon in April', pin: true }, signal);
   assert.match(result.content, /added to MEMORY\.md/);
-  assert.equal(readFileSync(join(dataDir, 'MEMORY.md'), 'utf8'), 'Mine.\n\n## Agent notes\n\n- 2025-03-02: Moving to Lisbon in April\n');
+  assert.equal(readFileSync(join(dataDir, 'MEMORY.md'), 'utf8'), 'Mine.\n\n## Agent notes\n\n- 2025-03-02 [agent]: Moving to Lisbon in April\n');
   db.close();
 });
 

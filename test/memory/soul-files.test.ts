@@ -68,7 +68,7 @@ test('agent notes are appended under "## Agent notes", the user\'s text byte-ide
   assert.equal(after.slice(0, userText.length), userText, 'the user\'s bytes are a prefix of the file');
   assert.equal(
     after.slice(userText.length),
-    '\n\n## Agent notes\n\n- 2025-03-01: The lease starts on 1 April.\n- 2025-03-02: Sam\'s new email is sam@example.org\n',
+    '\n\n## Agent notes\n\n- 2025-03-01 [agent]: The lease starts on 1 April.\n- 2025-03-02 [agent]: Sam\'s new email is sam@example.org\n',
   );
 });
 
@@ -79,7 +79,7 @@ test('a section the user adds after the agent notes is left alone: a new heading
   appendAgentNote(dataDir, '2025-03-05', 'two');
   const after = readFileSync(join(dataDir, 'MEMORY.md'), 'utf8');
   assert.ok(after.startsWith(before));
-  assert.equal(after.slice(before.length), '\n## Agent notes\n\n- 2025-03-05: two\n');
+  assert.equal(after.slice(before.length), '\n## Agent notes\n\n- 2025-03-05 [agent]: two\n');
 });
 
 test('agent notes refuse a bad date or empty text', () => {

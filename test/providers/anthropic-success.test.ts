@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAnthropicProvider } from '../../agent/providers/anthropic.ts';
-import { aModel, aRequest } from '../helpers/builders.ts';
+import { aClaudeModel, aModel, aRequest } from '../helpers/builders.ts';
 import { simulatorSpec, useSimulator } from '../helpers/simulator.ts';
 
 const simulator = useSimulator();
+const claude = (overrides: Parameters<typeof aModel>[0] = {}) => aModel({ capabilities: aClaudeModel(), ...overrides });
 const provider = () => createAnthropicProvider(simulatorSpec(simulator.current, 'anthropic'));
 const lastBody = () => simulator.current.requests.at(-1)!.body;
 
@@ -18,7 +19,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
   it('hoists system messages into system blocks and returns the text answer, marked simulated', async () => {
     simulator.current.script('test-model', { text: 'You have two meetings.' });
 
-    const response = await provider().complete(aModel(), aRequest({ maxOutputTokens: 300 }));
+    const response = await provider().complete(claude(), aRequest({ maxOutputTokens: 300 }));
 
     assert.equal(response.text, 'You have two meetings.');
     assert.equal(response.finishReason, 'stop');
@@ -38,7 +39,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
       { toolCalls: [{ name: 'get_weather', arguments: { city: 'Lyon' } }, { name: 'get_weather', arguments: { city: 'Oslo' } }] },
       { text: 'Sunny in Lyon, snow in Oslo.' },
     );
-    const first = await provider().complete(aModel(), aRequest({ tools: [weatherTool] }));
+    const first = await provider().complete(claude(), aRequest({ tools: [weatherTool] }));
 
     assert.equal(first.finishReason, 'tool_calls');
     assert.deepEqual(first.toolCalls.map((call) => call.arguments), [{ city: 'Lyon' }, { city: 'Oslo' }]);
@@ -46,7 +47,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
 
     const [lyon, oslo] = first.toolCalls;
     await provider().complete(
-      aModel(),
+      claude(),
       aRequest({
         tools: [weatherTool],
         messages: [
@@ -81,7 +82,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
   it('gets structured output through a forced tool, returned as JSON text', async () => {
     const schema = { type: 'object', properties: { labels: { type: 'array', items: { type: 'string' }, minItems: 1 } }, required: ['labels'] };
 
-    const response = await provider().complete(aModel(), aRequest({ responseSchema: { name: 'labels', schema } }));
+    const response = await provider().complete(claude(), aRequest({ responseSchema: { name: 'labels', schema } }));
 
     assert.deepEqual(lastBody().tool_choice, { type: 'tool', name: 'labels' });
     assert.deepEqual((lastBody().tools as Array<{ name: string }>).map((tool) => tool.name), ['labels']);
@@ -97,8 +98,8 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
       { toolCalls: [{ name: 'get_weather', arguments: { city: 'Saint-Étienne-de-Tinée' } }] },
     );
 
-    const text = await provider().complete(aModel(), aRequest({ stream: true }));
-    const tool = await provider().complete(aModel(), aRequest({ stream: true, tools: [weatherTool] }));
+    const text = await provider().complete(claude(), aRequest({ stream: true }));
+    const tool = await provider().complete(claude(), aRequest({ stream: true, tools: [weatherTool] }));
 
     assert.equal(lastBody().stream, true);
     assert.equal(text.text, 'A streamed answer that spans several chunks.');
@@ -108,7 +109,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
   });
 
   it('streams on its own when maxOutputTokens is too large for a plain request', async () => {
-    const response = await provider().complete(aModel(), aRequest({ maxOutputTokens: 32_000 }));
+    const response = await provider().complete(claude({ maxOutputTokens: 64_000 }), aRequest({ maxOutputTokens: 32_000 }));
 
     assert.equal(lastBody().stream, true);
     assert.equal(lastBody().max_tokens, 32_000);
@@ -118,9 +119,9 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
   it('marks the stable prefix for caching: writes it once, then reads it', async () => {
     const request = aRequest({ tools: [weatherTool], cachePrefixMessages: 1 });
 
-    const first = await provider().complete(aModel(), request);
+    const first = await provider().complete(claude(), request);
     const body = lastBody();
-    const second = await provider().complete(aModel(), request);
+    const second = await provider().complete(claude(), request);
 
     assert.deepEqual(body.system, [{ type: 'text', text: 'You are a careful assistant.', cache_control: { type: 'ephemeral' } }]);
     assert.deepEqual((body.tools as Array<Record<string, unknown>>)[0].cache_control, { type: 'ephemeral' });
@@ -133,7 +134,7 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
 
   it('places the breakpoint on a prefix that ends in a user message', async () => {
     await provider().complete(
-      aModel(),
+      claude(),
       aRequest({
         cachePrefixMessages: 2,
         messages: [
@@ -157,8 +158,8 @@ describe('Anthropic provider, through @anthropic-ai/sdk against the simulator', 
   });
 
   it('sends no cache_control without a stable prefix, and the simulator then caches nothing', async () => {
-    await provider().complete(aModel(), aRequest());
-    const again = await provider().complete(aModel(), aRequest());
+    await provider().complete(claude(), aRequest());
+    const again = await provider().complete(claude(), aRequest());
 
     assert.equal(JSON.stringify(lastBody()).includes('cache_control'), false);
     assert.equal(again.usage.cachedInputTokens, 0);

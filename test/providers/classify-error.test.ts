@@ -35,7 +35,7 @@ describe('classifyProviderError, on errors built by the SDKs themselves', () => 
       [400, { code: 'context_length_exceeded' }, 'context_too_long'],
       [400, { code: 'content_filter' }, 'content_filtered'],
       [400, { code: 'content_policy_violation' }, 'content_filtered'],
-      [400, { code: 'invalid_value' }, 'bad_request'],
+      [400, { code: 'invalid_value' }, 'invalid_request'],
       [403, {}, 'auth'],
       [404, {}, 'bad_request'],
       [408, {}, 'timeout'],
@@ -54,8 +54,8 @@ describe('classifyProviderError, on errors built by the SDKs themselves', () => 
     assert.equal(classifyProviderError(anthropicError(500, 'overloaded_error'), context).kind, 'overloaded');
     assert.equal(classifyProviderError(anthropicError(504, 'timeout_error'), context).kind, 'timeout');
     assert.equal(classifyProviderError(anthropicError(400, 'invalid_request_error', 'prompt is too long: 300000 tokens > 200000 maximum'), context).kind, 'context_too_long');
-    assert.equal(classifyProviderError(anthropicError(400, 'invalid_request_error', 'messages: field required'), context).kind, 'bad_request');
-    assert.equal(classifyProviderError(anthropicError(402, 'billing_error'), context).kind, 'auth');
+    assert.equal(classifyProviderError(anthropicError(400, 'invalid_request_error', 'messages: field required'), context).kind, 'invalid_request');
+    assert.equal(classifyProviderError(anthropicError(402, 'billing_error'), context).kind, 'quota_exhausted');
     assert.equal(classifyProviderError(anthropicError(403, 'permission_error'), context).kind, 'auth');
   });
 

@@ -11,7 +11,7 @@ const lastBody = () => simulator.current.requests.at(-1)!.body;
 const weatherTool = {
   name: 'get_weather',
   description: 'Weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
 };
 
 describe('OpenAI provider, through the openai SDK against the simulator', () => {
@@ -47,7 +47,7 @@ describe('OpenAI provider, through the openai SDK against the simulator', () => 
     assert.equal(first.toolCalls.length, 1);
     assert.equal(first.toolCalls[0].name, 'get_weather');
     assert.deepEqual(first.toolCalls[0].arguments, { city: 'Lyon' });
-    assert.deepEqual(lastBody().tools, [{ type: 'function', function: weatherTool }]);
+    assert.deepEqual(lastBody().tools, [{ type: 'function', function: { ...weatherTool, strict: true } }]);
 
     const callId = first.toolCalls[0].id;
     const second = await provider().complete(
@@ -73,15 +73,15 @@ describe('OpenAI provider, through the openai SDK against the simulator', () => 
   it('asks for strict json_schema output and gets JSON satisfying the schema by default', async () => {
     const schema = {
       type: 'object',
-      properties: { priority: { type: 'string', enum: ['high', 'low'] }, count: { type: 'integer', minimum: 1 }, note: { type: 'string' } },
-      required: ['priority', 'count'],
+      properties: { priority: { type: 'string', enum: ['high', 'low'] }, count: { type: 'integer', minimum: 1 }, note: { type: ['string', 'null'] } },
+      required: ['priority', 'count', 'note'],
       additionalProperties: false,
     };
 
     const response = await provider().complete(aModel(), aRequest({ responseSchema: { name: 'triage', schema } }));
 
     assert.deepEqual(lastBody().response_format, { type: 'json_schema', json_schema: { name: 'triage', schema, strict: true } });
-    assert.deepEqual(JSON.parse(response.text), { priority: 'high', count: 1 });
+    assert.deepEqual(JSON.parse(response.text), { priority: 'high', count: 1, note: 'simulated' });
     assert.equal(response.finishReason, 'stop');
   });
 

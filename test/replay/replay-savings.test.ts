@@ -10,7 +10,8 @@ import { parseTrace, replayTrace, TraceError } from '../../agent/replay.ts';
 const config = parseConfigText(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'), { path: DEFAULT_CONFIG_PATH, origin: 'default' }, {}).config;
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchboard.js');
 
-// Reference prices per 1M tokens from config/default.yaml, written out by hand.
+// Reference prices per 1M tokens, written out by hand: the catalogue rows (config/catalogue.yaml)
+// in force since 2026-07-09 for the shipped tiers' first models.
 const perMillion = (tokens: number, usd: number) => (tokens * usd) / 1_000_000;
 const trace = [
   { task: 'summarise the unread newsletters from this morning in three bullets', input_tokens: 4_000, output_tokens: 400 },
@@ -19,9 +20,10 @@ const trace = [
   { task: 'summarise this', input_tokens: 100_000, output_tokens: 1_000 },
 ];
 const expected = {
-  // gpt-4o-mini 0.15/0.60, gpt-4o 2.50/10, o1 15/60, gpt-4.1 2/8; flagship o1.
-  routed: perMillion(4_000, 0.15) + perMillion(400, 0.6) + perMillion(1_500, 2.5) + perMillion(900, 10) + perMillion(6_000, 15) + perMillion(2_000, 60) + perMillion(100_000, 2) + perMillion(1_000, 8),
-  flagship: perMillion(4_000 + 1_500 + 6_000 + 100_000, 15) + perMillion(400 + 900 + 2_000 + 1_000, 60),
+  // gpt-5.6-luna 0.20/1.20, gpt-5.6-terra 2/12 (execution and large-context; 100K input is under
+  // its 272K surcharge threshold), gpt-5.6-sol 4/20; flagship gpt-5.6-sol.
+  routed: perMillion(4_000, 0.2) + perMillion(400, 1.2) + perMillion(1_500, 2) + perMillion(900, 12) + perMillion(6_000, 4) + perMillion(2_000, 20) + perMillion(100_000, 2) + perMillion(1_000, 12),
+  flagship: perMillion(4_000 + 1_500 + 6_000 + 100_000, 4) + perMillion(400 + 900 + 2_000 + 1_000, 20),
 };
 
 test('a replayed trace is billed exactly as hand-computed, tier by tier', async () => {
@@ -29,17 +31,18 @@ test('a replayed trace is billed exactly as hand-computed, tier by tier', async 
   const report = await replayTrace(config, lines);
   assert.equal(report.tasks, 4);
   assert.deepEqual(report.decisions.map((decision) => [decision.tier, decision.model]), [
-    ['orchestration', 'gpt-4o-mini'],
-    ['execution', 'gpt-4o'],
-    ['reasoning', 'o1'],
-    ['large-context', 'gpt-4.1'],
+    ['orchestration', config.tiers.orchestration[0]],
+    ['execution', config.tiers.execution[0]],
+    ['reasoning', config.tiers.reasoning[0]],
+    ['large-context', config.tiers['large-context'][0]],
   ]);
+  assert.deepEqual([config.tiers.orchestration[0], config.tiers.execution[0], config.tiers.reasoning[0], config.tiers['large-context'][0], config.flagship], ['gpt-5.6-luna', 'gpt-5.6-terra', 'gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-sol'], 'the prices above are these models\'');
   assert.ok(Math.abs(report.routedCostUsd - expected.routed) < 1e-9, `${report.routedCostUsd} vs ${expected.routed}`);
   assert.ok(Math.abs(report.flagshipCostUsd - expected.flagship) < 1e-9);
   assert.ok(report.savingsRatio !== null && Math.abs(report.savingsRatio - expected.flagship / expected.routed) < 1e-9);
   assert.ok(report.percentSaved !== null && Math.abs(report.percentSaved - 100 * (1 - expected.routed / expected.flagship)) < 1e-9);
   assert.equal(report.byTier.execution.tasks, 1);
-  assert.ok(Math.abs(report.byTier.execution.costUsd - (perMillion(1_500, 2.5) + perMillion(900, 10))) < 1e-12);
+  assert.ok(Math.abs(report.byTier.execution.costUsd - (perMillion(1_500, 2) + perMillion(900, 12))) < 1e-12);
   assert.equal(report.simulated, true);
 });
 

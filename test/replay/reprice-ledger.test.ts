@@ -35,10 +35,11 @@ test('replay --from-ledger re-prices recorded calls under another policy without
   recordCall(db, aCall({ outcome: 'error', errorKind: 'server', task: { kind: 'code' } }));
   db.close();
 
-  // The other policy: execution goes to claude-sonnet first, at a new price from 2026-11-01.
+  // The other policy: execution goes to claude-sonnet-4-6 first, at a new price from 2026-11-01
+  // declared over the catalogue's row.
   const other = readFileSync(DEFAULT_CONFIG_PATH, 'utf8')
-    .replace('execution: [gpt-4o, claude-sonnet]', 'execution: [claude-sonnet, gpt-4o]')
-    .replace('prices: [{ input: 3.00, cachedInput: 0.30, cacheWrite: 3.75, output: 15.00, effectiveFrom: "2025-09-29" }]', 'prices: [{ input: 3.00, cachedInput: 0.30, cacheWrite: 3.75, output: 15.00, effectiveFrom: "2025-09-29" }, { input: 1.00, output: 5.00, effectiveFrom: "2026-11-01" }]');
+    .replace(/execution: \[[^\]]*\]/, 'execution: [claude-sonnet-4-6, gpt-5.6-terra]')
+    .replace('models: {}\n', 'models:\n  claude-sonnet-4-6:\n    prices: [{ input: 3.00, cachedInput: 0.30, cacheWrite: 3.75, output: 15.00, effectiveFrom: "2026-02-17" }, { input: 1.00, output: 5.00, effectiveFrom: "2026-11-01" }]\n');
   writeFileSync(join(dir, 'other.yaml'), other);
   const result = spawnSync(process.execPath, [bin, 'replay', '--from-ledger', '--json', '--config', join(dir, 'other.yaml'), '--data-dir', join(dir, 'data')], {
     encoding: 'utf8',
@@ -49,10 +50,12 @@ test('replay --from-ledger re-prices recorded calls under another policy without
   const report = JSON.parse(result.stdout) as { calls: number; repricedCostUsd: number; originalCostUsd: number; flagshipCostUsd: number; byTier: Record<string, { tasks: number; costUsd: number }> };
   assert.equal(report.calls, 2, 'failed attempts are not re-priced');
   const execution = perMillion(1_000, 1) + perMillion(500, 5);
-  const orchestration = perMillion(2_000, 0.15) + perMillion(250, 0.6);
+  // Orchestration re-priced on the shipped chain's first model, gpt-5.6-luna ($0.20/$1.20).
+  const orchestration = perMillion(2_000, 0.2) + perMillion(250, 1.2);
   assert.ok(Math.abs(report.byTier.execution.costUsd - execution) < 1e-12, String(report.byTier.execution.costUsd));
   assert.ok(Math.abs(report.repricedCostUsd - (execution + orchestration)) < 1e-12);
-  assert.ok(Math.abs(report.flagshipCostUsd - (perMillion(3_000, 15) + perMillion(750, 60))) < 1e-12);
+  // The flagship, gpt-5.6-sol: $4 in / $20 out.
+  assert.ok(Math.abs(report.flagshipCostUsd - (perMillion(3_000, 4) + perMillion(750, 20))) < 1e-12);
   assert.ok(Math.abs(report.originalCostUsd - (perMillion(1_000, 2.5) + perMillion(500, 10) + 0.00045)) < 1e-12);
 });
 

@@ -54,6 +54,8 @@ export function aConfig(overrides: Record<string, unknown> = {}): Config {
 
 export type Step =
   | { answer: string; usage?: Usage }
+  /** The model declines: a billed answer with finish reason `refusal`. */
+  | { refuse: string; usage?: Usage }
   | { fail: ErrorKind; status?: number; retryAfterMs?: number; usage?: Usage; message?: string };
 
 export interface ProviderCall {
@@ -88,6 +90,9 @@ export function scriptedProvider(
           retryAfterMs: step.retryAfterMs,
           usage: step.usage,
         });
+      }
+      if ('refuse' in step) {
+        return { text: '', toolCalls: [], finishReason: 'refusal', refusal: step.refuse, usage: step.usage ?? aUsage(), model: model.apiModel, simulated: options.simulated ?? false };
       }
       return {
         text: step.answer,

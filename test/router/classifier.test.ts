@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TIERS } from '../../contracts/types.ts';
-import { createClassifier, loadTrainingSet } from '../../agent/router/classifier.ts';
+import { createClassifier, loadTrainingSets } from '../../agent/router/classifier.ts';
 
 const classifier = createClassifier();
 
-test('the shipped training file loads, with every tier represented', () => {
-  const tasks = loadTrainingSet();
-  assert.ok(tasks.length >= 500, `only ${tasks.length} training tasks`);
+test('the shipped training sets load, with every tier represented', () => {
+  const tasks = loadTrainingSets();
+  assert.ok(tasks.length >= 2_000, `only ${tasks.length} training tasks`);
   for (const tier of TIERS) assert.ok(tasks.some((task) => task.tier === tier), `no ${tier} example`);
   assert.ok(tasks.filter((task) => task.tier === 'large-context').every((task) => (task.inputTokens ?? 0) > 65_536));
 });

@@ -27,8 +27,6 @@ function someOptions(classifier: TaskClassifier = aClassifier({ execution: 0.9, 
   return { largeContextThreshold: 65_536, confidenceThreshold: 0.6, kinds: { ...DEFAULT_STEP_KINDS }, classifier };
 }
 
-const unsure = (): TaskClassifier => aClassifier({ orchestration: 0.45, reasoning: 0.4, execution: 0.15 });
-
 test('an input over the threshold goes to large-context before kind or text are read', () => {
   const classifier = aClassifier({ orchestration: 1 });
   const decision = decideTierSync({ kind: 'summarise', text: 'summarise this', inputTokens: 80_000 }, someOptions(classifier));
@@ -95,28 +93,6 @@ test('a known-small input never gets large-context from the classifier', () => {
   assert.ok((decision.confidence ?? 0) > 0.89);
 });
 
-test('an unsure classifier without an orchestrator takes the safer of its top two tiers', () => {
-  const decision = decideTierSync({ text: 'something ambiguous' }, someOptions(unsure()));
-  assert.equal(decision.tier, 'reasoning');
-  assert.equal(decision.source, 'fallback-safe');
-  assert.equal(decision.needsOrchestrator, true);
-  assert.match(decision.reason, /safer of orchestration and reasoning/);
-});
-
-test('an unsure classifier asks the orchestrator and takes its answer', async () => {
-  const asked: string[] = [];
-  const decision = await decideTier({ text: 'something ambiguous' }, {
-    ...someOptions(unsure()),
-    askOrchestrator: async (text) => {
-      asked.push(text);
-      return 'execution';
-    },
-  });
-  assert.deepEqual(asked, ['something ambiguous']);
-  assert.equal(decision.tier, 'execution');
-  assert.equal(decision.source, 'orchestrator');
-});
-
 test('a confident classifier does not ask the orchestrator', async () => {
   let asked = 0;
   const decision = await decideTier({ text: 'write a regex' }, {
@@ -128,42 +104,4 @@ test('a confident classifier does not ask the orchestrator', async () => {
   });
   assert.equal(decision.tier, 'execution');
   assert.equal(asked, 0);
-});
-
-test('an orchestrator that fails, answers nothing or answers nonsense leads to the safer tier', async () => {
-  const answers: Array<() => Promise<Tier | undefined>> = [
-    async () => {
-      throw new Error('rate limited');
-    },
-    async () => undefined,
-    async () => 'gold-plated' as Tier,
-  ];
-  for (const answer of answers) {
-    const decision = await decideTier({ text: 'something ambiguous' }, { ...someOptions(unsure()), askOrchestrator: answer });
-    assert.equal(decision.tier, 'reasoning');
-    assert.equal(decision.source, 'fallback-safe');
-  }
-  const failed = await decideTier({ text: 'x' }, { ...someOptions(unsure()), askOrchestrator: answers[0] });
-  assert.match(failed.reason, /orchestrator failed: rate limited/);
-});
-
-test('an abort while asking the orchestrator is rethrown, not turned into a fallback', async () => {
-  const controller = new AbortController();
-  const pending = decideTier(
-    { text: 'something ambiguous' },
-    {
-      ...someOptions(unsure()),
-      askOrchestrator: (_text, signal) =>
-        new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
-    },
-    controller.signal,
-  );
-  controller.abort();
-  await assert.rejects(pending, /aborted/);
-});
-
-test('on a tie in cost the classifier\'s better guess is kept', () => {
-  const classifier = aClassifier({ execution: 0.4, 'large-context': 0.35, orchestration: 0.25 });
-  const decision = decideTierSync({ text: 'ambiguous' }, someOptions(classifier));
-  assert.equal(decision.tier, 'execution');
 });

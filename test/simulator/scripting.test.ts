@@ -90,11 +90,11 @@ describe('simulator scripting', () => {
   });
 
   it('refuses a broken usage header with a 400, so a broken replay fails loudly', async () => {
-    await assert.rejects(openai().complete(aModel(), aRequest(), undefined, { headers: { [SIM_USAGE_HEADER]: '{"inputTokens":-1}' } }), { kind: 'bad_request', status: 400 });
+    await assert.rejects(openai().complete(aModel(), aRequest(), undefined, { headers: { [SIM_USAGE_HEADER]: '{"inputTokens":-1}' } }), { kind: 'invalid_request', status: 400 });
   });
 
   it('answers a scripted json step in each provider’s structured form', async () => {
-    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
     simulator.current.script('test-model', { json: { ok: true } }, { json: { ok: true } });
 
     const viaOpenAI = await openai().complete(aModel(), aRequest({ responseSchema: { name: 'verdict', schema } }));

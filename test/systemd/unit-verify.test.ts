@@ -13,7 +13,7 @@ function install(extra: string[] = [], configExtra = '') {
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    'version: 1\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: m\ndaemon: { shutdownGrace: 20s }\n' +
+    'version: 1\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }\ntiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: gpt-5.6-sol\ndaemon: { shutdownGrace: 20s }\n' +
       configExtra,
   );
   const envFile = join(dir, 'secrets', 'switchboard.env');

@@ -44,7 +44,7 @@ export function registerCodeCommand(program: Command, services?: CommandServices
     .option('--follow-up <id>', 'take repository and task from this code follow-up (listed in the briefing); marked done once committed')
     .option('--test <command>', 'test command, split on spaces and run without a shell (e.g. "npm test")')
     .option('--test-timeout <duration>', 'kill the tests after this long (e.g. 5m)')
-    .option('--push', 'push the new branch (never a protected one, never forced)')
+    .option('--push', 'push the new branch (never a protected one, never forced; never for a --follow-up)')
     .option('--remote <name>', 'remote to fetch from and push to')
     .option('--branch <name>', 'name of the new branch (default switchboard/<job>-<date>-<id>)')
     .option('--job <name>', 'job name for the branch and the Switchboard-Job trailer', 'manual-code')
@@ -70,6 +70,7 @@ export function registerCodeCommand(program: Command, services?: CommandServices
       } catch (error) {
         throw new CliError((error as Error).message, EXIT_BAD_INPUT);
       }
+      if (followUp && options.push) throw new CliError('--push: a follow-up\'s task came from a mail, so its branch is never pushed', EXIT_BAD_INPUT);
       if (!services) throw new CliError('the code command has no model router wired in this build', EXIT_FAILURE);
       const opened = await services.open(context);
       const controller = new AbortController();
@@ -78,7 +79,8 @@ export function registerCodeCommand(program: Command, services?: CommandServices
       try {
         const outcome = await runCodeEdit(
           { router: opened.router, logger: opened.logger },
-          { ...request, origin: { job: options.job, skill: 'code-edit' } },
+          // A follow-up's task was written by a mail's sender: its branch is never pushed.
+          { ...request, untrustedTask: followUp !== undefined, origin: { job: options.job, skill: 'code-edit' } },
           controller.signal,
         );
         if (followUp && outcome.status === 'committed') markDone(context.databasePath, followUp.id);

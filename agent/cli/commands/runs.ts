@@ -4,6 +4,7 @@ import { openStore } from '../../../memory/store.ts';
 import { finishRun, getRun, listRuns, listSteps, requestCancellation, type RunRecord } from '../../../memory/runs.ts';
 import { isProcessAlive } from '../../scheduler/process-identity.ts';
 import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
+import { runCallFaults } from '../../../memory/call-faults.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
 export function registerRunsCommand(program: Command): void {
@@ -34,7 +35,9 @@ export function registerRunsCommand(program: Command): void {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         const steps = listSteps(db, run.id);
-        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps }, null, 2)}\n`);
+        // Dead models, empty accounts, defects and refusals met on the way, even when the run succeeded on a fallback.
+        const modelFaults = runCallFaults(db, run.id);
+        if (options.json) return void process.stdout.write(`${JSON.stringify({ run, steps, modelFaults }, null, 2)}\n`);
         const lines = [
           formatRun(run),
           `  key ${run.idempotencyKey}, trigger ${run.trigger}, attempt ${run.attempt}, pid ${run.pid ?? '-'}`,
@@ -45,6 +48,7 @@ export function registerRunsCommand(program: Command): void {
         for (const problem of problems) lines.push(`  problem: ${problem.part} (${problem.kind}): ${problem.message}`);
         if (run.heartbeatAt && (run.status === 'running' || run.status === 'interrupted')) lines.push(`  last heartbeat ${run.heartbeatAt}`);
         if (run.result !== null) lines.push(`  result: ${JSON.stringify(run.result)}`);
+        for (const fault of modelFaults) lines.push(`  model ${fault.model} (${fault.provider}): ${fault.kind}: ${fault.message}`);
         for (const step of steps) {
           const what = [step.kind, step.tier, step.model, step.tool].filter(Boolean).join(' ');
           lines.push(`  step ${step.step}: ${what} → ${step.outcome} ($${step.costUsd.toFixed(4)})${step.detail ? ` ${JSON.stringify(step.detail)}` : ''}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, EXIT_FAILURE, loadContext, type GlobalOptions } from '../context.ts';
+import { CliError, EXIT_FAILURE, loadContext, printConfigWarnings, type GlobalOptions } from '../context.ts';
 import { DaemonLockedError, startDaemon } from '../../daemon.ts';
 import { openModelLayer } from '../../model-layer.ts';
 import { assertJobsValid } from '../check-jobs.ts';
@@ -11,6 +11,8 @@ export function registerStartCommand(program: Command): void {
     .description('run the daemon in the foreground: schedule every enabled job, log JSON lines on stdout')
     .action(async () => {
       const context = loadContext(program.opts<GlobalOptions>());
+      // Stderr, not the JSON log on stdout: a person starting it by hand sees it; journald keeps it.
+      printConfigWarnings(context);
       // A job the daemon could never run is refused up front (exit 2), not failed every slot.
       assertJobsValid(context);
       const modelLayer = await openModelLayer(context.config, context.dataDir);

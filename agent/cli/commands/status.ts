@@ -2,6 +2,11 @@ import type { Command } from 'commander';
 import { loadContext, type GlobalOptions } from '../context.ts';
 import { openStore } from '../../../memory/store.ts';
 import { lastRun } from '../../../memory/runs.ts';
+import { listDeadModels } from '../../../memory/dead-models.ts';
+import { recentCallFaults, type CallFault } from '../../../memory/call-faults.ts';
+import { modelFingerprint } from '../../router/model-fingerprint.ts';
+import { resolveModels } from '../../runtime.ts';
+import { countPendingProposals } from '../../../memory/approvals.ts';
 import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts';
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
@@ -18,8 +23,16 @@ export interface StatusReport {
     lastRun: { id: number; slot: string; status: string; endedAt: string | null; error: string | null } | null;
   }>;
   breakers: Array<{ model: string; state: string; consecutiveFailures: number; openedAt: string | null }>;
+  /** Configured models their provider answered 404 for: skipped until their config or catalogue entry changes. */
+  deadModels: Array<{ model: string; provider: string; apiModel: string; since: string; message: string }>;
+  /** Quota exhaustion and Switchboard defects (requests refused for their shape) in the last 7 days. */
+  callFaults: CallFault[];
   spendTodayUsd: number;
+  /** Proposals waiting for the owner's decision (`switchboard approvals list`). */
+  pendingProposals: number;
 }
+
+const FAULT_WINDOW_MS = 7 * 86_400_000;
 
 /** `switchboard status [--json]`: is the daemon up, each job's next slot and last outcome, breakers, today's spend. */
 export function registerStatusCommand(program: Command): void {
@@ -76,11 +89,22 @@ export function registerStatusCommand(program: Command): void {
               opened_at: string | null;
             }>
           ).map((row) => ({ model: row.model, state: row.state, consecutiveFailures: row.consecutive_failures, openedAt: row.opened_at })),
+          deadModels: (() => {
+            const models = resolveModels(context.config);
+            return listDeadModels(db)
+              .filter((dead) => {
+                const model = models.get(dead.model);
+                return model !== undefined && modelFingerprint(model, context.config) === dead.fingerprint;
+              })
+              .map((dead) => ({ model: dead.model, provider: dead.provider, apiModel: dead.apiModel, since: dead.detectedAt, message: dead.message }));
+          })(),
+          callFaults: recentCallFaults(db, new Date(now.getTime() - FAULT_WINDOW_MS).toISOString()),
           spendTodayUsd: (
             db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM call_totals WHERE day = ?`).get(now.toISOString().slice(0, 10)) as {
               cost: number;
             }
           ).cost,
+          pendingProposals: countPendingProposals(db, now),
         };
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       } finally {
@@ -109,7 +133,26 @@ function formatStatus(report: StatusReport): string {
     lines.push('', 'breakers:');
     for (const breaker of report.breakers) lines.push(`  ${breaker.model}: ${breaker.state} (${breaker.consecutiveFailures} failures)`);
   }
+  if (report.deadModels.length > 0) {
+    lines.push('', 'dead models (answered 404; skipped until their config or catalogue entry changes):');
+    for (const dead of report.deadModels) lines.push(`  ${dead.model} (${dead.provider}, "${dead.apiModel}") since ${dead.since}: ${dead.message}`);
+  }
+  const quota = report.callFaults.filter((fault) => fault.kind === 'quota_exhausted');
+  if (quota.length > 0) {
+    lines.push('', 'PROVIDERS OUT OF CREDIT OR QUOTA (last 7 days; add credit or raise the limit):');
+    for (const fault of quota) lines.push(`  ${fault.provider} (${fault.model}): ${fault.count} call(s), last ${fault.lastAt}: ${fault.lastMessage}`);
+  }
+  const defects = report.callFaults.filter((fault) => fault.kind === 'invalid_request');
+  if (defects.length > 0) {
+    lines.push('', 'Switchboard defects: requests a provider refused for their shape (last 7 days; please report):');
+    for (const fault of defects) lines.push(`  ${fault.model} (${fault.provider}): ${fault.count} call(s), last ${fault.lastAt}: ${fault.lastMessage}`);
+  }
   lines.push('', `spend today: $${report.spendTodayUsd.toFixed(4)}`);
+  if (report.pendingProposals > 0) {
+    lines.push(`approvals: ${report.pendingProposals} pending (switchboard approvals list)`);
+  } else {
+    lines.push('approvals: none pending');
+  }
   return `${lines.join('\n')}\n`;
 }
 
