@@ -27,16 +27,17 @@ function aWorkspace() {
     [
       'version: 1',
       'providers: { p: { api: openai, keyless: true } }',
-      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }',
+      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }',
       'tiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }',
-      'flagship: m',
+      'flagship: gpt-5.6-sol',
       'timezone: UTC',
       '',
     ].join('\n'),
   );
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [bin, '--config', config, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir }, timeout: 30_000 });
-  assert.equal(cli('status').status, 0);
+  // `status` never creates a data dir (issue 14): the workspace's database is made here.
+  openStore(join(dataDir, 'switchboard.db')).close();
   ensureMemoryFiles(dataDir);
   const propose = (fact: string, sender = 'attacker@example.com') => {
     const db = openStore(join(dataDir, 'switchboard.db'));
