@@ -52,6 +52,6 @@ test('bad arguments come back as tool errors, not exceptions', async () => {
 test('the definition is a plain JSON Schema tool named remember', () => {
   const { db, tool } = aRememberTool();
   assert.equal(tool.definition.name, 'remember');
-  assert.deepEqual((tool.definition.parameters as { required: string[] }).required, ['fact']);
+  assert.deepEqual((tool.definition.parameters as { required: string[] }).required, ['fact', 'pin']);
   db.close();
 });
