@@ -16,6 +16,7 @@ import { nextSlot } from './scheduler/slots.ts';
 import { validateJobs } from './job-executor.ts';
 import type { ModelLayer } from './model-layer.ts';
 import { createSkillRegistry } from './skill-registry.ts';
+import { endDeadRuns, endOrphanGroups } from './run-liveness.ts';
 import { acquireDaemonLock, HEARTBEAT_KEY } from './daemon-lock.ts';
 
 export { acquireDaemonLock, daemonAlive, DaemonLockedError, HEARTBEAT_KEY, LOCK_FILE, readDaemonLock, type LockInfo } from './daemon-lock.ts';
@@ -45,7 +46,7 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   let config: Config = context.config;
   let services: Services;
   try {
-    services = openServices(context, { ...options, logging: options.logging ?? 'daemon', config: () => config });
+    services = openServices(context, { ...options, logging: options.logging ?? 'daemon', config: () => config, checkStore: true });
   } catch (error) {
     releaseLock();
     throw error;
@@ -54,16 +55,25 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   const startedAt = new Date();
   for (const issue of validateJobs(config, skills)) logger.error({ event: 'config-issue', path: issue.path }, issue.message);
 
-  const scheduler = createScheduler({ db, config, logger, executor, clock: options.clock });
+  const retrySafe = (job: Config['jobs'][string]) => skills.get(job.skill)?.retrySafe?.(job.options) ?? false;
+  const scheduler = createScheduler({ db, config, logger, executor, clock: options.clock, retrySafe });
+  // Children of runs that died with their process (kill -9, a crash) are ended before any of
+  // those runs is retried: the dead runs are marked first, then their groups ended, then recover.
+  endDeadRuns(db, { logger });
+  endOrphanGroups(db, { logger });
   scheduler.recover();
   scheduler.start();
-  db.prepare(
-    `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  ).run(
-    HEARTBEAT_KEY,
-    JSON.stringify({ pid: process.pid, startedAt: startedAt.toISOString(), dataDir: context.dataDir, configPath: context.source.path, state: 'running' }),
-    startedAt.toISOString(),
-  );
+  try {
+    db.prepare(
+      `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ).run(
+      HEARTBEAT_KEY,
+      JSON.stringify({ pid: process.pid, startedAt: startedAt.toISOString(), dataDir: context.dataDir, configPath: context.source.path, state: 'running' }),
+      startedAt.toISOString(),
+    );
+  } catch (error) {
+    logger.warn({ event: 'heartbeat-unrecorded', error: String(error) });
+  }
   // Handlers are in place before the ready line: a supervisor may signal right after it.
   const onStop = () => void stop();
   const onReload = () => void reload();
@@ -151,7 +161,13 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
       clearInterval(keepAlive);
       await scheduler.stop(config.daemon.shutdownGrace);
       await reloading?.catch(() => false);
-      db.prepare(`UPDATE kv SET value = json_set(value, '$.state', 'stopped'), updated_at = ? WHERE key = ?`).run(new Date().toISOString(), HEARTBEAT_KEY);
+      // Run ends still waiting on a locked or full database get a last chance before the close.
+      if (!(await executor.flush(config.daemon.shutdownGrace))) logger.error({ event: 'run-end-unrecorded' }, 'some run ends could not be recorded; the next start marks them interrupted');
+      try {
+        db.prepare(`UPDATE kv SET value = json_set(value, '$.state', 'stopped'), updated_at = ? WHERE key = ?`).run(new Date().toISOString(), HEARTBEAT_KEY);
+      } catch (error) {
+        logger.warn({ event: 'heartbeat-unrecorded', error: String(error) });
+      }
       services.close();
       await closeRetired();
       await currentLayer?.close().catch(() => undefined);

@@ -3,7 +3,8 @@
  * under the job's timeout, a cancel request and the caller's signal (daemon shutdown), and
  * writes the outcome. Every path ends the row: a run is never left `running` by this process.
  *
- * Outcomes: succeeded; failed (the skill threw, or an unknown skill); timed_out (job.timeout
+ * Outcomes: succeeded; degraded (the skill delivered but reported failed parts, `problems`);
+ * failed (the skill threw, or an unknown skill); timed_out (job.timeout
  * elapsed, signal aborted); cancelled (`runs cancel`); interrupted (the caller aborted, e.g.
  * shutdown after the grace period); skipped_budget (the job's daily or monthly cap is spent).
  */
@@ -14,7 +15,10 @@ import type { ModelRouter, RoutedRequest } from '../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
 import type { Store } from '../memory/store.ts';
 import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
-import { cancelledAmong, finishRun, getRun, runCost, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';
+import { beatRun, cancelledAmong, finishRun, getRun, runCost, setRunProcessGroup, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';
+import { isTransientWriteError, retryWrite } from '../memory/busy-retry.ts';
+import { createCallDeadline, type CallDeadline } from './call-deadline.ts';
+import { endGroup } from './process-groups.ts';
 import { assertSchedule, jobTimeZone, systemClock, type Clock } from './scheduler/slots.ts';
 import { processIdentity } from './scheduler/process-identity.ts';
 
@@ -51,6 +55,8 @@ export interface JobExecutorDeps {
   cancelPollMs?: number;
   /** How long an aborted skill may take to return before the run is ended without it (default 5 s). */
   abortGraceMs?: number;
+  /** How often a running run writes its heartbeat (default 5 s). */
+  heartbeatMs?: number;
 }
 
 export interface ExecuteRequest {
@@ -61,8 +67,14 @@ export interface ExecuteRequest {
 }
 
 export interface JobExecutor {
-  /** Runs a queued (or already running) run to its end; resolves to the final row, never rejects. */
+  /**
+   * Runs a queued (or already running) run to its end; resolves to the final row, never rejects.
+   * When the end cannot be written yet (database busy, disk full) it resolves with the outcome
+   * at once and keeps writing it in the background (see `flush`).
+   */
   execute(request: ExecuteRequest): Promise<RunRecord>;
+  /** Waits up to `timeoutMs` for run ends still being written; true when none is left. */
+  flush(timeoutMs: number): Promise<boolean>;
 }
 
 const ERROR_LIMIT = 2_000;
@@ -72,13 +84,22 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   const currentConfig = () => (typeof deps.config === 'function' ? deps.config() : deps.config);
   const owner = processIdentity();
   const secrets = deps.secrets ?? NO_SECRETS;
+  /** Run ends that could not be written yet (database busy, disk full): still being retried. */
+  const pendingEnds = new Set<Promise<unknown>>();
 
   async function execute(request: ExecuteRequest): Promise<RunRecord> {
     const { run, job } = request;
     const db = deps.db;
     const log = deps.logger.child({ job: run.job, runId: run.id, key: run.idempotencyKey });
-    if (run.status === 'queued' && !startRun(db, run.id, clock.now(), process.pid, owner)) {
-      return getRun(db, run.id)!;
+    if (run.status === 'queued') {
+      const started = await retryWrite(() => startRun(db, run.id, clock.now(), process.pid, owner), {
+        signal: request.signal,
+        onRetry: (error, attempt) => log.warn({ event: 'run-start-retry', attempt, error: String(error) }, 'cannot record the run start yet; retrying'),
+      }).catch((error: unknown) => {
+        log.error({ event: 'run-start-failed', error: String(error) });
+        return false;
+      });
+      if (!started) return getRunOrSelf(run);
     }
     const end = (status: FinalRunStatus, extra: { error?: string; result?: unknown } = {}): RunRecord => {
       // A child's stderr, a provider's message or a skill's details may quote a secret: none is stored.
@@ -86,9 +107,26 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
         ...(extra.error !== undefined ? { error: secrets.redact(extra.error) } : {}),
         ...(extra.result !== undefined ? { result: redactValue(secrets, extra.result) } : {}),
       };
-      finishRun(db, run.id, { status, at: clock.now(), costUsd: runCost(db, run.id), ...safe });
+      const at = clock.now();
+      const write = () => finishRun(db, run.id, { status, at, costUsd: runCost(db, run.id), ...safe });
+      const level = status === 'succeeded' ? 'info' : status === 'failed' || status === 'timed_out' || status === 'degraded' ? 'warn' : 'info';
+      try {
+        write();
+      } catch (error) {
+        if (!isTransientWriteError(error)) throw error;
+        // The database is locked by someone else or the disk is full: keep trying in the
+        // background, and hand the outcome back now so the job's next slots are not held up.
+        log.warn({ event: 'run-end-pending', status, error: String(error) }, 'cannot record the run end yet; retrying until it is recorded');
+        const pending = retryWrite(write, { baseDelayMs: 200 })
+          .then(() => log.info({ event: 'run-end-recorded', status }))
+          .catch((failure: unknown) => log.error({ event: 'run-end-lost', status, error: String(failure) }))
+          .finally(() => pendingEnds.delete(pending));
+        pendingEnds.add(pending);
+        const unrecorded: RunRecord = { ...run, status, endedAt: at.toISOString(), error: safe.error ?? null, result: safe.result ?? run.result };
+        log[level]({ event: 'job-end', status, attempt: run.attempt, recorded: false, error: safe.error });
+        return unrecorded;
+      }
       const finished = getRun(db, run.id)!;
-      const level = status === 'succeeded' ? 'info' : status === 'failed' || status === 'timed_out' ? 'warn' : 'info';
       log[level]({ event: 'job-end', status, attempt: finished.attempt, costUsd: finished.costUsd, error: finished.error ?? undefined });
       return finished;
     };
@@ -103,8 +141,13 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     if (overBudget) return end('skipped_budget', { error: overBudget });
 
     const controller = new AbortController();
+    const groups = new Set<number>();
+    const killGrace = deps.abortGraceMs ?? 5_000;
     const abort = (reason: RunAbort) => {
-      if (!controller.signal.aborted) controller.abort(reason);
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      // Stopping a run stops everything it started, grandchildren included.
+      for (const pgid of groups) void endGroup(pgid, killGrace);
     };
     const onOuterAbort = () => {
       const reason = request.signal?.reason;
@@ -113,46 +156,93 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     if (request.signal?.aborted) onOuterAbort();
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const timeout = setTimeout(() => abort(new RunAbort('timeout', `timed out after ${job.timeout} ms (jobs.${run.job}.timeout)`)), job.timeout);
+    const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+    let lastBeat = Date.now();
     const cancelPoll = setInterval(() => {
-      if (cancelledAmong(db, [run.id]).length > 0) abort(new RunAbort('cancelled', 'cancelled by `switchboard runs cancel`'));
-    }, deps.cancelPollMs ?? 500);
+      // A locked or full database must not crash the process from a timer: the next poll tries again.
+      try {
+        if (cancelledAmong(db, [run.id]).length > 0) abort(new RunAbort('cancelled', 'cancelled by `switchboard runs cancel`'));
+        if (Date.now() - lastBeat >= heartbeatMs) {
+          beatRun(db, run.id, clock.now());
+          lastBeat = Date.now();
+        }
+      } catch (error) {
+        log.debug({ event: 'run-poll-failed', error: String(error) });
+      }
+    }, Math.min(deps.cancelPollMs ?? 500, heartbeatMs));
+    const deadline = createCallDeadline(job.callDeadline, run.job);
+    const adopt = (pgid: number) => {
+      groups.add(pgid);
+      void retryWrite(() => setRunProcessGroup(db, run.id, pgid), { maxDelayMs: 1_000 }).catch(() => undefined);
+      if (controller.signal.aborted) void endGroup(pgid, killGrace);
+    };
+    const cleanUp = () => {
+      clearTimeout(timeout);
+      clearInterval(cancelPoll);
+      deadline.dispose();
+      request.signal?.removeEventListener('abort', onOuterAbort);
+      for (const pgid of groups) {
+        // What the run started does not outlive it (a child that forked into the background).
+        void endGroup(pgid, 1_000).then(() => {
+          try {
+            setRunProcessGroup(db, run.id, null);
+          } catch {
+            // Left recorded: the next daemon start ends the group if anything of it is left.
+          }
+        });
+      }
+    };
 
     let context: SkillContext;
     try {
-      context = buildContext(run, job, config, log, controller.signal);
+      context = buildContext(run, job, config, log, deadline, adopt);
     } catch (error) {
-      clearTimeout(timeout);
-      clearInterval(cancelPoll);
-      request.signal?.removeEventListener('abort', onOuterAbort);
+      cleanUp();
       return end('failed', { error: describeError(error) });
     }
     log.info({ event: 'job-start', skill: job.skill, trigger: run.trigger, attempt: run.attempt, slot: run.slot });
     try {
       const outcome = await settleOrGiveUp(skill.run(context, controller.signal), controller.signal, deps.abortGraceMs ?? 5_000);
       if (outcome.kind === 'abandoned') log.warn({ event: 'job-abandoned' }, 'the skill did not return after its signal fired; ending the run without it');
+      // Work that finished is recorded as finished, even if a stop request came while it did:
+      // redoing a completed run would do its side effects twice.
+      if (outcome.kind === 'fulfilled') return end(...fulfilledStatus(outcome.value));
       const reason = controller.signal.reason;
       if (controller.signal.aborted && reason instanceof RunAbort) {
         const status = reason.kind === 'timeout' ? 'timed_out' : reason.kind === 'cancelled' ? 'cancelled' : 'interrupted';
         return end(status, { error: reason.message });
       }
       if (outcome.kind === 'rejected') return end('failed', { error: describeError(outcome.error) });
-      if (outcome.kind === 'fulfilled') return end('succeeded', { result: outcome.value });
       return end('failed', { error: 'the skill did not return' });
     } finally {
-      clearTimeout(timeout);
-      clearInterval(cancelPoll);
-      request.signal?.removeEventListener('abort', onOuterAbort);
+      cleanUp();
     }
   }
 
-  function buildContext(run: RunRecord, job: JobConfig, config: Config, log: Logger, signal: AbortSignal): SkillContext {
-    const router = deps.router ? withOrigin(deps.router, run, job) : missingRouter(run.job);
-    const orchestrate: SkillContext['orchestrate'] = deps.makeOrchestrate
-      ? deps.makeOrchestrate(run, job)
-      : async () => {
-          throw new Error(`job ${run.job}: no orchestrator is configured in this build (skill ${job.skill} asked for one)`);
-        };
-    void signal;
+  function getRunOrSelf(run: RunRecord): RunRecord {
+    try {
+      return getRun(deps.db, run.id) ?? run;
+    } catch {
+      return run;
+    }
+  }
+
+  function buildContext(
+    run: RunRecord,
+    job: JobConfig,
+    config: Config,
+    log: Logger,
+    deadline: CallDeadline,
+    adoptProcessGroup: (pgid: number) => void,
+  ): SkillContext {
+    const router = deadline.router(deps.router ? withOrigin(deps.router, run, job) : missingRouter(run.job));
+    const orchestrate: SkillContext['orchestrate'] = deadline.orchestrate(
+      deps.makeOrchestrate
+        ? deps.makeOrchestrate(run, job)
+        : async () => {
+            throw new Error(`job ${run.job}: no orchestrator is configured in this build (skill ${job.skill} asked for one)`);
+          },
+    );
     const user = deps.userSettings?.() ?? {};
     return {
       job: run.job,
@@ -171,10 +261,33 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       grants: job.grants,
       orchestrate,
       now: () => clock.now(),
+      adoptProcessGroup,
     };
   }
 
-  return { execute };
+  async function flush(timeoutMs: number): Promise<boolean> {
+    if (pendingEnds.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = await Promise.race([Promise.allSettled([...pendingEnds]).then(() => true as const), gaveUp]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  return { execute, flush };
+}
+
+/** How often a running run's owner writes its heartbeat. */
+export const HEARTBEAT_MS = 5_000;
+
+/** `succeeded`, or `degraded` (with the failed parts in one line) when the skill reported problems. */
+function fulfilledStatus(result: SkillResult): [FinalRunStatus, { error?: string; result: SkillResult }] {
+  const problems = result.problems ?? [];
+  if (problems.length === 0) return ['succeeded', { result }];
+  const parts = problems.map((problem) => `${problem.part} (${problem.kind})`).join(', ');
+  return ['degraded', { result, error: `${problems.length} part(s) failed: ${parts}` }];
 }
 
 type Settled = { kind: 'fulfilled'; value: SkillResult } | { kind: 'rejected'; error: unknown } | { kind: 'abandoned' };

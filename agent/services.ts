@@ -33,6 +33,8 @@ export interface ServicesOptions {
   /** The model side (providers, router, orchestrator, model-backed skills); bound to this services' database. */
   modelLayer?: ModelLayer;
   clock?: Clock;
+  /** Run SQLite's quick integrity check on open (`start`, `run`): a damaged file is refused before any write. */
+  checkStore?: boolean;
 }
 
 export interface Services {
@@ -61,7 +63,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
           redactor: context.redactor,
           destination: options.logging === 'stderr' ? process.stderr : process.stdout,
         }));
-  const db = openStore(context.databasePath);
+  const db = openStore(context.databasePath, { check: options.checkStore ?? false });
   let layer = options.modelLayer;
   let bound = layer?.bind(db, logger, context.redactor);
   // The executor holds these delegates, so a swapped layer is seen by the next run.

@@ -133,7 +133,13 @@ const jobSchema = z.strictObject({
     .union([z.literal('skip'), z.strictObject({ within: duration })])
     .default('skip')
     .describe('Missed slots while down: run the latest one once if within the window, or record them as missed'),
-  retryInterrupted: z.boolean().default(false),
+  retryInterrupted: z.boolean().default(false).describe('Retry a run interrupted by a dead process, if its skill is safe to retry'),
+  retryWithin: duration
+    .default(3_600_000)
+    .describe('An interrupted run older than this (from its slot) is reported, never retried'),
+  callDeadline: duration
+    .default(180_000)
+    .describe('Wall-clock budget for all model calls of one run, retries and fallbacks included'),
   retryFailed: z
     .strictObject({
       attempts: z.number().int().min(0).max(10).default(0),

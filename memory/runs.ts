@@ -10,6 +10,7 @@ export const RUN_STATUSES = [
   'queued',
   'running',
   'succeeded',
+  'degraded',
   'failed',
   'timed_out',
   'interrupted',
@@ -42,6 +43,10 @@ export interface RunRecord {
   error: string | null;
   /** Parsed JSON from the skill's result or the recorder (e.g. a missed-slot count). */
   result: unknown;
+  /** Last time the owning process said it was still working on the run (running runs only). */
+  heartbeatAt: string | null;
+  /** Process group of the run's children, while they may be alive. */
+  pgid: number | null;
 }
 
 interface RunRow {
@@ -61,6 +66,8 @@ interface RunRow {
   cost_usd: number;
   error: string | null;
   result: string | null;
+  heartbeat_at: string | null;
+  pgid: number | null;
 }
 
 function toRecord(row: RunRow): RunRecord {
@@ -81,6 +88,8 @@ function toRecord(row: RunRow): RunRecord {
     costUsd: row.cost_usd,
     error: row.error,
     result: row.result === null ? null : JSON.parse(row.result),
+    heartbeatAt: row.heartbeat_at ?? null,
+    pgid: row.pgid ?? null,
   };
 }
 
@@ -136,8 +145,8 @@ export function claimRun(db: Store, input: ClaimInput): ClaimResult {
 /** Moves a queued run to running under `pid`/`owner`; false when it is no longer queued (cancelled). */
 export function startRun(db: Store, id: number, at: Date, pid: number, owner: string): boolean {
   const info = db
-    .prepare(`UPDATE job_runs SET status = 'running', started_at = ?, pid = ?, owner = ? WHERE id = ? AND status = 'queued'`)
-    .run(at.toISOString(), pid, owner, id);
+    .prepare(`UPDATE job_runs SET status = 'running', started_at = ?, heartbeat_at = ?, pid = ?, owner = ? WHERE id = ? AND status = 'queued'`)
+    .run(at.toISOString(), at.toISOString(), pid, owner, id);
   return info.changes === 1;
 }
 
@@ -165,6 +174,27 @@ export function finishRun(db: Store, id: number, input: FinishInput): boolean {
       id,
     );
   return info.changes === 1;
+}
+
+/** Appends `note` to an ended run's error ("; "-separated), e.g. why it was not retried. */
+export function noteRunError(db: Store, id: number, note: string): void {
+  db.prepare(`UPDATE job_runs SET error = CASE WHEN error IS NULL OR error = '' THEN ? ELSE error || '; ' || ? END WHERE id = ?`).run(note, note, id);
+}
+
+/** The owner's "still working on it" mark on a running run; false when the run is no longer running. */
+export function beatRun(db: Store, id: number, at: Date): boolean {
+  return db.prepare(`UPDATE job_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(at.toISOString(), id).changes === 1;
+}
+
+/** Records (or, with null, clears) the process group of a run's children. */
+export function setRunProcessGroup(db: Store, id: number, pgid: number | null): void {
+  db.prepare(`UPDATE job_runs SET pgid = ? WHERE id = ?`).run(pgid, id);
+}
+
+/** Ended runs that still name a process group: their children may have outlived them. */
+export function listRunsWithProcessGroup(db: Store): RunRecord[] {
+  const rows = db.prepare(`SELECT * FROM job_runs WHERE pgid IS NOT NULL AND status NOT IN ('queued', 'running') ORDER BY id`).all() as RunRow[];
+  return rows.map(toRecord);
 }
 
 /**

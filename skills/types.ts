@@ -109,6 +109,27 @@ export interface SkillContext {
   grants?: Grants;
   orchestrate(options: OrchestrateOptions, signal: AbortSignal): Promise<OrchestrateResult>;
   now(): Date;
+  /**
+   * The run owns this process group (a child spawned `detached`): it is recorded on the run
+   * row, and killed when the run ends, times out, is cancelled or is stopped; a restarted
+   * daemon ends it if the process running the run died. Absent in tests that need no children.
+   */
+  adoptProcessGroup?(pgid: number): void;
+}
+
+/**
+ * One part of a skill's work that failed while the rest went on: a briefing section, a feed,
+ * a mailbox message. Every skill reports partial failure in this shape; a run whose result
+ * holds any is recorded `degraded`, never `succeeded`. A skill whose work failed as a whole
+ * throws instead (the run is `failed`).
+ */
+export interface SkillProblem {
+  /** What failed, in the skill's words: `intro`, `source:example.org`, `message:42`. */
+  part: string;
+  /** The error kind when a model call failed (contracts' ErrorKind), else a short word such as `unavailable`. */
+  kind: string;
+  /** One line, safe to show (no secrets). */
+  message: string;
 }
 
 export interface SkillResult {
@@ -116,6 +137,8 @@ export interface SkillResult {
   summary: string;
   /** JSON-serialisable details kept on the run row. */
   details?: Record<string, unknown>;
+  /** Parts that failed although the run delivered; non-empty makes the run `degraded`. */
+  problems?: SkillProblem[];
 }
 
 export interface Skill {
@@ -126,5 +149,11 @@ export interface Skill {
    * Error whose message names the bad key. Optional: a skill without it accepts any options.
    */
   checkOptions?(options: Record<string, unknown>, job: string): void;
+  /**
+   * Whether a run of this job that was interrupted mid-way (its process died) may be run again
+   * on the same slot key: true only when the skill's side effects are idempotent on that key
+   * (a briefing is delivered once per key). Absent: never retried, reported interrupted.
+   */
+  retrySafe?(options: Record<string, unknown>): boolean;
   run(context: SkillContext, signal: AbortSignal): Promise<SkillResult>;
 }

@@ -451,7 +451,9 @@ export function createRouter(deps: RouterDeps): Router {
           const mayRetry = retries < MAX_RETRIES_PER_MODEL && !breaker.isOpen(modelId);
           if (mayRetry && retryAfter !== undefined && retryAfter <= config.retry.maxWait && nextCostsMore) {
             retry = { model: modelId, delayMs: backoffDelay(retries, { baseMs: config.retry.baseDelay, maxMs: config.retry.maxWait, retryAfterMs: retryAfter }) };
-          } else if (mayRetry && retryAfter === undefined && next === undefined) {
+          } else if (mayRetry && retryAfter === undefined && next === undefined && error.kind !== 'timeout') {
+            // A model that just used its whole timeout is not asked again: with every model of a
+            // tier hanging, that would multiply the wait (two models, two retries: four timeouts).
             retry = { model: modelId, delayMs: backoffDelay(retries, { baseMs: config.retry.baseDelay, maxMs: config.retry.maxWait, random: deps.random }) };
           }
           if (retry) {

@@ -15,11 +15,24 @@
  *   cannot grow a backlog (further slots are recorded `skipped_overlap`).
  * - `daemon.concurrency` bounds runs across jobs; the rest wait (status `queued`).
  *
+ * - A slot the process reaches late (a suspend, a forward clock jump, a blocked event loop)
+ *   follows the missed-run policy, not the overlap one: beyond a grace (a minute, or half the
+ *   schedule's interval if shorter) it runs only under `catchUp: { within }` and within that
+ *   window, else it is recorded `missed` with that reason; slots never ticked in between are
+ *   recorded `missed` too (one row per gap). Only a slot that comes while a run of the job is
+ *   really busy is `skipped_overlap`.
+ * - A slot whose claim cannot be written (another process holds the write lock, the disk is
+ *   full) is retried asynchronously until it is recorded, then run late or marked missed by
+ *   the same policy: never dropped, and the event loop never waits on the lock for long.
+ * - A watchdog (cron mode) notices a stalled or suspended process and ticks every job at once.
+ *
  * Start-up (`recover`), once, before `start`:
  * - `queued`/`running` rows whose process is gone become `interrupted`. With
  *   `retryInterrupted`, the newest interrupted scheduled run of the job is retried once on the
- *   same row (attempt 2, same key) if nothing of the job ran after it; a run interrupted on
- *   its second attempt stays interrupted.
+ *   same row (attempt 2, same key) if nothing of the job ran after it, its slot is within
+ *   `retryWithin`, and the skill declares itself safe to retry (`Skill.retrySafe`); otherwise
+ *   it stays interrupted with the reason. A run interrupted on its second attempt stays
+ *   interrupted.
  * - Missed slots are those after the job's watermark (the newest slot accounted for). A job
  *   never seen before gets its watermark set to now: no catch-up on history. With
  *   `catchUp: { within }` the most recent missed slot runs once (trigger `catch-up`) if it is
@@ -38,7 +51,7 @@ import {
   finishRun,
   listActiveRuns,
   listRuns,
-  recordStep,
+  noteRunError,
   requeueInterrupted,
   requeueRun,
   lastScheduledSlot,
@@ -46,13 +59,20 @@ import {
   type RunTrigger,
 } from '../../memory/runs.ts';
 import { advanceWatermark, getWatermark, markFirstSeen } from '../../memory/job-state.ts';
+import { isTransientWriteError, retryWrite } from '../../memory/busy-retry.ts';
+import { endDeadRuns } from '../run-liveness.ts';
 import { isProcessAlive, processIdentity } from './process-identity.ts';
-import { jobTimeZone, latestSlot, slotKey, slotsBetween, systemClock, type Clock, type SlotSchedule } from './slots.ts';
+import { jobTimeZone, latestSlot, nextSlot, slotKey, slotsBetween, systemClock, type Clock, type SlotSchedule } from './slots.ts';
 
 const MISSED_COUNT_CAP = 10_000;
 const RETRY_HORIZON_MS = 24 * 3_600_000;
 /** A slot this recent at `start()` fell between `recover()` and the first cron tick: run it. */
 const START_GAP_MS = 5_000;
+/** A slot reached later than this (or half its interval, if shorter) is late: the missed-run policy decides. */
+const LATE_GRACE_MS = 60_000;
+/** The watchdog's period; a beat this many times later than due means the process stalled or slept. */
+const WATCHDOG_MS = 1_000;
+const STALL_FACTOR = 3;
 
 export interface SchedulerDeps {
   db: Store;
@@ -66,12 +86,20 @@ export interface SchedulerDeps {
   isAlive?: (pid: number | null, owner: string | null) => boolean;
   /** How often a queued run re-checks a run of its job held by another process (default 1 s). */
   foreignPollMs?: number;
+  /**
+   * Whether an interrupted run of `job` may be redone on its slot key (its skill's `retrySafe`).
+   * Absent: every skill counts as safe (tests without a registry); the daemon always passes it.
+   */
+  retrySafe?: (job: JobConfig) => boolean;
 }
 
 export type TickResult =
   | { kind: 'queued'; run: RunRecord }
   | { kind: 'skipped'; run: RunRecord }
   | { kind: 'already-claimed'; slot: Date; existing: RunRecord }
+  | { kind: 'missed'; run: RunRecord }
+  /** The claim could not be written yet (database busy, disk full): it is being retried. */
+  | { kind: 'deferred'; slot: Date; reason: string }
   | { kind: 'ignored'; reason: string };
 
 export interface RecoveryReport {
@@ -127,9 +155,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const idleListeners: Array<() => void> = [];
   const inFlight = new Set<Promise<unknown>>();
   const retryTimers = new Set<NodeJS.Timeout>();
+  const deferred = new Map<string, Promise<unknown>>();
+  /** Aborted when a stop gives up waiting: deferred writes stop retrying (the next start accounts for their slots). */
+  const giveUp = new AbortController();
   let running = 0;
   let stopping = false;
   let ticking = false;
+  let watchdog: NodeJS.Timeout | undefined;
 
   function makeEntry(name: string, job: JobConfig, previous?: JobEntry): JobEntry {
     const schedule = { expression: job.schedule, timezone: jobTimeZone(job, config) };
@@ -155,50 +187,153 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
   buildEntries();
 
-  function foreignBusy(entry: JobEntry): boolean {
-    return listActiveRuns(db, entry.name).some(
-      (row) => row.id !== entry.active?.run.id && !entry.pending.some((item) => item.run.id === row.id) && isAlive(row.pid, row.owner),
-    );
-  }
-
   function busy(entry: JobEntry): boolean {
     return entry.active !== undefined || entry.pending.length > 0 || foreignBusy(entry);
   }
 
-  /** Claims `slot` for `entry` and advances the watermark, atomically. */
-  function claimSlot(entry: JobEntry, slot: Date, trigger: RunTrigger): TickResult {
+  /** Rows this process owns but no longer holds (an end still being written) are not "busy". */
+  function foreignBusy(entry: JobEntry): boolean {
+    return listActiveRuns(db, entry.name).some(
+      (row) =>
+        row.id !== entry.active?.run.id &&
+        !entry.pending.some((item) => item.run.id === row.id) &&
+        row.owner !== owner &&
+        isAlive(row.pid, row.owner),
+    );
+  }
+
+  /** How late `slot` may be reached and still count as on time. */
+  function graceFor(entry: JobEntry, slot: Date): number {
+    const following = nextSlot(entry.schedule, slot);
+    const interval = following ? following.getTime() - slot.getTime() : Infinity;
+    return Math.max(1_000, Math.min(LATE_GRACE_MS, interval / 2));
+  }
+
+  type Verdict = { kind: 'on-time' } | { kind: 'catch-up' } | { kind: 'missed'; reason: string };
+
+  /** What the missed-run policy says of `slot`, reached at `now` (`cause` says why it is late, when known). */
+  function lateness(entry: JobEntry, slot: Date, now: Date, cause: string): Verdict {
+    const lateMs = now.getTime() - slot.getTime();
+    if (lateMs <= graceFor(entry, slot)) return { kind: 'on-time' };
+    const late = `reached ${Math.round(lateMs / 1000)} s after its time (${cause})`;
+    const newest = latestSlot(entry.schedule, now);
+    if (newest && newest.getTime() > slot.getTime()) return { kind: 'missed', reason: `${late}; a later slot (${newest.toISOString()}) superseded it` };
+    const catchUp = entry.job.catchUp;
+    if (catchUp === 'skip') return { kind: 'missed', reason: `${late}; catchUp: skip` };
+    if (lateMs > catchUp.within) return { kind: 'missed', reason: `${late}; older than catchUp.within (${catchUp.within} ms)` };
+    return { kind: 'catch-up' };
+  }
+
+  /** Claims `slot` for `entry` and advances the watermark, atomically; defers the claim when the database cannot take it now. */
+  function claimSlot(entry: JobEntry, slot: Date, trigger: RunTrigger, cause = 'the process was suspended, the clock jumped or the event loop was blocked'): TickResult {
+    entry.lastSlotMs = Math.max(entry.lastSlotMs, slot.getTime());
+    try {
+      return afterClaim(entry, slot, writeClaim(entry, slot, trigger, cause), trigger);
+    } catch (error) {
+      if (!isTransientWriteError(error)) throw error;
+      return deferClaim(entry, slot, trigger, error);
+    }
+  }
+
+  function writeClaim(entry: JobEntry, slot: Date, trigger: RunTrigger, cause: string): TickResult {
     const now = clock.now();
-    const outcome = db.transaction((): TickResult => {
+    const verdict = trigger === 'schedule' ? lateness(entry, slot, now, cause) : ({ kind: 'on-time' } as Verdict);
+    return db.transaction((): TickResult => {
+      const base = { job: entry.name, skill: entry.job.skill, slot: slot.toISOString(), idempotencyKey: slotKey(entry.name, slot), now, pid: process.pid, owner };
+      if (verdict.kind === 'missed') {
+        const claim = claimRun(db, { ...base, trigger, status: 'missed', error: `slot missed: ${verdict.reason}`, result: { missedSlots: 1, from: base.slot, to: base.slot } });
+        advanceWatermark(db, entry.name, slot, now);
+        return claim.claimed ? { kind: 'missed', run: claim.run } : { kind: 'already-claimed', slot, existing: claim.existing };
+      }
       const isBusy = busy(entry);
       const queueFull = entry.job.overlap === 'queue' && entry.pending.length > 0;
       const skip = isBusy && (entry.job.overlap === 'skip' || queueFull);
       const claim = claimRun(db, {
-        job: entry.name,
-        skill: entry.job.skill,
-        slot: slot.toISOString(),
-        idempotencyKey: slotKey(entry.name, slot),
-        trigger,
+        ...base,
+        trigger: verdict.kind === 'catch-up' ? 'catch-up' : trigger,
         status: skip ? 'skipped_overlap' : 'queued',
-        now,
-        pid: process.pid,
-        owner,
         error: skip ? (queueFull ? 'a run of this job is already queued' : 'the previous run of this job is still running') : undefined,
       });
       advanceWatermark(db, entry.name, slot, now);
       if (!claim.claimed) return { kind: 'already-claimed', slot, existing: claim.existing };
       return skip ? { kind: 'skipped', run: claim.run } : { kind: 'queued', run: claim.run };
     }).immediate();
-    entry.lastSlotMs = Math.max(entry.lastSlotMs, slot.getTime());
+  }
+
+  function afterClaim(entry: JobEntry, slot: Date, outcome: TickResult, trigger: RunTrigger): TickResult {
+    // A reload may have replaced the entry while a deferred claim waited.
+    const current = entries.get(entry.name) ?? entry;
     if (outcome.kind === 'queued') {
-      logger.debug({ event: 'slot-claimed', job: entry.name, slot: slot.toISOString(), runId: outcome.run.id, trigger });
-      entry.pending.push({ run: outcome.run, job: entry.job });
-      pump(entry);
+      logger.debug({ event: 'slot-claimed', job: entry.name, slot: slot.toISOString(), runId: outcome.run.id, trigger: outcome.run.trigger });
+      if (stopping) {
+        finishRun(db, outcome.run.id, { status: 'interrupted', at: clock.now(), error: 'the daemon stopped before this run started' });
+      } else {
+        current.pending.push({ run: outcome.run, job: current.job });
+        pump(current);
+      }
     } else if (outcome.kind === 'skipped') {
       logger.info({ event: 'slot-skipped', job: entry.name, slot: slot.toISOString(), reason: outcome.run.error });
+    } else if (outcome.kind === 'missed') {
+      logger.warn({ event: 'slot-missed', job: entry.name, slot: slot.toISOString(), reason: outcome.run.error });
     } else if (outcome.kind === 'already-claimed') {
       logger.debug({ event: 'slot-already-claimed', job: entry.name, slot: slot.toISOString(), by: outcome.existing.pid });
     }
     return outcome;
+  }
+
+  /** Keeps trying to record `slot` until the database takes it; the policy then judges its lateness. */
+  function deferClaim(entry: JobEntry, slot: Date, trigger: RunTrigger, firstError: unknown): TickResult {
+    const key = slotKey(entry.name, slot);
+    if (deferred.has(key)) return { kind: 'deferred', slot, reason: String(firstError) };
+    const since = clock.now();
+    logger.warn({ event: 'slot-claim-deferred', job: entry.name, slot: slot.toISOString(), error: String(firstError) }, 'cannot record the slot yet; retrying until it is recorded');
+    const cause = () => `the database could not record it from ${since.toISOString()} to ${clock.now().toISOString()}: ${describeWriteError(firstError)}`;
+    const attempt = retryWrite(() => writeClaim(entries.get(entry.name) ?? entry, slot, trigger, cause()), { baseDelayMs: 100, maxDelayMs: 2_000, signal: giveUp.signal })
+      .then((outcome) => afterClaim(entry, slot, outcome, trigger))
+      .catch((error: unknown) => logger.error({ event: 'slot-claim-failed', job: entry.name, slot: slot.toISOString(), error: String(error) }))
+      .finally(() => {
+        deferred.delete(key);
+        inFlight.delete(attempt);
+        notifyIdle();
+      });
+    deferred.set(key, attempt);
+    inFlight.add(attempt);
+    return { kind: 'deferred', slot, reason: String(firstError) };
+  }
+
+  /** Records `missed` for slots that were never ticked (one row for the gap, on its newest slot). */
+  function recordGap(entry: JobEntry, gap: Date[], truncated: boolean, cause: string): void {
+    if (gap.length === 0) return;
+    const newest = gap[gap.length - 1];
+    const count = truncated ? `${gap.length}+` : String(gap.length);
+    const write = () =>
+      db.transaction(() => {
+        const now = clock.now();
+        claimRun(db, {
+          job: entry.name,
+          skill: entry.job.skill,
+          slot: newest.toISOString(),
+          idempotencyKey: slotKey(entry.name, newest),
+          trigger: 'schedule',
+          status: 'missed',
+          now,
+          pid: process.pid,
+          owner,
+          error: `${count} slot(s) missed (${gap[0].toISOString()} to ${newest.toISOString()}): ${cause}`,
+          result: { missedSlots: gap.length, truncated, from: gap[0].toISOString(), to: newest.toISOString() },
+        });
+        advanceWatermark(db, entry.name, newest, now);
+      }).immediate();
+    logger.warn({ event: 'slots-missed', job: entry.name, count, from: gap[0].toISOString(), to: newest.toISOString(), cause });
+    try {
+      write();
+    } catch (error) {
+      if (!isTransientWriteError(error)) throw error;
+      const attempt = retryWrite(write, { maxDelayMs: 2_000, signal: giveUp.signal })
+        .catch((failure: unknown) => logger.error({ event: 'slots-missed-unrecorded', job: entry.name, error: String(failure) }))
+        .finally(() => inFlight.delete(attempt));
+      inFlight.add(attempt);
+    }
   }
 
   function tick(name: string, at: Date = clock.now()): TickResult {
@@ -208,6 +343,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const slot = latestSlot(entry.schedule, at);
     if (!slot) return { kind: 'ignored', reason: 'no slot at or before this time' };
     if (slot.getTime() <= entry.lastSlotMs) return { kind: 'ignored', reason: 'slot already handled' };
+    if (entry.lastSlotMs > 0) {
+      // Slots between the last one handled and this one were never ticked: a suspend, a clock
+      // jump or a blocked loop. They are accounted for, not silently dropped.
+      const { slots: gap, truncated } = slotsBetween(entry.schedule, new Date(entry.lastSlotMs), new Date(slot.getTime() - 1), MISSED_COUNT_CAP);
+      if (gap.length > 0) {
+        entry.lastSlotMs = slot.getTime();
+        recordGap(entry, gap, truncated, 'the daemon was running but did not reach them (suspended, clock jump or a blocked event loop)');
+      }
+    }
     return claimSlot(entry, slot, 'schedule');
   }
 
@@ -267,24 +411,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function recover(): RecoveryReport {
     const now = clock.now();
     const report: RecoveryReport = { interrupted: [], retried: [], caughtUp: [], missed: [], firstSeen: [] };
-    for (const row of listActiveRuns(db)) {
-      if (isAlive(row.pid, row.owner)) continue;
-      const ended = finishRun(db, row.id, {
-        status: 'interrupted',
-        at: now,
-        error: `the process running it (pid ${row.pid ?? '?'}) stopped before it finished`,
-      });
-      if (!ended) continue;
-      recordStep(db, row.id, {
-        step: 0,
-        kind: 'interruption',
-        outcome: 'interrupted',
-        detail: { attempt: row.attempt, pid: row.pid, startedAt: row.startedAt, detectedAt: now.toISOString() },
-        at: now,
-      });
-      report.interrupted.push(row);
-      logger.warn({ event: 'run-interrupted', job: row.job, runId: row.id, key: row.idempotencyKey, pid: row.pid });
-    }
+    report.interrupted.push(...endDeadRuns(db, { now, isAlive, logger }));
 
     for (const entry of entries.values()) {
       if (entry.job.retryInterrupted) {
@@ -383,6 +510,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   function retryNewestInterrupted(entry: JobEntry, now: Date): RunRecord | undefined {
     const [newest] = listRuns(db, { job: entry.name, statuses: ['interrupted'], limit: 1 });
     if (!newest || newest.attempt > 1 || newest.slot.startsWith('manual:')) return undefined;
+    // Redoing a run is safe only when its skill says so, and only while the slot is still current.
+    const refusal =
+      deps.retrySafe && !deps.retrySafe(entry.job)
+        ? `not retried: the ${entry.job.skill} skill does not declare this job safe to redo`
+        : now.getTime() - new Date(newest.slot).getTime() > entry.job.retryWithin
+          ? `not retried: its slot is older than retryWithin (${entry.job.retryWithin} ms)`
+          : undefined;
+    if (refusal) {
+      if (!newest.error?.includes(refusal)) noteRunError(db, newest.id, refusal);
+      logger.warn({ event: 'run-not-retried', job: entry.name, runId: newest.id, key: newest.idempotencyKey, reason: refusal });
+      return undefined;
+    }
     const laterWork = db
       .prepare(
         `SELECT COUNT(*) AS count FROM job_runs WHERE job = ? AND id > ? AND status IN ('running', 'queued', 'succeeded', 'failed', 'timed_out', 'cancelled')`,
@@ -404,15 +543,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     debug: (message: string | Error) => logger.debug({ event: 'cron' }, String(message)),
   };
 
+  function safeTick(name: string, at: Date): void {
+    try {
+      tick(name, at);
+    } catch (error) {
+      logger.error({ event: 'tick-failed', job: name, error: String(error) });
+    }
+  }
+
   function scheduleTasks(): void {
     for (const entry of entries.values()) {
-      const task = cron.schedule(entry.schedule.expression, (context) => void tick(entry.name, context.date), {
+      const task = cron.schedule(entry.schedule.expression, (context) => void safeTick(entry.name, context.date), {
         timezone: entry.schedule.timezone,
         name: entry.name,
         logger: cronLogger,
       });
       // A late heartbeat (blocked event loop) still owes its slot: tick it, the claim decides.
-      task.on('execution:missed', (context) => void tick(entry.name, context.date));
+      task.on('execution:missed', (context) => void safeTick(entry.name, context.date));
       entry.task = task;
     }
   }
@@ -424,10 +571,32 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /**
+   * Ticks every job each second at the clock's time: a slot node-cron did not fire (a suspend,
+   * a clock jump, a long block) is still reached, and the policy then judges its lateness.
+   */
+  function startWatchdog(): void {
+    let last = Date.now();
+    watchdog = setInterval(() => {
+      const gap = Date.now() - last;
+      last = Date.now();
+      if (gap > WATCHDOG_MS * STALL_FACTOR) logger.warn({ event: 'process-stalled', ms: gap }, 'the process did not run for a while (suspended or blocked)');
+      for (const name of entries.keys()) {
+        try {
+          tick(name, clock.now());
+        } catch (error) {
+          logger.error({ event: 'tick-failed', job: name, error: String(error) });
+        }
+      }
+    }, WATCHDOG_MS);
+    watchdog.unref();
+  }
+
   function start(): void {
     if (deps.ticks !== 'manual') {
       ticking = true;
       scheduleTasks();
+      startWatchdog();
     }
     const now = clock.now();
     for (const entry of entries.values()) {
@@ -453,6 +622,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function stop(graceMs: number): Promise<void> {
     stopping = true;
+    clearInterval(watchdog);
     for (const timer of retryTimers) clearTimeout(timer);
     retryTimers.clear();
     if (ticking) stopTasks();
@@ -479,6 +649,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       clearTimeout(timer);
       if (result === 'grace-over') {
         logger.warn({ event: 'shutdown-abort', running: inFlight.size, graceMs });
+        giveUp.abort();
         for (const entry of new Set([...entries.values()])) {
           entry.active?.controller.abort(new RunAbort('shutdown', `the daemon stopped; the run exceeded the shutdown grace (${graceMs} ms)`));
         }
@@ -503,4 +674,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   return { recover, start, tick, reload, stop, idle, jobs };
+}
+
+function describeWriteError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code} (${message})` : message;
 }

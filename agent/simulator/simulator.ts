@@ -43,6 +43,9 @@ const MAX_PREFIXES_REMEMBERED = 10_000;
  * a 404, and every request is checked against its model's rules (see the wire files).
  * Resolves once listening.
  */
+/** `setFault(ANY_MODEL, fault)`: an outage of every model without a fault of its own (`switchboard simulate --fault`). */
+export const ANY_MODEL = '*';
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scripts = new Map<string, ScriptStep[]>();
   const faults = new Map<string, SimulatorFault>();
@@ -110,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const step =
       scripts.get(call.model)?.shift() ??
-      faults.get(call.model) ??
+      (faults.get(call.model) ?? faults.get(ANY_MODEL)) ??
       responders.get(call.model)?.({ ...recorded, promptText: call.promptText, lastUserText: call.lastUserText, responseSchema: call.responseSchema });
     const fault = step !== undefined && 'fault' in step ? step : undefined;
     const reply = step !== undefined && !('fault' in step) ? step : undefined;

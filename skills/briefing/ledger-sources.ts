@@ -10,7 +10,7 @@ import type { BudgetLine, JobProblem, MarketFigure, MarketReport, ResearchReport
 import { addDays } from './local-day.ts';
 
 const NEAR_CAP = 0.8;
-const PROBLEM_STATUSES = ['failed', 'timed_out', 'interrupted', 'skipped_overlap', 'skipped_budget', 'missed', 'cancelled'];
+const PROBLEM_STATUSES = ['degraded', 'failed', 'timed_out', 'interrupted', 'skipped_overlap', 'skipped_budget', 'missed', 'cancelled'];
 const MAX_ERROR_LENGTH = 160;
 const MAX_HIGHLIGHTS = 5;
 

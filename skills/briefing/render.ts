@@ -25,7 +25,7 @@ const LIMITS = { from: 80, subject: 160, snippet: 220, title: 160, text: 240 };
 /** Renders `briefing`; pure, deterministic for the same input. */
 export function renderBriefing(briefing: Briefing): RenderedBriefing {
   const heading = longDate(briefing.date);
-  const subject = `Morning briefing: ${heading}${briefing.simulated ? ' (simulated)' : ''}`;
+  const subject = `Morning briefing: ${heading}${briefing.figuresOnly ? ' (figures only)' : ''}${briefing.simulated ? ' (simulated)' : ''}`;
   return { subject, html: renderHtml(briefing, heading), text: renderText(briefing, heading) };
 }
 
@@ -33,6 +33,15 @@ export function renderBriefing(briefing: Briefing): RenderedBriefing {
 
 function renderHtml(briefing: Briefing, heading: string): string {
   const blocks: string[] = [];
+  if (briefing.figuresOnly) {
+    blocks.push(
+      row(
+        `<div style="background:#ffebe9;border:1px solid #cf222e;border-radius:6px;padding:10px 12px;font-size:14px;line-height:1.45;color:#4a0c0c;">` +
+          `<strong>Figures only.</strong> ${escapeHtml(briefing.figuresOnly)}.</div>`,
+        '0 24px 8px',
+      ),
+    );
+  }
   if (briefing.simulated) {
     blocks.push(
       row(
@@ -327,6 +336,7 @@ function jobsHtml(problems: JobProblem[], briefing: Briefing): string {
 
 function renderText(briefing: Briefing, heading: string): string {
   const lines: string[] = [`MORNING BRIEFING: ${heading}`, ''];
+  if (briefing.figuresOnly) lines.push(`FIGURES ONLY: ${briefing.figuresOnly}.`, '');
   if (briefing.simulated) lines.push('SIMULATED: some model calls in this briefing were answered by the built-in simulator; its summary and costs are not real.', '');
   const intro = briefing.intro;
   if (intro.status === 'ok') lines.push(clip(intro.data.text, 600), '');

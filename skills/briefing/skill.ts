@@ -3,7 +3,7 @@
  * latest results, yesterday's spend and job problems; has the orchestrator write a short
  * intro; renders the mail in code; and delivers it at most once per run slot.
  */
-import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import type { Skill, SkillContext, SkillProblem, SkillResult } from '../types.ts';
 import { deliverOnce, findDelivery } from '../../memory/deliveries.ts';
 import { createStoreExtractionSource } from './extraction-source.ts';
 import { gatherBriefing, type GatheredBriefing } from './gather.ts';
@@ -21,6 +21,8 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
   return {
     name: 'briefing',
     checkOptions: (options, job) => void parseBriefingOptions(options, job),
+    // Delivery is once per slot key (deliverOnce): redoing an interrupted run never sends twice.
+    retrySafe: () => true,
     description: 'A morning briefing mail: calendar, deadlines, important mail, markets, repositories, spend and job health.',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
       const options = parseBriefingOptions(context.options, context.job);
@@ -36,12 +38,19 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
         deps.extractions ??
         (deps.readStoredExtractions ? createStoreExtractionSource(context.db, context.now(), context.timezone, options.maxUnread) : undefined);
       const gathered = await gatherBriefing(deps, extractions, context, options, signal);
-      const intro = await composeIntro(context, gathered, signal);
+      const { section: intro, failure } = await composeIntro(context, gathered, signal);
+      if (failure && options.onModelFailure === 'fail') {
+        throw new Error(
+          `every model call of the briefing failed (${failure.kind}: ${failure.message}); nothing was sent ` +
+            `(jobs.${context.job}.options.onModelFailure: figures-only sends the figures alone)`,
+        );
+      }
       const briefing: Briefing = {
         ...gathered,
         intro,
         approvals: pendingApprovals(context.db, context.now(), MAX_APPROVALS),
         simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
+        ...(failure ? { figuresOnly: `every model call failed (${failure.kind.replace(/_/g, ' ')}): this briefing has the figures only, no summary` } : {}),
       };
       // A job's error or a mail's subject may quote a secret; the mail leaves the machine, so none may.
       const scrub = (text: string) => (context.secrets ? context.secrets.redact(text) : text);
@@ -66,7 +75,16 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
           ),
         { job: context.job, now: context.now },
       );
+      // Every part that failed is reported in the shared shape: the run is then `degraded`.
+      const problems: SkillProblem[] = [
+        ...(failure ? [failure] : []),
+        ...SOURCE_SECTIONS.flatMap((name) => {
+          const section = briefing[name];
+          return section.status === 'unavailable' ? [{ part: `section:${name}`, kind: 'unavailable', message: section.reason }] : [];
+        }),
+      ];
       return {
+        ...(problems.length ? { problems } : {}),
         summary: summarise(briefing, outcome.record.channel ?? deps.delivery.channel),
         details: {
           delivered: outcome.delivered,
@@ -81,13 +99,15 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
   };
 }
 
+const SOURCE_SECTIONS = ['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const;
+
 function sectionStatuses(briefing: Briefing): Record<string, string> {
   const names = ['intro', 'deadlines', 'mail', 'calendar', 'research', 'market', 'code', 'jobs', 'spend'] as const;
   return Object.fromEntries(names.map((name) => [name, briefing[name].status]));
 }
 
 /** One line for `runs`: what went out and the headline figures. */
-function summarise(briefing: GatheredBriefing & Pick<Briefing, 'simulated'>, channel: string): string {
+function summarise(briefing: GatheredBriefing & Pick<Briefing, 'simulated' | 'figuresOnly'>, channel: string): string {
   const parts: string[] = [];
   if (briefing.calendar.status === 'ok') parts.push(`${briefing.calendar.data.today.length} events today`);
   if (briefing.deadlines.status === 'ok') parts.push(`${briefing.deadlines.data.length} due soon`);
@@ -95,5 +115,6 @@ function summarise(briefing: GatheredBriefing & Pick<Briefing, 'simulated'>, cha
   if (briefing.spend.status === 'ok') parts.push(`yesterday ${usd(briefing.spend.data.costUsd)}`);
   const unavailable = (['calendar', 'deadlines', 'mail', 'market', 'code', 'spend', 'jobs'] as const).filter((name) => briefing[name].status === 'unavailable');
   if (unavailable.length) parts.push(`unavailable: ${unavailable.join(', ')}`);
-  return `briefing ${channel === 'outbox' ? 'written to outbox' : 'sent'}${briefing.simulated ? ' (simulated)' : ''}: ${parts.join(', ') || 'no sections'}`;
+  const figuresOnly = briefing.figuresOnly ? ' (figures only: every model call failed)' : '';
+  return `briefing ${channel === 'outbox' ? 'written to outbox' : 'sent'}${briefing.simulated ? ' (simulated)' : ''}${figuresOnly}: ${parts.join(', ') || 'no sections'}`;
 }

@@ -177,6 +177,8 @@ export interface Briefing {
   approvals?: PendingApproval[];
   /** Any figure or text in the briefing came from simulated model calls. */
   simulated: boolean;
+  /** Set when every model call failed and the figures went out alone: said at the top of the mail. */
+  figuresOnly?: string;
 }
 
 /** Deadlines, action items and important mail extracted from mail (memory/extractions.ts). */
@@ -211,4 +213,6 @@ export interface BriefingOptions {
   sections: SectionName[];
   dueWithinDays: number;
   maxUnread: number;
+  /** What a run does when every model call fails: send nothing (`fail`) or the figures alone (`figures-only`). */
+  onModelFailure: 'fail' | 'figures-only';
 }

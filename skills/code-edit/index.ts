@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { assertKnownOptionKeys } from '../option-keys.ts';
 import { NO_GRANTS, grantsRepository } from '../../config/grants.ts';
 import { parseDuration } from '../../config/schema.ts';
 import { createProposal } from '../../memory/approvals.ts';
@@ -70,6 +71,7 @@ export type CodeEditJobPlan =
  * option key path on bad input (`task` is required unless `followUps: true`).
  */
 export function codeEditPlanFromOptions(options: Record<string, unknown>, settings: Record<string, unknown>, job: string): CodeEditJobPlan {
+  assertKnownOptionKeys(options, Object.keys(optionsSchema.shape), job, 'code-edit');
   const merged = { ...settings, ...options, allowedRepos: settings.allowedRepos ?? options.allowedRepos ?? [] };
   const parsed = optionsSchema.safeParse(merged);
   if (!parsed.success) {

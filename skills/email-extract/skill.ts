@@ -23,6 +23,7 @@
  *   config, whatever the model answers.
  */
 import { z } from 'zod';
+import { assertKnownOptionKeys } from '../option-keys.ts';
 import { CheckFailedError } from '../escalation.ts';
 import { ProviderError } from '../../contracts/provider-error.ts';
 import { ChainError } from '../../contracts/chain-error.ts';
@@ -79,7 +80,12 @@ export class EmailExtractOptionsError extends Error {
 }
 
 /** Validates the job's options; throws `EmailExtractOptionsError` naming each bad key. */
-export function parseEmailExtractOptions(options: Record<string, unknown>): EmailExtractOptions {
+export function parseEmailExtractOptions(options: Record<string, unknown>, job = '<job>'): EmailExtractOptions {
+  try {
+    assertKnownOptionKeys(options, Object.keys(optionsSchema.shape), job, 'email-extract');
+  } catch (error) {
+    throw new EmailExtractOptionsError(`email-extract: ${(error as Error).message}`);
+  }
   const parsed = optionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `options.${issue.path.join('.')}: ${issue.message}`);
@@ -90,15 +96,15 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
   const openMailbox = deps.openMailbox ?? openImapMailbox;
   return {
     name: 'email-extract',
-    checkOptions(options) {
-      const parsed = parseEmailExtractOptions(options);
+    checkOptions(options, job) {
+      const parsed = parseEmailExtractOptions(options, job);
       const unknown = (parsed.accounts ?? []).filter((name) => !deps.accounts[name]);
       if (unknown.length) throw new EmailExtractOptionsError(`email-extract: options.accounts names ${unknown.join(', ')}, not in mail.accounts`);
       if (Object.keys(deps.accounts).length === 0) throw new EmailExtractOptionsError('email-extract: no IMAP account is configured under mail.accounts');
     },
     description: 'Reads new mail over IMAP and stores its category, people, dates, action items, amounts and a summary',
     async run(context: SkillContext, signal: AbortSignal): Promise<SkillResult> {
-      const options = parseEmailExtractOptions(context.options);
+      const options = parseEmailExtractOptions(context.options, context.job);
       const clock = deps.clock ?? (() => context.now());
       const names = options.accounts ?? Object.keys(deps.accounts);
       const unknown = names.filter((name) => !deps.accounts[name]);

@@ -3,6 +3,7 @@
  * the `skills.market` settings.
  */
 import { z } from 'zod';
+import { assertKnownOptionKeys } from '../option-keys.ts';
 import { parseDuration } from '../../config/schema.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import type { PriceSource } from './price-sources.ts';
@@ -53,6 +54,7 @@ const optionsSchema = z.object({
 
 /** Job options over skill settings, as a request. Throws an Error naming the key path on bad input. */
 export function marketRequestFromOptions(options: Record<string, unknown>, settings: Record<string, unknown>, job: string): MarketRequest {
+  assertKnownOptionKeys(options, Object.keys(optionsSchema.shape), job, 'market');
   const parsed = optionsSchema.safeParse({ ...settings, ...options });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -2,6 +2,7 @@
  * The research job's options (`jobs.<name>.options` in config), validated when a run starts.
  */
 import { z } from 'zod';
+import { unknownOptionKeys } from '../option-keys.ts';
 import { parseDuration } from '../../config/schema.ts';
 
 const sourceUrl = z
@@ -38,13 +39,15 @@ export type ResearchOptions = z.output<typeof researchOptionsSchema>;
 
 /** Validates options; the error names each bad key as `jobs.<job>.options.<path>`. */
 export function parseResearchOptions(options: Record<string, unknown>, job: string): ResearchOptions {
+  // Unknown keys and bad values are reported together, every problem with its key path.
+  const unknown = unknownOptionKeys(options, Object.keys(researchOptionsSchema.shape), job, 'research');
   const result = researchOptionsSchema.safeParse(options);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+  if (!result.success || unknown.length > 0) {
+    const problems = (result.success ? [] : result.error.issues).map((issue) => {
       const path = ['jobs', job, 'options', ...issue.path.map(String)].join('.');
       return `${path}: ${issue.message}`;
     });
-    throw new Error(`research options: ${problems.join('; ')}`);
+    throw new Error(`research options: ${[...unknown, ...problems].join('; ')}`);
   }
   if (result.data.feeds.length + result.data.pages.length === 0) {
     throw new Error(`research options: jobs.${job}.options: give at least one of feeds or pages`);

@@ -24,6 +24,11 @@ test('a source that fails is named with a short reason; the rest of the briefing
   assert.doesNotMatch(text + html, /invalid_grant|ECONNREFUSED/, 'the raw error stays in the log');
   assert.match(text, /Spend/);
   assert.match(result.summary, /unavailable: calendar, mail/);
+  // Partial failure in the shared shape: the run is recorded `degraded`, not `succeeded`.
+  assert.deepEqual(result.problems, [
+    { part: 'section:calendar', kind: 'unavailable', message: 'auth error' },
+    { part: 'section:mail', kind: 'unavailable', message: 'network error' },
+  ]);
 });
 
 test('a section whose source is not configured is one line saying how to configure it', async (t) => {
@@ -47,13 +52,16 @@ test('a section whose source is not configured is one line saying how to configu
   });
 });
 
-test('a failing orchestrator leaves the figures, and the intro is left out', async (t) => {
+test('a failing orchestrator, figures-only allowed: the figures go out and the intro is left out', async (t) => {
   const db = aStore();
   t.after(() => db.close());
   const delivery = aRecordingDelivery();
   const failing = aScriptedOrchestrator(Object.assign(new Error('chain failed'), { kind: 'budget_exceeded' }));
 
-  await createBriefingSkill({ delivery }).run(aContext(db, { orchestrate: failing.orchestrate }), AbortSignal.timeout(5000));
+  await createBriefingSkill({ delivery }).run(
+    aContext(db, { orchestrate: failing.orchestrate, options: { onModelFailure: 'figures-only' } }),
+    AbortSignal.timeout(5000),
+  );
 
   assert.match(delivery.sent[0].text, /^MORNING BRIEFING: Monday, 5 May 2025\n\nNeeds you today/, 'no intro, no placeholder for it');
   assert.doesNotMatch(delivery.sent[0].text, /Summary|budget exceeded/);

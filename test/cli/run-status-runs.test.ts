@@ -26,7 +26,7 @@ function aWorkspace() {
       'timezone: UTC',
       'jobs:',
       '  quick: { schedule: "0 3 * * *", skill: command, options: { command: [sh, -c, "echo done"] } }',
-      '  slow: { schedule: "0 4 * * *", skill: command, options: { command: [sleep, "20"] } }',
+      '  slow: { schedule: "0 4 * * *", skill: command, options: { command: [sleep, "60"] } }',
       '',
     ].join('\n'),
   );

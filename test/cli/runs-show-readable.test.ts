@@ -25,6 +25,8 @@ function aRun(overrides: Partial<RunRecord> = {}): RunRecord {
     startedAt: '2026-12-02T06:00:01.000Z',
     endedAt: '2026-12-02T06:00:04.500Z',
     costUsd: 0.0123,
+    heartbeatAt: null,
+    pgid: null,
     error: null,
     result: {
       summary: 'briefing sent to alex@example.org: 2 due today, 3 mail, spend $0.41 yesterday',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { aWorkspace, readRuns, sleep, spawnDaemon, writeConfig } from './process-harness.ts';
+import { aWorkspace, readRunGroups, readRuns, sleep, spawnDaemon, writeConfig } from './process-harness.ts';
 
 async function killMidRunThenRestart(retryInterrupted: boolean) {
   const workspace = aWorkspace();
@@ -13,8 +13,12 @@ async function killMidRunThenRestart(retryInterrupted: boolean) {
   await sleep(300);
   const victim = readRuns(workspace.dataDir).find((run) => run.status === 'running');
   assert.ok(victim, 'a run is in progress');
-  // kill -9 of the whole process group: the daemon and the job's children, as systemd would.
+  // kill -9 of the daemon and of the job's children (their own process group), as systemd's
+  // control-group kill would. (test/faults/ covers a kill of the daemon alone: orphans.)
+  const childGroup = readRunGroups(workspace.dataDir).get(victim.id);
+  assert.ok(childGroup, 'the run recorded its children\'s process group');
   process.kill(-first.child.pid!, 'SIGKILL');
+  process.kill(-childGroup, 'SIGKILL');
   await first.exited;
 
   const second = spawnDaemon(workspace);
@@ -52,5 +56,5 @@ test('kill -9 mid-run, retryInterrupted false: the run stays interrupted and its
   assert.equal(row.attempt, 1);
   assert.ok(!keys.includes(victim.idempotency_key));
   assertSideEffectsOncePerCompletedRun(runs, keys);
-  assert.ok(!runs.some((run) => run.status === 'running' || run.status === 'queued'), 'nothing left running after SIGTERM');
+  assert.ok(!runs.some((run) => run.status === 'running' || run.status === 'queued'), `nothing left running after SIGTERM: ${JSON.stringify(runs)}`);
 });

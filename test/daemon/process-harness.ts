@@ -31,7 +31,8 @@ export function writeConfig(path: string, keysFile: string, job: { script?: stri
       '    schedule: "* * * * * *"',
       '    skill: command',
       `    retryInterrupted: ${job.retryInterrupted ?? false}`,
-      `    options: { command: [sh, -c, ${JSON.stringify(script)}] }`,
+      // The script appends its key once per run: redoing an interrupted run is safe, and the job says so.
+      `    options: { command: [sh, -c, ${JSON.stringify(script)}], idempotent: true }`,
       '',
     ].join('\n'),
   );
@@ -73,7 +74,7 @@ export function spawnDaemon(workspace: { config: string; dataDir: string }): Dae
     child,
     lines,
     exited,
-    waitForLine(pattern, timeoutMs = 8_000) {
+    waitForLine(pattern, timeoutMs = 30_000) {
       const found = lines.find((line) => pattern.test(line));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -103,3 +104,14 @@ export function readRuns(dataDir: string): RunRow[] {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The recorded process group of each run that has one (the command skill's children). */
+export function readRunGroups(dataDir: string): Map<number, number> {
+  const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+  try {
+    const rows = db.prepare(`SELECT id, pgid FROM job_runs WHERE pgid IS NOT NULL`).all() as Array<{ id: number; pgid: number }>;
+    return new Map(rows.map((row) => [row.id, row.pgid]));
+  } finally {
+    db.close();
+  }
+}

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { listMigrations, migrate, openStore, StoreVersionError, type Migration } from '../../memory/store.ts';
+import { BUSY_TIMEOUT_MS, listMigrations, migrate, openStore, StoreVersionError, type Migration } from '../../memory/store.ts';
 
 const aDatabasePath = () => join(mkdtempSync(join(tmpdir(), 'sb-migrate-')), 'switchboard.db');
 
@@ -25,7 +25,7 @@ test('a new database gets every migration, WAL, foreign keys and a busy timeout'
   assert.equal(db.pragma('user_version', { simple: true }), latestVersion());
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+  assert.equal(db.pragma('busy_timeout', { simple: true }), BUSY_TIMEOUT_MS);
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name);
   for (const table of ['calls', 'call_totals', 'job_runs', 'job_steps', 'job_state', 'kv', 'breakers', 'budget_reservations']) {
     assert.ok(tables.includes(table), `has ${table}`);

@@ -6,6 +6,7 @@ import { isProcessAlive } from '../../scheduler/process-identity.ts';
 import { stringify } from 'yaml';
 import { terminalSafeDeep } from '../safe-output.ts';
 import { localTime, oneLine, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
+import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 import { runCallFaults } from '../../../memory/call-faults.ts';
 
 /** `switchboard runs [--job J] [--limit N] [--json]`, `runs show ID`, `runs cancel ID`. */
@@ -16,10 +17,10 @@ export function registerRunsCommand(program: Command): void {
     .option('--job <name>', 'only this job')
     .option('--limit <n>', 'how many (default 20)', '20')
     .option('--json', 'print JSON')
-    .action((options: { job?: string; limit: string; json?: boolean }) => {
+    .action(async (options: { job?: string; limit: string; json?: boolean }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit: expected a positive integer, found "${options.limit}"`, EXIT_BAD_INPUT);
-      withStore(program, (db, zone) => {
+      await withStore(program, (db, zone) => {
         const rows = listRuns(db, { job: options.job, limit });
         if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         if (rows.length === 0) return void process.stdout.write('no runs yet\n');
@@ -32,8 +33,8 @@ export function registerRunsCommand(program: Command): void {
     .description('one run with its steps')
     .argument('<id>', 'run id')
     .option('--json', 'print JSON')
-    .action((id: string, options: { json?: boolean }) => {
-      withStore(program, (db, zone) => {
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withStore(program, (db, zone) => {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         const steps = listSteps(db, run.id);
@@ -49,8 +50,8 @@ export function registerRunsCommand(program: Command): void {
     .command('cancel')
     .description('cancel a queued or running run (the process running it aborts it within a second)')
     .argument('<id>', 'run id')
-    .action((id: string) => {
-      withStore(program, (db) => {
+    .action(async (id: string) => {
+      await withStore(program, (db) => {
         const run = getRun(db, parseId(id));
         if (!run) throw new CliError(`no run with id ${id}`, EXIT_FAILURE);
         if (run.status !== 'queued' && run.status !== 'running') {
@@ -75,10 +76,16 @@ function parseId(id: string): number {
   return value;
 }
 
-function withStore(program: Command, work: (db: ReturnType<typeof openStore>, zone: string) => void): void {
+/**
+ * Opens the data dir's database for a command that reads runs: never creates it (exit 1 when
+ * missing), and first ends the rows of runs whose process died, so none shows `running` falsely.
+ */
+async function withStore(program: Command, work: (db: ReturnType<typeof openStore>, zone: string) => void): Promise<void> {
   const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
-  const db = openStore(context.databasePath);
+  const db = openStore(context.databasePath, { mustExist: true });
   try {
+    endDeadRuns(db);
+    endOrphanGroups(db);
     work(db, ownerTimeZone(context.config));
   } finally {
     db.close();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliError, EXIT_FAILURE, loadContext, printConfigWarnings, type CommandContext, type GlobalOptions } from '../context.ts';
 import { DaemonLockedError, startDaemon } from '../../daemon.ts';
 import { openModelLayer } from '../../model-layer.ts';
+import { assertJobsValid } from '../check-jobs.ts';
 
 /** `switchboard start`: runs the daemon in the foreground until SIGTERM/SIGINT (systemd runs it this way). */
 export function registerStartCommand(program: Command): void {
@@ -13,6 +14,8 @@ export function registerStartCommand(program: Command): void {
       const context = loadContext(program.opts<GlobalOptions>());
       // Stderr, not the JSON log on stdout: a person starting it by hand sees it; journald keeps it.
       printConfigWarnings(context);
+      // A job the daemon could never run is refused up front (exit 2), not failed every slot.
+      assertJobsValid(context);
       const modelLayer = await openModelLayer(context.config, context.dataDir);
       let handle;
       try {

@@ -12,6 +12,7 @@ import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 import { localDay, localDayBounds, localTime, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
 import type { Store } from '../../../memory/store.ts';
 import { terminalSafeDeep } from '../safe-output.ts';
+import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 
 export interface StatusReport {
   daemon: { running: boolean; pid?: number; startedAt?: string; uptimeSeconds?: number; configPath?: string };
@@ -55,10 +56,14 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description('daemon state, next slot and last run of each job, open breakers, spend today')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
-      const db = openStore(context.databasePath);
+      // A reading command never creates the data dir: a missing one is an error (exit 1).
+      const db = openStore(context.databasePath, { mustExist: true });
       try {
+        // Runs whose process died are shown (and recorded) as interrupted, not running.
+        endDeadRuns(db);
+        endOrphanGroups(db);
         const now = new Date();
         const lock = readDaemonLock(context.dataDir);
         const running = daemonAlive(lock);
