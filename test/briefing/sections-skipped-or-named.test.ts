@@ -63,8 +63,9 @@ test('a failing orchestrator, figures-only allowed: the figures go out and the i
     AbortSignal.timeout(5000),
   );
 
-  assert.match(delivery.sent[0].text, /^MORNING BRIEFING: Monday, 5 May 2025\n\nNeeds you today/, 'no intro, no placeholder for it');
-  assert.doesNotMatch(delivery.sent[0].text, /Summary|budget exceeded/);
+  // The figures-only banner says so at the top; no intro and no placeholder for one follow it.
+  assert.match(delivery.sent[0].text, /^MORNING BRIEFING: Monday, 5 May 2025\n\nFIGURES ONLY: every model call failed \(budget exceeded\)[^\n]*\n\nNeeds you today/);
+  assert.doesNotMatch(delivery.sent[0].text, /^Summary/m);
   assert.match(delivery.sent[0].text, /\$0\.00 +yesterday \(Sun 4 May\), real spend on 0 calls/);
 });
 

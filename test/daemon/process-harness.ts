@@ -27,6 +27,8 @@ export function writeConfig(path: string, keysFile: string, job: { script?: stri
       'timezone: UTC',
       'daemon: { shutdownGrace: 3s }',
       'jobs:',
+      // The shipped default's jobs are merged under a config file: this daemon runs only its own.
+      '  morning-briefing: { enabled: false }',
       '  every-second:',
       '    schedule: "* * * * * *"',
       '    skill: command',

@@ -25,9 +25,9 @@ function aWorkspace() {
     [
       'version: 1',
       'providers: { p: { api: openai, keyless: true } }',
-      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }] } }',
+      'models: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }',
       'tiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }',
-      'flagship: m',
+      'flagship: gpt-5.6-sol',
       'timezone: UTC',
       'jobs:',
       '  quick: { schedule: "0 3 * * *", skill: command, options: { command: [sh, -c, "echo done"] } }',
