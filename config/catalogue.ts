@@ -218,7 +218,8 @@ export function closestCatalogueIds(catalogue: Catalogue, name: string, count = 
     .map((entry) => entry.id);
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance between two strings, for "closest name" suggestions. */
+export function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { configSchema, type Config } from './schema.ts';
 import { createSecretRegistry, type SecretRegistry } from './secrets.ts';
-import { isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
+import { editDistance, isoDay, loadCatalogue, type Catalogue } from './catalogue.ts';
 import { resolveModelConfigs } from './resolve-models.ts';
 import { overlayConfig, type Origins } from './overlay.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
@@ -349,20 +349,6 @@ export function closest(word: string, candidates: string[]): string | undefined 
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
 }
 
 /**
