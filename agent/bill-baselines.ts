@@ -5,8 +5,9 @@
  * come from the same place.
  */
 import type { Config } from '../config/schema.ts';
-import type { Baseline } from '../memory/bill.ts';
-import type { ModelSpec } from '../contracts/types.ts';
+import type { Baseline, TierAbovePricer } from '../memory/bill.ts';
+import type { ModelSpec, Tier } from '../contracts/types.ts';
+import { nextTierUp } from '../skills/escalation.ts';
 import { calculateCost, priceOn } from './cost.ts';
 
 export class UnknownBaselineError extends Error {}
@@ -28,4 +29,16 @@ export function billBaselines(config: Config, models: ReadonlyMap<string, ModelS
     baselines.push(baselineOf('named', model));
   }
   return baselines;
+}
+
+/**
+ * Prices the escalations avoided: the first model of the tier above a tier (skills/escalation.ts
+ * `nextTierUp`, this config's chains), or undefined at the top or for a tier config lacks.
+ */
+export function tierAbovePricer(config: Config, models: ReadonlyMap<string, ModelSpec>): TierAbovePricer {
+  return (tier) => {
+    const upper = nextTierUp(tier as Tier);
+    const model = upper === undefined ? undefined : models.get(config.tiers[upper]?.[0] ?? '');
+    return model ? baselineOf('named', model) : undefined;
+  };
 }

@@ -14,6 +14,8 @@ import { readSoul, splitMemoryByOrigin } from '../memory/soul.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
 import { briefingDepsFromConfig } from '../skills/briefing/from-config.ts';
+import { billBaselines } from './bill-baselines.ts';
+import { resolveModels } from './runtime.ts';
 import { createCodeEditSkill } from '../skills/code-edit/index.ts';
 import { createEmailExtractSkill } from '../skills/email-extract/skill.ts';
 import { createMarketSkill } from '../skills/market/index.ts';
@@ -62,7 +64,7 @@ export async function openModelLayer(config: Config, dataDir: string): Promise<M
 /** The model-backed skills with their real dependencies from config. */
 export function buildSkills(config: Config, dataDir: string): Skill[] {
   return [
-    createBriefingSkill(briefingDepsFromConfig(config, dataDir)),
+    createBriefingSkill({ ...briefingDepsFromConfig(config, dataDir), baselines: billBaselines(config, resolveModels(config)) }),
     createEmailExtractSkill({ accounts: config.mail.accounts, googleTokens: config.google ? createAccessTokenSource(config.google) : undefined }),
     createCodeEditSkill({ settings: config.skills['code-edit'] ?? {} }),
     createMarketSkill({ settings: config.skills.market ?? {} }),

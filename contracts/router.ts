@@ -34,6 +34,10 @@ export interface RoutingTask {
   tier?: Tier;
   /** Set from the job's config by the job runner; absent means 'normal'. */
   underRoutingCost?: UnderRoutingCost;
+  /** The answer will be checked and the step re-run a tier up on a failed check (recorded in the ledger). */
+  checked?: boolean;
+  /** Ledger id of the answer whose failed check this re-run escalates from (recorded in the ledger). */
+  escalatedFromCall?: number;
 }
 
 export interface RouteDecision {

@@ -1,9 +1,12 @@
 /**
  * The bill: what a day or a month of calls cost, by tier, job and model, against what the
- * same tokens would have cost on the flagship model. Reads only the `call_totals` rollup
- * (one row per day, tier, job, model, provider and simulated flag), never the ledger itself.
+ * same tokens would have cost on each baseline model. Days and months are the ledger's (the
+ * owner's time zone, memory/ledger-days.ts). Totals and baselines read the `call_totals` rollup
+ * (one row per day, tier, job, model, provider and simulated flag); the escalation lines read
+ * the few ledger rows of checked steps (an index of them).
  */
 import { budgetEventsFor, type BudgetEventSummary } from './budget-events.ts';
+import { ledgerTimeZone } from './ledger-days.ts';
 import type { CallUsage } from './ledger.ts';
 import type { Store } from './store.ts';
 
@@ -29,8 +32,10 @@ export interface BillLine extends CallTotals {
 
 export interface Bill {
   period: 'day' | 'month';
-  /** The day or month billed (YYYY-MM-DD or YYYY-MM). */
+  /** The day or month billed (YYYY-MM-DD or YYYY-MM), in `timeZone`. */
   label: string;
+  /** The IANA zone whose calendar the ledger counts days in. */
+  timeZone: string;
   totals: BillLine;
   /** Each sorted by cost, highest first. */
   byTier: BillLine[];
@@ -47,6 +52,10 @@ export interface Bill {
   };
   /** What prompt caching saved: cache reads at the uncached price, minus the cache-write premium. */
   cacheSavingsUsd: number;
+  /** The prompt-caching line with the token counts it comes from (the sum of the rows' `cache_savings_usd`). */
+  promptCaching: PromptCachingLine;
+  /** Checked steps: answers that passed on their tier (escalations avoided) and re-runs a tier up (escalations made). */
+  escalations: EscalationLines;
   includesSimulated: boolean;
   simulatedCalls: number;
   /** Budget caps that acted in the period: calls downgraded a tier, or deferred. */
@@ -88,6 +97,33 @@ export interface BaselineComparison {
   /** Tier and job groups that cost more routed than on this model, largest premium first. */
   premium: PremiumLine[];
 }
+
+export interface PromptCachingLine {
+  /** Sum of the ledger rows' `cache_savings_usd`: each row's cached input at its model's uncached input price minus
+   * the cached price, minus its cache writes' premium over the uncached price, at the price in force that day. */
+  savedUsd: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+}
+
+/**
+ * Outcome-driven escalation (a skill checks an answer and re-runs the step one tier up when the
+ * check fails), from the ledger's `checked` and `escalated_from_call` columns:
+ * - avoided: answers of checked steps (outcome ok, not themselves a re-run) that no row escalates
+ *   from, on a tier that has a tier above. Their counterfactual is the same usage on the first
+ *   model of the tier above, priced at bill time; `savedUsd` is that minus what they cost.
+ * - made: steps re-run a tier up; `failedAnswersCostUsd` is what the answers that failed their
+ *   check cost (spent for nothing), `reRunCostUsd` what the re-runs' attempts cost.
+ */
+export interface EscalationLines {
+  avoided: { steps: number; routedCostUsd: number; tierAboveCostUsd: number; savedUsd: number };
+  made: { steps: number; failedAnswersCostUsd: number; reRunCostUsd: number };
+  /** False when no pricer for the tier above was given: `tierAboveCostUsd` and `savedUsd` are 0, not measured. */
+  priced: boolean;
+}
+
+/** The first model of the tier above `tier`, as a baseline; undefined at the top. Supplied by the caller (config). */
+export type TierAbovePricer = (tier: string) => Baseline | undefined;
 
 export const AD_HOC_JOB = '(ad hoc)';
 
@@ -147,8 +183,18 @@ export function billLabel(period: BillPeriod): string {
   return period.date.slice(0, 7);
 }
 
-/** Routed cost against each baseline, from the rollup rows' token counts and each row's day. */
-function compareBaselines(rows: Array<TotalsRow & { day: string }>, baselines: readonly Baseline[]): BaselineComparison[] {
+/** Token counts and routed cost of one group of calls (a tier and job on a day), as `compareBaselines` reads them. */
+export interface UsageGroup extends CallUsage {
+  day: string;
+  tier: string;
+  /** '' for ad-hoc calls. */
+  job: string;
+  calls: number;
+  costUsd: number;
+}
+
+/** Routed cost against each baseline, from groups' token counts, each priced on its day; empty without baselines. */
+export function compareBaselines(rows: readonly UsageGroup[], baselines: readonly Baseline[]): BaselineComparison[] {
   return baselines.map((baseline) => {
     const groups = new Map<string, PremiumLine>();
     let routed = 0;
@@ -180,11 +226,56 @@ function compareBaselines(rows: Array<TotalsRow & { day: string }>, baselines: r
   });
 }
 
+/** The day range (inclusive) a period covers, for queries on the `day` column. */
+function dayRange(period: 'day' | 'month', label: string): [string, string] {
+  return period === 'day' ? [label, label] : [`${label}-01`, `${label}-31`];
+}
+
+interface CheckedAnswerRow extends CallUsage {
+  day: string;
+  tier: string;
+  costUsd: number;
+}
+
+/** The escalation lines of `[from, to]` (days, inclusive); see `EscalationLines`. */
+export function escalationLines(db: Store, [from, to]: [string, string], tierAbove?: TierAbovePricer): EscalationLines {
+  const answers = db
+    .prepare(
+      `SELECT c.day, c.tier, c.input_tokens AS inputTokens, c.cached_input_tokens AS cachedInputTokens,
+         c.cache_write_tokens AS cacheWriteTokens, c.output_tokens AS outputTokens, c.reasoning_tokens AS reasoningTokens,
+         c.cost_usd AS costUsd
+       FROM calls c
+       WHERE c.day BETWEEN ? AND ? AND (c.checked = 1 OR c.escalated_from_call IS NOT NULL)
+         AND c.checked = 1 AND c.outcome = 'ok' AND c.escalated_from_call IS NULL
+         AND NOT EXISTS (SELECT 1 FROM calls e WHERE e.escalated_from_call = c.id)`,
+    )
+    .all(from, to) as CheckedAnswerRow[];
+  const avoided = { steps: 0, routedCostUsd: 0, tierAboveCostUsd: 0, savedUsd: 0 };
+  for (const answer of answers) {
+    const above = tierAbove?.(answer.tier);
+    if (tierAbove && !above) continue;
+    avoided.steps++;
+    avoided.routedCostUsd += answer.costUsd;
+    if (above) avoided.tierAboveCostUsd += above.costOf(answer, answer.day);
+  }
+  avoided.savedUsd = tierAbove ? avoided.tierAboveCostUsd - avoided.routedCostUsd : 0;
+  const made = db
+    .prepare(
+      `SELECT COUNT(DISTINCT e.escalated_from_call) AS steps, COALESCE(SUM(e.cost_usd), 0) AS reRunCostUsd,
+         COALESCE((SELECT SUM(f.cost_usd) FROM calls f WHERE f.id IN
+           (SELECT escalated_from_call FROM calls WHERE day BETWEEN ? AND ? AND escalated_from_call IS NOT NULL)), 0) AS failedAnswersCostUsd
+       FROM calls e WHERE e.day BETWEEN ? AND ? AND e.escalated_from_call IS NOT NULL`,
+    )
+    .get(from, to, from, to) as EscalationLines['made'];
+  return { avoided, made, priced: tierAbove !== undefined };
+}
+
 /**
- * The bill of one UTC day or month. An empty period gives zero totals and empty breakdowns.
- * Each of `baselines` is priced at bill time from the rollup's token counts, day by day.
+ * The bill of one day or month of the ledger's calendar. An empty period gives zero totals and
+ * empty breakdowns. Each of `baselines` is priced at bill time from the rollup's token counts,
+ * day by day; `tierAbove` prices the escalations avoided.
  */
-export function billFor(db: Store, period: BillPeriod, baselines: readonly Baseline[] = []): Bill {
+export function billFor(db: Store, period: BillPeriod, baselines: readonly Baseline[] = [], options: { tierAbove?: TierAbovePricer } = {}): Bill {
   const label = billLabel(period);
   const column = period.period === 'day' ? 'day' : 'month';
   const byDay =
@@ -216,9 +307,17 @@ export function billFor(db: Store, period: BillPeriod, baselines: readonly Basel
     add(modelLines.get(row.model)!, row);
     if (row.simulated === 1) simulatedCalls += row.calls;
   }
+  const caching = db
+    .prepare(
+      `SELECT COALESCE(SUM(cache_savings_usd), 0) AS savedUsd, COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
+         COALESCE(SUM(cache_write_tokens), 0) AS cacheWriteTokens
+       FROM call_totals WHERE ${column} = ?`,
+    )
+    .get(label) as PromptCachingLine;
   return {
     period: period.period,
     label,
+    timeZone: ledgerTimeZone(db),
     totals,
     byTier: byCost(tiers.values()),
     byJob: byCost(jobs.values()),
@@ -230,6 +329,8 @@ export function billFor(db: Store, period: BillPeriod, baselines: readonly Basel
       percentSaved: totals.flagshipCostUsd > 0 ? 100 * (1 - totals.costUsd / totals.flagshipCostUsd) : null,
     },
     cacheSavingsUsd: totals.cacheSavingsUsd,
+    promptCaching: caching,
+    escalations: escalationLines(db, dayRange(period.period, label), options.tierAbove),
     includesSimulated: simulatedCalls > 0,
     simulatedCalls,
     budgetEvents: budgetEventsFor(db, period.period === 'day' ? { day: label } : { month: label }),

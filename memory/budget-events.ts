@@ -3,6 +3,7 @@
  * time a call's real cost took a scope past its cap (an overrun, written by the settlement in
  * memory/budget.ts). The bill and the briefing read them, so a cap never acts silently.
  */
+import { dayIn, ledgerTimeZone } from './ledger-days.ts';
 import type { Store } from './store.ts';
 
 export interface BudgetEvent {
@@ -27,13 +28,13 @@ export interface BudgetEventSummary {
 }
 
 export function recordBudgetEvent(db: Store, event: BudgetEvent): void {
-  const day = event.at.toISOString().slice(0, 10);
+  const day = dayIn(event.at, ledgerTimeZone(db));
   db.prepare(
     `INSERT INTO budget_events (at, day, month, job, kind, from_tier, to_tier, cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(event.at.toISOString(), day, day.slice(0, 7), event.job ?? null, event.kind, event.fromTier, event.toTier ?? null, event.cap);
 }
 
-/** Events of a UTC day (YYYY-MM-DD) or month (YYYY-MM); zeros and no lines when none. */
+/** Events of a day (YYYY-MM-DD) or month (YYYY-MM) of the ledger's calendar; zeros and no lines when none. */
 export function budgetEventsFor(db: Store, period: { day?: string; month?: string }): BudgetEventSummary {
   const [column, value] = period.day ? ['day', period.day] : ['month', period.month ?? ''];
   const rows = db

@@ -3,11 +3,13 @@
  * one `BEGIN IMMEDIATE` transaction that reads the running totals (settled spend and live
  * reservations, `budget_totals`, kept by trigger) of every scope the call counts against;
  * after it, the reservation is swapped for the ledger row in one transaction, and a real cost
- * above the reservation that takes a scope past its cap is recorded as an overrun. Days and months are UTC, as in the ledger.
+ * above the reservation that takes a scope past its cap is recorded as an overrun. Days and months are the ledger's
+ * (the owner's time zone: memory/ledger-days.ts).
  * Simulated calls count like real ones, so a cap behaves the same under the simulator.
  */
 import type { Statement } from 'better-sqlite3';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
+import { ledgerTimeZone } from './ledger-days.ts';
 import type { Store } from './store.ts';
 
 /** Caps of one period, USD. Absent means no cap. */
@@ -26,7 +28,7 @@ export type BudgetScope = 'total' | 'tier' | 'job';
 export type BudgetPeriod = 'daily' | 'monthly';
 
 export interface ReservationRequest {
-  /** YYYY-MM-DD and YYYY-MM (UTC) of the call. */
+  /** YYYY-MM-DD and YYYY-MM of the call in the ledger's zone (`ledgerPeriod(now, ledgerTimeZone(db))`). */
   day: string;
   month: string;
   tier: string;
@@ -189,7 +191,7 @@ export function settleReservation(db: Store, reservationId: number, call: CallRe
     const callId = recordCall(db, call);
     const overruns: BudgetOverrun[] = [];
     if (!caps || call.costUsd <= (released?.amountUsd ?? 0)) return { callId, overruns };
-    const { day, month } = ledgerPeriod(call.startedAt);
+    const { day, month } = ledgerPeriod(call.startedAt, ledgerTimeZone(db));
     for (const cap of applicableCaps(caps, call.tier, call.job)) {
       const { spentUsd } = totalsOf(db, cap, day, month);
       // Only the call that crossed the line reports it; a scope already over stays blocked anyway.

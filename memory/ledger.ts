@@ -2,6 +2,7 @@
  * The call ledger: one row per provider attempt, successful or not, priced by the caller.
  * The `call_totals` rollup is kept by trigger, so writing a row is all a caller does.
  */
+import { dayIn, ledgerTimeZone } from './ledger-days.ts';
 import type { Store } from './store.ts';
 
 export type CallOutcome = 'ok' | 'error' | 'aborted';
@@ -42,6 +43,10 @@ export interface CallRecord {
   task?: CallTask;
   /** True when Switchboard estimated the usage (a stream cut before the provider reported it). */
   usageEstimated?: boolean;
+  /** The step's answer is checked by its skill and escalated a tier up on a failed check. */
+  checked?: boolean;
+  /** Ledger id of the answer whose failed check this attempt's step was escalated from. */
+  escalatedFromCall?: number;
 }
 
 export interface CallTask {
@@ -82,14 +87,16 @@ export interface CallRow {
   simulated: boolean;
   task: CallTask | undefined;
   usageEstimated: boolean;
+  checked: boolean;
+  escalatedFromCall: number | null;
 }
 
 export interface CallFilter {
   runId?: number;
   job?: string;
-  /** YYYY-MM-DD (UTC). */
+  /** YYYY-MM-DD, a day of the ledger's calendar (memory/ledger-days.ts). */
   day?: string;
-  /** YYYY-MM (UTC). */
+  /** YYYY-MM, a month of the ledger's calendar. */
   month?: string;
   outcome?: CallOutcome;
   /** Rows with an id above this, for paging. */
@@ -114,24 +121,27 @@ export function sanitizeErrorMessage(message: string): string {
   return cleaned.length > MAX_ERROR_MESSAGE ? `${cleaned.slice(0, MAX_ERROR_MESSAGE - 1)}…` : cleaned;
 }
 
-/** The UTC day (YYYY-MM-DD) and month (YYYY-MM) a moment belongs to, as the ledger and budgets count them. */
-export function ledgerPeriod(moment: Date): { day: string; month: string } {
-  const day = moment.toISOString().slice(0, 10);
+/**
+ * The day (YYYY-MM-DD) and month (YYYY-MM) a moment belongs to in `timeZone`: pass the
+ * ledger's zone (`ledgerTimeZone(db)`) to count as the ledger and the budgets do.
+ */
+export function ledgerPeriod(moment: Date, timeZone = 'UTC'): { day: string; month: string } {
+  const day = dayIn(moment, timeZone);
   return { day, month: day.slice(0, 7) };
 }
 
 const INSERT_CALL = `INSERT INTO calls (started_at, day, month, run_id, job, skill, step, tier, provider, model,
   input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   cost_usd, flagship_cost_usd, cache_savings_usd, latency_ms, outcome, error_kind, error_message,
-  fallback_from, reason, simulated, task, usage_estimated)
+  fallback_from, reason, simulated, task, usage_estimated, checked, escalated_from_call)
   VALUES (@startedAt, @day, @month, @runId, @job, @skill, @step, @tier, @provider, @model,
   @inputTokens, @cachedInputTokens, @cacheWriteTokens, @outputTokens, @reasoningTokens,
   @costUsd, @flagshipCostUsd, @cacheSavingsUsd, @latencyMs, @outcome, @errorKind, @errorMessage,
-  @fallbackFrom, @reason, @simulated, @task, @usageEstimated)`;
+  @fallbackFrom, @reason, @simulated, @task, @usageEstimated, @checked, @escalatedFromCall)`;
 
-/** The named parameters of one `calls` insert; exported for bulk loaders (bench/bill.ts). */
-export function callParameters(call: CallRecord): Record<string, string | number | null> {
-  const { day, month } = ledgerPeriod(call.startedAt);
+/** The named parameters of one `calls` insert, days in `timeZone`; exported for bulk loaders (bench/bill.ts). */
+export function callParameters(call: CallRecord, timeZone = 'UTC'): Record<string, string | number | null> {
+  const { day, month } = ledgerPeriod(call.startedAt, timeZone);
   return {
     startedAt: call.startedAt.toISOString(),
     day,
@@ -160,6 +170,8 @@ export function callParameters(call: CallRecord): Record<string, string | number
     simulated: call.simulated ? 1 : 0,
     task: call.task ? JSON.stringify(taskForLedger(call.task)) : null,
     usageEstimated: call.usageEstimated ? 1 : 0,
+    checked: call.checked ? 1 : 0,
+    escalatedFromCall: call.escalatedFromCall ?? null,
   };
 }
 
@@ -178,14 +190,14 @@ export function insertCallStatement(db: Store) {
 
 const preparedInserts = new WeakMap<Store, ReturnType<typeof insertCallStatement>>();
 
-/** Writes one attempt and returns its ledger id. Runs inside the caller's transaction if there is one. */
+/** Writes one attempt, on its day in the ledger's zone, and returns its ledger id. Runs inside the caller's transaction if there is one. */
 export function recordCall(db: Store, call: CallRecord): number {
   let statement = preparedInserts.get(db);
   if (!statement) {
     statement = insertCallStatement(db);
     preparedInserts.set(db, statement);
   }
-  return Number(statement.run(callParameters(call)).lastInsertRowid);
+  return Number(statement.run(callParameters(call, ledgerTimeZone(db))).lastInsertRowid);
 }
 
 interface RawCallRow {
@@ -217,6 +229,8 @@ interface RawCallRow {
   simulated: number;
   task: string | null;
   usage_estimated: number;
+  checked: number;
+  escalated_from_call: number | null;
 }
 
 function toCallRow(raw: RawCallRow): CallRow {
@@ -249,6 +263,8 @@ function toCallRow(raw: RawCallRow): CallRow {
     simulated: raw.simulated === 1,
     task: raw.task ? (JSON.parse(raw.task) as CallTask) : undefined,
     usageEstimated: raw.usage_estimated === 1,
+    checked: raw.checked === 1,
+    escalatedFromCall: raw.escalated_from_call,
   };
 }
 

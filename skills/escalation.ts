@@ -48,7 +48,7 @@ export async function completeChecked<T>(
   check: (response: RoutedResponse) => CheckResult<T>,
   signal?: AbortSignal,
 ): Promise<CheckedResponse<T>> {
-  const first = await router.complete(routed, signal);
+  const first = await router.complete({ ...routed, task: { ...routed.task, checked: true } }, signal);
   const firstCheck = check(first);
   if (firstCheck.ok) return { value: firstCheck.value, response: first };
   const upper = nextTierUp(first.decision.tier);
@@ -57,7 +57,7 @@ export async function completeChecked<T>(
   const answered = first.text.trim() !== '';
   const retry: RoutedRequest = {
     ...routed,
-    task: { ...routed.task, tier: upper },
+    task: { ...routed.task, tier: upper, checked: true, escalatedFromCall: first.callId },
     request: {
       ...routed.request,
       messages: [

@@ -2,13 +2,7 @@
  * How the CLI prints for people: times in the owner's time zone with the zone named, aligned
  * columns, and colour only on a terminal (never when `NO_COLOR` is set, never into a pipe).
  */
-import type { Config } from '../../config/schema.ts';
-import { hostTimeZone } from '../scheduler/slots.ts';
-
-/** The owner's time zone: `timezone` in config (the one place `init` writes it), else the host's. */
-export function ownerTimeZone(config: Pick<Config, 'timezone'>): string {
-  return config.timezone ?? hostTimeZone();
-}
+export { ownerTimeZone } from '../../config/owner-time-zone.ts';
 
 /** `2026-12-02 07:00` in `zone`; `-` for null. */
 export function localTime(instant: string | Date | null | undefined, zone: string, withSeconds = false): string {

@@ -17,6 +17,8 @@ import { recordBudgetEvent } from '../../memory/budget-events.ts';
 import { clearStaleReservations, describeOverrun, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
 import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
+import { ledgerTimeZone, useLedgerTimeZone } from '../../memory/ledger-days.ts';
+import { ownerTimeZone } from '../../config/owner-time-zone.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
 import type { Logger } from '../logger.ts';
@@ -148,6 +150,9 @@ export function createRouter(deps: RouterDeps): Router {
   const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
+  // The ledger counts the owner's days; a changed zone moves its history once, here, where calls are written.
+  const rezoned = useLedgerTimeZone(db, ownerTimeZone(config), clock());
+  if (rezoned) logger?.info({ event: 'ledger-rezoned', ...rezoned }, `ledger days re-counted in ${rezoned.to} (were ${rezoned.from})`);
   if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
   const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
   // A model that died under another config or catalogue entry gets another chance.
@@ -248,8 +253,9 @@ export function createRouter(deps: RouterDeps): Router {
       }
 
       const now = clock();
-      const { day, month } = ledgerPeriod(now);
-      const worstCase = worstCaseAt(model, day);
+      const { day, month } = ledgerPeriod(now, ledgerTimeZone(db));
+      // Prices are dated by the UTC day, whatever calendar the budget counts in.
+      const worstCase = worstCaseAt(model, ledgerPeriod(now).day);
       const reservation = reserveBudget(
         db,
         { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now },
@@ -329,6 +335,8 @@ export function createRouter(deps: RouterDeps): Router {
         step: origin?.step,
         task: { kind: task.kind, text: task.text === undefined ? undefined : secrets.redact(task.text), tier: task.tier },
         usageEstimated,
+        checked: task.checked,
+        escalatedFromCall: task.escalatedFromCall,
       };
       let settlement: Settlement;
       try {

@@ -26,10 +26,8 @@ export interface SlotSchedule {
   timezone: string;
 }
 
-/** The host's IANA time zone, `UTC` when the runtime cannot tell. */
-export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
+export { hostTimeZone } from '../../config/owner-time-zone.ts';
+import { hostTimeZone } from '../../config/owner-time-zone.ts';
 
 /** The zone a job's schedule is read in: the job's, then the config's top-level, then the host's. */
 export function jobTimeZone(job: { timezone?: string }, config: { timezone?: string }): string {

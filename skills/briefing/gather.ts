@@ -62,7 +62,9 @@ export async function gatherBriefing(
     }, 'no code edit and no follow-up in the last 48 h'),
     section('spend', true, async () => {
       const yesterday = addDays(today, -1);
-      return spendReport(context.db, yesterday, { start: startOfLocalDay(yesterday, timeZone), end: startOfLocalDay(today, timeZone) }, now.toISOString().slice(0, 7), deps.budgets);
+      // The owner's month (the ledger counts the owner's days), not the UTC one.
+      const bounds = { start: startOfLocalDay(yesterday, timeZone), end: startOfLocalDay(today, timeZone) };
+      return spendReport(context.db, yesterday, bounds, today.slice(0, 7), deps.budgets, deps.baselines);
     }),
     section('jobs', true, async () => jobOutcomesSince(context.db, new Date(now.getTime() - PROBLEM_WINDOW_MS), context.runId)),
   ]);

@@ -4,6 +4,7 @@
  * the latest result of another skill (job_runs). Read-only queries; empty results are not errors.
  */
 import { budgetEventsFor } from '../../memory/budget-events.ts';
+import { compareBaselines, type Baseline, type UsageGroup } from '../../memory/bill.ts';
 import type { Store } from '../../memory/store.ts';
 import type { Config } from '../../config/schema.ts';
 import type { BudgetLine, JobProblem, MarketFigure, MarketReport, ResearchReport, SkillSnapshot, SpendReport } from './types.ts';
@@ -25,10 +26,19 @@ interface TierRow {
 
 /**
  * Spend of the owner's day `day` (between `bounds`, its local midnights, read from the ledger
- * itself) by tier, real and simulated apart, with budget lines: daily caps against `day`,
- * monthly caps against the month-to-date of the ledger month `month`. All zeros when nothing was spent.
+ * itself) by tier, real and simulated apart, against each of `baselines` (priced now on each
+ * call's UTC date, as the router prices), with budget lines: daily caps against `day`, monthly
+ * caps against the month-to-date of `month` (both the ledger's calendar, the owner's zone). All
+ * zeros when nothing was spent.
  */
-export function spendReport(db: Store, day: string, bounds: { start: Date; end: Date }, month: string, budgets: Config['budgets'] | undefined): SpendReport {
+export function spendReport(
+  db: Store,
+  day: string,
+  bounds: { start: Date; end: Date },
+  month: string,
+  budgets: Config['budgets'] | undefined,
+  baselines: readonly Baseline[] = [],
+): SpendReport {
   const rows = db
     .prepare(
       `SELECT tier, COUNT(*) AS calls, SUM(outcome != 'ok') AS failed_calls, SUM(cost_usd) AS cost_usd,
@@ -39,6 +49,17 @@ export function spendReport(db: Store, day: string, bounds: { start: Date; end: 
     .all(bounds.start.toISOString(), bounds.end.toISOString()) as (TierRow & { simulated_cost_usd: number })[];
   const sum = (pick: (row: TierRow & { simulated_cost_usd: number }) => number) => rows.reduce((total, row) => total + pick(row), 0);
   const monthToDate = [...totalsByTier(db, 'month', month).values()].reduce((total, value) => total + value, 0);
+  const groups =
+    baselines.length === 0
+      ? []
+      : (db
+          .prepare(
+            `SELECT substr(started_at, 1, 10) AS day, tier, COALESCE(job, '') AS job, COUNT(*) AS calls, SUM(cost_usd) AS costUsd,
+               SUM(input_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens, SUM(cache_write_tokens) AS cacheWriteTokens,
+               SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens
+             FROM calls WHERE started_at >= ? AND started_at < ? GROUP BY 1, tier, COALESCE(job, '')`,
+          )
+          .all(bounds.start.toISOString(), bounds.end.toISOString()) as UsageGroup[]);
   return {
     day,
     calls: sum((row) => row.calls),
@@ -53,6 +74,7 @@ export function spendReport(db: Store, day: string, bounds: { start: Date; end: 
     simulated: rows.some((row) => row.simulated === 1),
     budget: budgets ? budgetLines(db, day, month, budgets) : [],
     capEvents: budgetEventsFor(db, { day }).lines,
+    baselines: compareBaselines(groups, baselines),
   };
 }
 

@@ -419,15 +419,45 @@ function renderText(briefing: Briefing, heading: string): string {
 
 // ---------------------------------------------------------------- formatting
 
+const BASELINE_ROLE: Record<SpendReport['baselines'][number]['role'], string> = { flagship: 'the flagship', execution: "the execution tier's first model", named: 'a named model' };
+
+/**
+ * The routed cost against each baseline: a saving only where routing cost less; where it cost
+ * more, the premium and what it bought (tier and job). Simulated figures say so.
+ */
+function baselineFigures(spend: SpendReport): [string, string][] {
+  const simulated = spend.simulated ? ', simulated calls included' : '';
+  if (spend.baselines.length === 0) {
+    // No bill-time baseline: the flagship figure frozen per call at call time.
+    const saved = spend.flagshipCostUsd - spend.costUsd;
+    if (saved < 0) return [[`routing cost more than the same calls on the flagship model (${usd(spend.flagshipCostUsd)}${simulated})`, usd(-saved)]];
+    const percent = spend.flagshipCostUsd > 0 ? ` (${Math.round((saved / spend.flagshipCostUsd) * 100)}%)` : '';
+    return [
+      [`the same calls on the flagship model${simulated ? ` (${simulated.slice(2)})` : ''}`, usd(spend.flagshipCostUsd)],
+      [`saved by routing${percent}`, usd(saved)],
+    ];
+  }
+  return spend.baselines.flatMap((baseline): [string, string][] => {
+    const against = `all on ${baseline.model} (${BASELINE_ROLE[baseline.role]}) ${usd(baseline.baselineCostUsd)}${simulated}`;
+    if (Math.abs(baseline.savedUsd) < 0.00005) return [[`routing cost the same as ${against}`, usd(0)]];
+    if (baseline.savedUsd > 0) {
+      const percent = baseline.percentSaved === null ? '' : ` (${Math.round(baseline.percentSaved)}%)`;
+      return [[`saved by routing${percent} against ${against}`, usd(baseline.savedUsd)]];
+    }
+    const bought = baseline.premium
+      .slice(0, 3)
+      .map((line) => `${line.tier} for ${line.job} (${line.calls} call${line.calls === 1 ? '' : 's'})`)
+      .join(', ');
+    return [[`premium: routing cost more than ${against}; it bought ${bought || 'the tiers chosen'}`, usd(-baseline.savedUsd)]];
+  });
+}
+
 function spendFigures(spend: SpendReport): [string, string][] {
-  const saved = spend.flagshipCostUsd - spend.costUsd;
-  const percent = spend.flagshipCostUsd > 0 ? Math.round((saved / spend.flagshipCostUsd) * 100) : 0;
   const calls = `${spend.calls} call${spend.calls === 1 ? '' : 's'}${spend.failedCalls ? ` (${spend.failedCalls} failed)` : ''}`;
   return [
     [`yesterday (${shortDate(spend.day)}), real spend on ${calls}`, usd(spend.realCostUsd)],
     ...(spend.simulated && spend.simulatedCostUsd > 0 ? ([['simulated calls (not charged)', usd(spend.simulatedCostUsd)]] as [string, string][]) : []),
-    ['the same calls on the flagship model', usd(spend.flagshipCostUsd)],
-    [`saved by routing${spend.flagshipCostUsd > 0 ? ` (${percent}%)` : ''}`, usd(saved)],
+    ...baselineFigures(spend),
     [spend.monthCapUsd !== undefined ? `month so far, of the ${usd(spend.monthCapUsd)} cap` : 'month so far (no monthly cap set)', usd(spend.monthToDateUsd)],
   ];
 }

@@ -92,6 +92,18 @@ export function sampleBriefing(overrides: Partial<Briefing> = {}): Briefing {
           { label: 'Month to date', spentUsd: 51.2, capUsd: 60, state: 'near' },
         ],
         capEvents: ['market-close: 1 call downgraded reasoning → execution; daily tier reasoning cap $2.00 reached'],
+        baselines: [
+          { role: 'flagship', model: 'gpt-5.6-sol', routedCostUsd: 0.4182, baselineCostUsd: 6.9125, savedUsd: 6.4943, percentSaved: 93.95, premium: [] },
+          {
+            role: 'execution',
+            model: 'gpt-5.4-mini',
+            routedCostUsd: 0.4182,
+            baselineCostUsd: 0.3716,
+            savedUsd: -0.0466,
+            percentSaved: -12.54,
+            premium: [{ tier: 'reasoning', job: 'market-close', calls: 4, routedCostUsd: 0.04, baselineCostUsd: 0.0034 }, { tier: 'execution', job: 'briefing', calls: 31, routedCostUsd: 0.2911, baselineCostUsd: 0.2808 }],
+          },
+        ],
       },
     },
     jobs: { status: 'ok', data: [{ job: 'nightly-code', status: 'failed', at: '2025-05-05T01:12:00.000Z', error: 'git push rejected (non-fast-forward)' }] },

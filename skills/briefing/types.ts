@@ -5,6 +5,7 @@
  */
 import type { CalendarEvent, CalendarSource, UnreadMailSource } from '../google/types.ts';
 import type { MailDelivery } from '../mail/types.ts';
+import type { Baseline, BaselineComparison } from '../../memory/bill.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Store } from '../../memory/store.ts';
 
@@ -131,6 +132,8 @@ export interface SpendReport {
   budget: BudgetLine[];
   /** Budget caps that acted that day (calls downgraded or deferred), one line each. */
   capEvents: string[];
+  /** The day's routed cost against each baseline (all on the flagship, on the execution tier's first model), priced now. */
+  baselines: BaselineComparison[];
 }
 
 export interface JobProblem {
@@ -205,6 +208,8 @@ export interface BriefingDeps {
   /** Code follow-ups for the Repositories section; set when `skills.code-edit.allowedRepos` is. */
   codeFollowUps?: CodeFollowUpSource;
   budgets?: Config['budgets'];
+  /** What the spend section compares the routed cost against (agent/bill-baselines.ts); none when absent. */
+  baselines?: readonly Baseline[];
   /** Sender and recipient; default `mail.smtp.from`/`to`. */
   mail?: { from?: string; to?: string };
 }

@@ -270,12 +270,14 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
     const context = await gatherContext(git, repoRoot, request.task);
     let messages = buildMessages(request, context);
     let forcedTier: Tier | undefined;
+    let escalatedFromCall: number | undefined;
     let committedAnswer: { commitMessage: string; touched: string[] } | undefined;
     for (let attempt = 0; attempt < 2 && !committedAnswer; attempt++) {
       signal?.throwIfAborted();
       const response: RoutedResponse = await deps.router.complete(
         {
-          task: forcedTier ? { kind: 'code', tier: forcedTier } : { kind: 'code' },
+          // Checked by applying the edits and running the tests; a failure escalates once (recorded in the ledger).
+          task: forcedTier ? { kind: 'code', tier: forcedTier, checked: true, escalatedFromCall } : { kind: 'code', checked: true },
           request: { messages, responseSchema: { name: 'code_edits', schema: EDIT_ANSWER_SCHEMA }, temperature: 0 },
           origin: request.origin,
         },
@@ -318,6 +320,7 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
       log?.info({ event: 'code-edit-attempt-failed', repo: repoRoot, model: response.modelId, problem }, 'code edit attempt failed');
       await resetWorkTree(git);
       forcedTier = nextTierUp(response.decision.tier);
+      escalatedFromCall = response.callId;
       if (!forcedTier) break;
       messages = [...messages, { role: 'assistant', content: response.text }, { role: 'user', content: feedback(problem, summary.tests) }];
     }

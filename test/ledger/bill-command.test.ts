@@ -49,7 +49,7 @@ function aDataDir(): string {
 
 test('--day prints an aligned table with small sums in six decimals, and says the calls were simulated', async () => {
   const output = await runBill(['--day', '2025-06-15'], aDataDir());
-  assert.match(output, /^Bill for day 2025-06-15 \(includes simulated calls\)/);
+  assert.match(output, /^Bill for day 2025-06-15 \(\S+\) \(includes simulated calls\)/);
   assert.match(output, /Spent +\$0\.000210/);
   // The baselines are priced at bill time from each model's own entry in the shipped config.
   assert.match(output, /Same calls all on \S+ \(flagship\) +\$\d+\.\d+  routing saved \$\d+\.\d+ \(\d+\.\d%\)/);

@@ -101,7 +101,7 @@ test('simulated calls are counted and announced', () => {
   const bill = billFor(db, { period: 'month', date: '2025-06' });
   assert.equal(bill.includesSimulated, true);
   assert.equal(bill.simulatedCalls, 1);
-  assert.match(renderBill(bill, 'o1'), /^Bill for month 2025-06 \(includes simulated calls\)/);
+  assert.match(renderBill(bill, 'o1'), /^Bill for month 2025-06 \(UTC\) \(includes simulated calls\)/);
 });
 
 test('a malformed period is refused with the expected shape', () => {

@@ -59,6 +59,8 @@ test('a recorded call reads back field for field, with its UTC day and month', (
     simulated: true,
     task: { kind: 'code', text: 'Rename the helper', tier: 'execution' },
     usageEstimated: false,
+    checked: false,
+    escalatedFromCall: null,
   });
 });
 

@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { billFor, type Baseline, type BaselineComparison, type Bill, type BillLine, type BillPeriod } from '../../../memory/bill.ts';
-import { billBaselines, UnknownBaselineError } from '../../bill-baselines.ts';
+import { dayIn, useLedgerTimeZone } from '../../../memory/ledger-days.ts';
+import { ownerTimeZone } from '../../../config/owner-time-zone.ts';
+import { billBaselines, tierAbovePricer, UnknownBaselineError } from '../../bill-baselines.ts';
 import { resolveModels } from '../../runtime.ts';
 import { openStore } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type GlobalOptions } from '../context.ts';
@@ -17,8 +19,8 @@ interface BillOptions {
   json?: boolean;
 }
 
-/** The period the options ask for; the current UTC month when none. Throws `CliError` (exit 2) on bad input. */
-export function billPeriodFromOptions(options: BillOptions, now: Date = new Date()): BillPeriod {
+/** The period the options ask for; the current month in `timeZone` when none. Throws `CliError` (exit 2) on bad input. */
+export function billPeriodFromOptions(options: BillOptions, now: Date = new Date(), timeZone = 'UTC'): BillPeriod {
   const chosen = [options.today, options.day, options.month].filter((value) => value !== undefined && value !== false);
   if (chosen.length > 1) throw new CliError('bill: give only one of --today, --day, --month', EXIT_BAD_INPUT);
   if (options.day !== undefined) {
@@ -31,7 +33,7 @@ export function billPeriodFromOptions(options: BillOptions, now: Date = new Date
     }
     return { period: 'month', date: options.month };
   }
-  const today = now.toISOString().slice(0, 10);
+  const today = dayIn(now, timeZone);
   return options.today ? { period: 'day', date: today } : { period: 'month', date: today.slice(0, 7) };
 }
 
@@ -85,11 +87,37 @@ function verdict(baseline: BaselineComparison): string {
   return baseline.savedUsd > 0 ? `routing saved ${formatUsd(baseline.savedUsd)}${percent}` : `routing cost ${formatUsd(-baseline.savedUsd)} more${percent}`;
 }
 
+/** The prompt-caching line, with the token counts it is computed from. */
+function promptCachingRows(bill: Bill): string[][] {
+  const caching = bill.promptCaching;
+  const tokens = caching.cachedInputTokens + caching.cacheWriteTokens === 0 ? 'no cached input' : `${formatCount(caching.cachedInputTokens)} cached input, ${formatCount(caching.cacheWriteTokens)} cache-write tokens`;
+  const amount = caching.savedUsd < 0 ? `cost ${formatUsd(-caching.savedUsd)} more (cache writes not yet repaid)` : formatUsd(caching.savedUsd);
+  return [['Saved by prompt caching', `${amount}  (${tokens})`]];
+}
+
+/** Escalations avoided and made, as defined in memory/bill.ts `EscalationLines`. */
+function escalationRows(bill: Bill): string[][] {
+  const { avoided, made, priced } = bill.escalations;
+  const rows: string[][] = [];
+  if (avoided.steps > 0) {
+    const steps = `${formatCount(avoided.steps)} checked step${avoided.steps === 1 ? '' : 's'} passed on their tier`;
+    if (!priced) rows.push(['Escalations avoided', steps]);
+    else if (avoided.savedUsd >= 0) rows.push(['Saved by escalations avoided', `${formatUsd(avoided.savedUsd)}  (${steps}: ${formatUsd(avoided.routedCostUsd)} vs ${formatUsd(avoided.tierAboveCostUsd)} on the tier above)`]);
+    else rows.push(['Escalations avoided', `${steps}; the tier above would have cost ${formatUsd(-avoided.savedUsd)} less (${formatUsd(avoided.tierAboveCostUsd)} vs ${formatUsd(avoided.routedCostUsd)})`]);
+  } else {
+    rows.push(['Escalations avoided', 'none (no checked step in this period)']);
+  }
+  if (made.steps > 0) {
+    rows.push(['Escalations made', `${formatCount(made.steps)} step${made.steps === 1 ? '' : 's'} re-run a tier up: failed answers ${formatUsd(made.failedAnswersCostUsd)}, re-runs ${formatUsd(made.reRunCostUsd)}`]);
+  }
+  return rows;
+}
+
 /** The human bill, as printed by `switchboard bill`. */
 export function renderBill(bill: Bill, flagship?: string): string {
   const parts: string[] = [];
   const simulated = bill.includesSimulated ? ' (includes simulated calls)' : '';
-  parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label}${simulated}`);
+  parts.push(`Bill for ${bill.period === 'day' ? 'day' : 'month'} ${bill.label} (${bill.timeZone})${simulated}`);
   const events = bill.budgetEvents;
   const capLines =
     events.downgrades + events.deferrals + events.overruns > 0
@@ -116,7 +144,8 @@ export function renderBill(bill: Bill, flagship?: string): string {
     alignTable([
       ['Spent', formatUsd(bill.totals.costUsd)],
       ...against,
-      ['Saved by prompt caching', formatUsd(bill.cacheSavingsUsd)],
+      ...promptCachingRows(bill),
+      ...escalationRows(bill),
       ['Calls', `${formatCount(bill.totals.calls)} (${formatCount(bill.totals.failedCalls)} failed)`],
     ]),
   );
@@ -138,24 +167,28 @@ export function registerBillCommand(program: Command): void {
   program
     .command('bill')
     .description('what model calls cost for a day or month, by tier, job and model, and what routing saved')
-    .option('--today', 'bill today (UTC)')
-    .option('--day <date>', 'bill one day, YYYY-MM-DD (UTC)')
+    .option('--today', "bill today (the owner's day, config `timezone`)")
+    .option('--day <date>', "bill one day, YYYY-MM-DD (in the owner's time zone)")
     .option('--month <month>', 'bill one month, YYYY-MM (default: this month)')
     .option('--baseline <model>', 'also compare against every call on this model (a model id from the config)')
     .option('--json', 'print the bill as JSON')
     .action((options: BillOptions & { baseline?: string }) => {
-      const period = billPeriodFromOptions(options);
       const context = loadContext(program.opts<GlobalOptions>(), process.env, { secrets: 'deferred' });
+      const timeZone = ownerTimeZone(context.config);
+      const period = billPeriodFromOptions(options, new Date(), timeZone);
+      const models = resolveModels(context.config);
       let baselines: Baseline[];
       try {
-        baselines = billBaselines(context.config, resolveModels(context.config), options.baseline);
+        baselines = billBaselines(context.config, models, options.baseline);
       } catch (error) {
         if (error instanceof UnknownBaselineError) throw new CliError(error.message, EXIT_BAD_INPUT);
         throw error;
       }
       const store = openStore(existsSync(context.databasePath) ? context.databasePath : ':memory:');
       try {
-        const bill = billFor(store, period, baselines);
+        // The ledger counts the owner's days (config `timezone`, validated at load): a changed zone re-counts it once.
+        useLedgerTimeZone(store, timeZone);
+        const bill = billFor(store, period, baselines, { tierAbove: tierAbovePricer(context.config, models) });
         if (options.json) process.stdout.write(`${JSON.stringify({ ...bill, flagship: context.config.flagship }, null, 2)}\n`);
         else process.stdout.write(`${renderBill(bill, context.config.flagship).trimEnd()}\n`);
       } finally {
