@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
+import { compareBaselines, usageGroups, type Baseline, type BaselineComparison, type UsageGroup } from '../memory/bill.ts';
 import { listCalls, type CallRow } from '../memory/ledger.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { calculateCost, priceOn } from './cost.ts';
@@ -95,6 +96,8 @@ export interface ReplayReport {
   percentSaved: number | null;
   flagship: string;
   byTier: Record<Tier, TierTotals>;
+  /** The routed cost against each baseline (flagship, execution tier's first model, `--baseline`), priced like the bill. */
+  baselines: BaselineComparison[];
   /** Each task's decision, in trace order; absent when they were handed to `onDecision` instead. */
   decisions?: ReplayDecision[];
   simulated: true;
@@ -133,7 +136,7 @@ function savings(routed: number, flagship: number) {
 export async function replayTrace(
   config: Config,
   lines: Iterable<TraceLine> | AsyncIterable<TraceLine>,
-  options: { signal?: AbortSignal; onDecision?: (decision: ReplayDecision) => void } = {},
+  options: { signal?: AbortSignal; onDecision?: (decision: ReplayDecision) => void; baselines?: readonly Baseline[] } = {},
 ): Promise<ReplayReport> {
   const replayConfig: Config = {
     ...config,
@@ -178,6 +181,7 @@ export async function replayTrace(
       ...savings(routed, flagship),
       flagship: config.flagship,
       byTier,
+      baselines: compareBaselines(options.baselines?.length ? usageGroups(db) : [], options.baselines ?? []),
       ...(options.onDecision ? {} : { decisions }),
       simulated: true,
     };
@@ -199,6 +203,8 @@ export interface RepriceReport {
   byTier: Record<Tier, TierTotals & { originalCostUsd: number }>;
   /** Calls whose tier changed under the other policy. */
   moved: number;
+  /** The re-priced cost against each baseline, the same recorded usage priced on each baseline model. */
+  baselines: BaselineComparison[];
 }
 
 /**
@@ -208,7 +214,7 @@ export interface RepriceReport {
  * chain that fits, and its recorded usage priced at that model's price on the call's date.
  * No model is called.
  */
-export async function repriceLedger(db: Store, config: Config, filter: { month?: string } = {}): Promise<RepriceReport> {
+export async function repriceLedger(db: Store, config: Config, filter: { month?: string } = {}, baselines: readonly Baseline[] = []): Promise<RepriceReport> {
   const models = resolveModels(config);
   const flagship = models.get(config.flagship)!;
   const decideTier: TierDecider = createTierDecider({ ...config, routing: { ...config.routing, askOrchestrator: false } });
@@ -218,6 +224,8 @@ export async function repriceLedger(db: Store, config: Config, filter: { month?:
   let flagshipTotal = 0;
   let moved = 0;
   let count = 0;
+  // One group per recorded call's date, new tier and job: bounded by days × tiers × jobs, not by calls.
+  const groups = new Map<string, UsageGroup>();
   for (const call of ledgerPages(db, filter.month)) {
     const usage: Usage = {
       inputTokens: call.inputTokens,
@@ -241,9 +249,31 @@ export async function repriceLedger(db: Store, config: Config, filter: { month?:
     flagshipTotal += flagshipCost;
     if (tier !== call.tier) moved++;
     count++;
+    const date = call.startedAt.slice(0, 10);
+    const key = `${date}\u0000${tier}\u0000${call.job ?? ''}`;
+    const group = groups.get(key) ?? { day: date, tier, job: call.job ?? '', calls: 0, costUsd: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+    group.calls++;
+    group.costUsd += cost;
+    group.inputTokens += usage.inputTokens;
+    group.cachedInputTokens += usage.cachedInputTokens;
+    group.cacheWriteTokens += usage.cacheWriteTokens;
+    group.outputTokens += usage.outputTokens;
+    group.reasoningTokens += usage.reasoningTokens;
+    groups.set(key, group);
   }
   const { savingsRatio, percentSaved } = savings(repriced, flagshipTotal);
-  return { calls: count, originalCostUsd: original, repricedCostUsd: repriced, flagshipCostUsd: flagshipTotal, savingsRatio, percentSaved, flagship: config.flagship, byTier, moved };
+  return {
+    calls: count,
+    originalCostUsd: original,
+    repricedCostUsd: repriced,
+    flagshipCostUsd: flagshipTotal,
+    savingsRatio,
+    percentSaved,
+    flagship: config.flagship,
+    byTier,
+    moved,
+    baselines: compareBaselines([...groups.values()], baselines),
+  };
 }
 
 /** Successful ledger rows of `month` (or all), read a page at a time rather than all at once. */

@@ -193,6 +193,23 @@ export interface UsageGroup extends CallUsage {
   costUsd: number;
 }
 
+/**
+ * The ledger's calls grouped by UTC date (the date prices are dated by), tier and job, with
+ * their token counts and cost: what `compareBaselines` prices. All calls, or those started in
+ * `[start, end)`. One pass over the rows (by index with a range); empty when none.
+ */
+export function usageGroups(db: Store, range?: { start: Date; end: Date }): UsageGroup[] {
+  const where = range ? 'WHERE started_at >= ? AND started_at < ?' : '';
+  return db
+    .prepare(
+      `SELECT substr(started_at, 1, 10) AS day, tier, COALESCE(job, '') AS job, COUNT(*) AS calls, SUM(cost_usd) AS costUsd,
+         SUM(input_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens, SUM(cache_write_tokens) AS cacheWriteTokens,
+         SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens
+       FROM calls ${where} GROUP BY 1, tier, COALESCE(job, '')`,
+    )
+    .all(...(range ? [range.start.toISOString(), range.end.toISOString()] : [])) as UsageGroup[];
+}
+
 /** Routed cost against each baseline, from groups' token counts, each priced on its day; empty without baselines. */
 export function compareBaselines(rows: readonly UsageGroup[], baselines: readonly Baseline[]): BaselineComparison[] {
   return baselines.map((baseline) => {

@@ -4,7 +4,7 @@
  * the latest result of another skill (job_runs). Read-only queries; empty results are not errors.
  */
 import { budgetEventsFor } from '../../memory/budget-events.ts';
-import { compareBaselines, type Baseline, type UsageGroup } from '../../memory/bill.ts';
+import { compareBaselines, usageGroups, type Baseline } from '../../memory/bill.ts';
 import type { Store } from '../../memory/store.ts';
 import type { Config } from '../../config/schema.ts';
 import type { BudgetLine, JobProblem, MarketFigure, MarketReport, ResearchReport, SkillSnapshot, SpendReport } from './types.ts';
@@ -49,17 +49,7 @@ export function spendReport(
     .all(bounds.start.toISOString(), bounds.end.toISOString()) as (TierRow & { simulated_cost_usd: number })[];
   const sum = (pick: (row: TierRow & { simulated_cost_usd: number }) => number) => rows.reduce((total, row) => total + pick(row), 0);
   const monthToDate = [...totalsByTier(db, 'month', month).values()].reduce((total, value) => total + value, 0);
-  const groups =
-    baselines.length === 0
-      ? []
-      : (db
-          .prepare(
-            `SELECT substr(started_at, 1, 10) AS day, tier, COALESCE(job, '') AS job, COUNT(*) AS calls, SUM(cost_usd) AS costUsd,
-               SUM(input_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens, SUM(cache_write_tokens) AS cacheWriteTokens,
-               SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens
-             FROM calls WHERE started_at >= ? AND started_at < ? GROUP BY 1, tier, COALESCE(job, '')`,
-          )
-          .all(bounds.start.toISOString(), bounds.end.toISOString()) as UsageGroup[]);
+  const groups = baselines.length === 0 ? [] : usageGroups(db, bounds);
   return {
     day,
     calls: sum((row) => row.calls),

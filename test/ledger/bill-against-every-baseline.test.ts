@@ -81,7 +81,7 @@ test('all on the execution tier\'s first model: routing cost more, and the premi
   assert.ok(Math.abs(premium!.baselineCostUsd - 0.026) < 1e-12);
 
   const text = renderBill(bill, config.flagship);
-  assert.match(text, /Same calls all on mid \(execution tier's first model\) +\$0\.0820 {2}routing cost \$0\.1040 more \(126\.8%\)/);
+  assert.match(text, /Same calls all on mid \(execution tier's first model\) +\$0\.0820 {2}premium: routing cost \$0\.1040 more \(126\.8%\)/);
   assert.match(text, /Routing cost \$0\.1040 more than all on mid; the premium bought:\n {2}reasoning for research: 1 call, \$0\.1300 routed vs \$0\.0260 on mid/);
   const midLine = text.split('\n').find((line) => line.includes('all on mid'))!;
   assert.doesNotMatch(midLine, /saved/, 'no saving is claimed where routing cost more');

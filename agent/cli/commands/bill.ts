@@ -11,6 +11,7 @@ import { billBaselines, tierAbovePricer, UnknownBaselineError } from '../../bill
 import { resolveModels } from '../../runtime.ts';
 import { openStore } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type GlobalOptions } from '../context.ts';
+import { BASELINE_ROLE, verdict } from '../baseline-lines.ts';
 
 interface BillOptions {
   today?: boolean;
@@ -78,15 +79,6 @@ function section(title: string, lines: BillLine[], frozenFlagship = true): strin
   return alignTable([header, ...body]);
 }
 
-const BASELINE_ROLE: Record<BaselineComparison['role'], string> = { flagship: 'flagship', execution: "execution tier's first model", named: 'named' };
-
-/** Saved or cost more, in words: never a saving where routing cost more. */
-function verdict(baseline: BaselineComparison): string {
-  const percent = baseline.percentSaved === null ? '' : ` (${Math.abs(baseline.percentSaved).toFixed(1)}%)`;
-  if (Math.abs(baseline.savedUsd) < 5e-7) return 'routing cost the same';
-  return baseline.savedUsd > 0 ? `routing saved ${formatUsd(baseline.savedUsd)}${percent}` : `routing cost ${formatUsd(-baseline.savedUsd)} more${percent}`;
-}
-
 /** The prompt-caching line, with the token counts it is computed from. */
 function promptCachingRows(bill: Bill): string[][] {
   const caching = bill.promptCaching;
@@ -130,7 +122,7 @@ export function renderBill(bill: Bill, flagship?: string): string {
   const savings = bill.savings;
   const against: string[][] =
     bill.baselines.length > 0
-      ? bill.baselines.map((baseline) => [`Same calls all on ${baseline.model} (${BASELINE_ROLE[baseline.role]})`, `${formatUsd(baseline.baselineCostUsd)}  ${verdict(baseline)}`])
+      ? bill.baselines.map((baseline) => [`Same calls all on ${baseline.model} (${BASELINE_ROLE[baseline.role]})`, `${formatUsd(baseline.baselineCostUsd)}  ${verdict(baseline, formatUsd)}`])
       : [
           [`Same tokens on the flagship${flagship ? ` (${flagship})` : ''}`, formatUsd(savings.flagshipCostUsd)],
           [

@@ -5,6 +5,11 @@ import { openStore } from '../../../memory/store.ts';
 import { readTrace, replayTrace, repriceLedger, TraceError, type ReplayDecision, type ReplayReport, type RepriceReport } from '../../replay.ts';
 import { TIERS } from '../../../contracts/types.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, resolveDataDir, type GlobalOptions } from '../context.ts';
+import { billBaselines, UnknownBaselineError } from '../../bill-baselines.ts';
+import { resolveModels } from '../../runtime.ts';
+import { baselineLines } from '../baseline-lines.ts';
+import type { Config } from '../../../config/schema.ts';
+import type { Baseline } from '../../../memory/bill.ts';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -18,8 +23,9 @@ export function registerReplayCommand(program: Command): void {
     .argument('[trace]', 'JSONL trace: one {"task", "input_tokens", "output_tokens"} per line')
     .option('--from-ledger', "re-price the recorded ledger (this data dir's) under --config, calling no model")
     .option('--month <YYYY-MM>', 'with --from-ledger: only this month')
+    .option('--baseline <model>', 'also compare against every call on this model (a model id from the config)')
     .option('--json', 'print one JSON object')
-    .action(async (trace: string | undefined, options: { fromLedger?: boolean; month?: string; json?: boolean }) => {
+    .action(async (trace: string | undefined, options: { fromLedger?: boolean; month?: string; json?: boolean; baseline?: string }) => {
       const globals = program.opts<GlobalOptions>();
       if (options.fromLedger) {
         if (trace) throw new CliError('replay: give either a trace file or --from-ledger, not both', EXIT_BAD_INPUT);
@@ -29,7 +35,7 @@ export function registerReplayCommand(program: Command): void {
         if (!existsSync(databasePath)) throw new CliError(`replay --from-ledger: no ledger at ${databasePath} (set --data-dir)`, EXIT_BAD_INPUT);
         const db = openStore(databasePath);
         try {
-          const report = await repriceLedger(db, loaded.config, { month: options.month });
+          const report = await repriceLedger(db, loaded.config, { month: options.month }, baselinesFor(loaded.config, options.baseline));
           process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReprice(report, loaded.source.path));
         } finally {
           db.close();
@@ -54,7 +60,7 @@ export function registerReplayCommand(program: Command): void {
         : () => {};
       let report: ReplayReport;
       try {
-        report = await replayTrace(context.config, readTrace(trace), { onDecision });
+        report = await replayTrace(context.config, readTrace(trace), { onDecision, baselines: baselinesFor(context.config, options.baseline) });
       } catch (error) {
         if (error instanceof TraceError) throw new CliError(`replay: ${error.message}`, EXIT_BAD_INPUT);
         throw error;
@@ -68,6 +74,16 @@ export function registerReplayCommand(program: Command): void {
     });
 }
 
+/** The flagship, the execution tier's first model and `named`; exit 2 for a model the config lacks. */
+function baselinesFor(config: Config, named: string | undefined): Baseline[] {
+  try {
+    return billBaselines(config, resolveModels(config), named);
+  } catch (error) {
+    if (error instanceof UnknownBaselineError) throw new CliError(error.message, EXIT_BAD_INPUT);
+    throw error;
+  }
+}
+
 function formatReplay(report: ReplayReport): string {
   const rows = TIERS.filter((tier) => report.byTier[tier].tasks > 0).map(
     (tier) => `  ${tier.padEnd(14)} ${String(report.byTier[tier].tasks).padStart(6)}  ${usd(report.byTier[tier].costUsd).padStart(12)}  ${usd(report.byTier[tier].flagshipCostUsd).padStart(12)}`,
@@ -78,7 +94,10 @@ function formatReplay(report: ReplayReport): string {
     ...rows,
     `routed cost:   ${usd(report.routedCostUsd)}`,
     `on flagship:   ${usd(report.flagshipCostUsd)} (${report.flagship})`,
-    `savings:       ${usd(report.savingsUsd)}, ${report.percentSaved === null ? 'n/a' : `${report.percentSaved.toFixed(1)}%`} (${ratio(report.savingsRatio)} cheaper)`,
+    ...(report.savingsUsd >= 0
+      ? [`savings:       ${usd(report.savingsUsd)}, ${report.percentSaved === null ? 'n/a' : `${report.percentSaved.toFixed(1)}%`} (${ratio(report.savingsRatio)} cheaper)`]
+      : [`premium:       routing cost ${usd(-report.savingsUsd)} more than the flagship`]),
+    ...(report.baselines.length ? ['routed cost against each baseline (simulated):', ...baselineLines(report.baselines, usd, 'simulated').map((line) => `  ${line}`)] : []),
     '',
   ].join('\n');
 }
@@ -89,7 +108,8 @@ function formatReprice(report: RepriceReport, configPath: string): string {
     ...TIERS.filter((tier) => report.byTier[tier].tasks > 0).map((tier) => `  ${tier.padEnd(14)} ${String(report.byTier[tier].tasks).padStart(6)} calls  ${usd(report.byTier[tier].costUsd)}`),
     `recorded cost:   ${usd(report.originalCostUsd)}`,
     `under this policy: ${usd(report.repricedCostUsd)} (${report.moved} calls change tier)`,
-    `on flagship:     ${usd(report.flagshipCostUsd)} (${report.flagship}); ${ratio(report.savingsRatio)} cheaper`,
+    `on flagship:     ${usd(report.flagshipCostUsd)} (${report.flagship}); ${report.repricedCostUsd <= report.flagshipCostUsd ? `${ratio(report.savingsRatio)} cheaper` : 'routing costs more'}`,
+    ...(report.baselines.length ? ['re-priced cost against each baseline (same recorded usage):', ...baselineLines(report.baselines, usd).map((line) => `  ${line}`)] : []),
     '',
   ].join('\n');
 }
