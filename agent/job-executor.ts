@@ -50,7 +50,7 @@ export interface JobExecutorDeps {
    * The user's settings from USER.md, read at the start of every run so edits apply at once.
    * Throwing (a bad time zone in USER.md) fails the run with that message.
    */
-  userSettings?: () => { timeZone?: string; currency?: string };
+  userSettings?: () => { currency?: string };
   /** How often a running run checks `run_cancellations` (default 500 ms). */
   cancelPollMs?: number;
   /** How long an aborted skill may take to return before the run is ended without it (default 5 s). */
@@ -254,7 +254,8 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       db: deps.db,
       dataDir: deps.dataDir,
       logger: log,
-      timezone: job.timezone ?? user.timeZone ?? jobTimeZone(job, config),
+      // The job's own zone, else the owner's (config `timezone`, the one place it is set).
+      timezone: jobTimeZone(job, config),
       currency: user.currency ?? 'USD',
       router,
       secrets,

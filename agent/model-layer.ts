@@ -11,6 +11,7 @@ import { relevantFacts } from '../memory/facts.ts';
 import { recordStep, type RunRecord } from '../memory/runs.ts';
 import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
 import { readSoul, splitMemoryByOrigin } from '../memory/soul.ts';
+import { jobTimeZone } from './scheduler/slots.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
 import { briefingDepsFromConfig } from '../skills/briefing/from-config.ts';
@@ -108,7 +109,7 @@ export function orchestrateForRun(deps: RunOrchestrationDeps, run: RunRecord, jo
     const memory = splitMemoryByOrigin(soul.memory);
     const recalled = relevantFacts(db, options.goal, RECALL_TOKEN_CAP);
     const untrustedMemory = [...memory.agentNotes.map((line) => `${line}\n`), recalled.untrustedText].join('');
-    const timeZone = soul.settings.timeZone ?? job.timezone ?? config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const timeZone = jobTimeZone(job, config);
     const remember = createRememberTool({ db, dataDir, job: run.job, timeZone, now: () => new Date() });
     const orchestrate = createOrchestrator({
       router: deps.router,

@@ -18,8 +18,6 @@ export type MemoryFile = keyof typeof MEMORY_FILES;
 export const AGENT_NOTES_HEADING = '## Agent notes';
 
 export interface UserSettings {
-  /** IANA time zone from USER.md; undefined when the line is absent or empty. */
-  timeZone?: string;
   /** ISO 4217 code from USER.md, upper case; undefined when absent or empty. */
   currency?: string;
 }
@@ -73,7 +71,8 @@ export function ensureMemoryFiles(dataDir: string, templatesDir: string = TEMPLA
 
 /**
  * Reads SOUL.md, USER.md and MEMORY.md (creating missing ones from the templates) and parses
- * the user settings. Throws `MemoryFileError` for an invalid time zone or currency.
+ * the user settings. Throws `MemoryFileError` for an invalid currency, or a time zone set in
+ * USER.md (the owner's zone is set in one place: config `timezone`).
  */
 export function readSoul(dataDir: string, options: { templatesDir?: string } = {}): Soul {
   ensureMemoryFiles(dataDir, options.templatesDir);
@@ -95,8 +94,10 @@ export function readSoul(dataDir: string, options: { templatesDir?: string } = {
 const SETTING_LINE = /^\s*[-*]\s*(time ?zone|timezone|currency)\s*:\s*(.*?)\s*$/i;
 
 /**
- * Reads `- Time zone: Europe/Paris` and `- Currency: EUR` lines (case-insensitive keys, the
- * first of each wins; an empty value means unset). `path` is only used in error messages.
+ * Reads the `- Currency: EUR` line (case-insensitive key, the first wins; an empty value means
+ * unset). A `- Time zone: ...` line with a value is refused with a `MemoryFileError` that says
+ * where the zone goes instead (config `timezone`): the owner's zone is read from one place.
+ * `path` is only used in error messages.
  */
 export function parseUserSettings(text: string, path: string): UserSettings {
   const settings: UserSettings = {};
@@ -110,15 +111,13 @@ export function parseUserSettings(text: string, path: string): UserSettings {
     const key = match[1].toLowerCase().replace(' ', '');
     const value = match[2].replace(/^`|`$/g, '');
     if (value === '') continue;
-    if (key === 'timezone' && settings.timeZone === undefined) {
-      if (!isValidTimeZone(value)) {
-        throw new MemoryFileError(
-          path,
-          index + 1,
-          `time zone ${JSON.stringify(value)} is not an IANA time zone (expected e.g. Europe/Paris, America/New_York, UTC)`,
-        );
-      }
-      settings.timeZone = value;
+    if (key === 'timezone') {
+      throw new MemoryFileError(
+        path,
+        index + 1,
+        `the time zone is not read from USER.md: set it once in the config, \`timezone: ${isValidTimeZone(value) ? value : 'Europe/Paris'}\` ` +
+          `(an IANA name${isValidTimeZone(value) ? '' : `; ${JSON.stringify(value)} is not one`}), and remove this line`,
+      );
     } else if (key === 'currency' && settings.currency === undefined) {
       const code = value.toUpperCase();
       if (!isValidCurrency(code)) {

@@ -95,7 +95,7 @@ export interface SkillContext {
   db: Store;
   dataDir: string;
   logger: Logger;
-  /** The job's `timezone`, else USER.md's `- Time zone:`, else config `timezone`, else the host's. */
+  /** The job's `timezone`, else the owner's (config `timezone`, the one place it is set), else the host's. */
   timezone: string;
   /** ISO 4217 code from USER.md's `- Currency:` (default USD): the currency amounts are assumed and shown in. */
   currency?: string;

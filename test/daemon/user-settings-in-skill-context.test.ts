@@ -11,14 +11,14 @@ import { openStore } from '../../memory/store.ts';
 import type { Skill, SkillContext } from '../../skills/types.ts';
 import { aConfig } from '../scheduler/builders.ts';
 
-function aRun(userMd: string | undefined, jobExtra: Record<string, unknown> = {}) {
+function aRun(userMd: string | undefined, jobExtra: Record<string, unknown> = {}, configExtra: Record<string, unknown> = { timezone: 'UTC' }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-user-'));
   ensureMemoryFiles(dataDir);
   if (userMd !== undefined) {
     const path = join(dataDir, 'USER.md');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('- Time zone:', userMd));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('- Currency:', userMd));
   }
-  const config = aConfig({ job: { schedule: '0 7 * * *', ...jobExtra } }, { timezone: 'UTC' });
+  const config = aConfig({ job: { schedule: '0 7 * * *', ...jobExtra } }, configExtra);
   const db = openStore(':memory:');
   const seen: SkillContext[] = [];
   const skill: Skill = { name: 'probe', description: 'records its context', run: async (context) => (seen.push(context), { summary: 'ok' }) };
@@ -28,16 +28,16 @@ function aRun(userMd: string | undefined, jobExtra: Record<string, unknown> = {}
   return { run: () => executor.execute({ run: claim.run, job: config.jobs.job }), seen, dataDir };
 }
 
-test("USER.md's time zone and currency reach the skill's context", async () => {
-  const { run, seen } = aRun('- Time zone: Europe/Paris\n- Currency: EUR\n- Old:');
+test("the owner's time zone (config timezone) and USER.md's currency reach the skill's context", async () => {
+  const { run, seen } = aRun('- Currency: EUR\n- Old:', {}, { timezone: 'Europe/Paris' });
   const finished = await run();
   assert.equal(finished.status, 'succeeded');
   assert.equal(seen[0].timezone, 'Europe/Paris');
   assert.equal(seen[0].currency, 'EUR');
 });
 
-test("a job's own time zone wins over USER.md; without either the config's applies and the currency is USD", async () => {
-  const withJobZone = aRun('- Time zone: Europe/Paris', { timezone: 'Asia/Tokyo' });
+test("a job's own time zone wins for that job; without a currency it is USD", async () => {
+  const withJobZone = aRun(undefined, { timezone: 'Asia/Tokyo' }, { timezone: 'Europe/Paris' });
   await withJobZone.run();
   assert.equal(withJobZone.seen[0].timezone, 'Asia/Tokyo');
   const plain = aRun(undefined);
@@ -46,11 +46,11 @@ test("a job's own time zone wins over USER.md; without either the config's appli
   assert.equal(plain.seen[0].currency, 'USD');
 });
 
-test('a bad time zone in USER.md fails the run with the file and line, and the skill never runs', async () => {
-  const { run, seen, dataDir } = aRun('- Time zone: Europe/Pariss');
+test('a time zone set in USER.md fails the run with the file and line and where the zone belongs, and the skill never runs', async () => {
+  const { run, seen, dataDir } = aRun('- Time zone: Europe/Paris');
   const finished = await run();
   assert.equal(finished.status, 'failed');
   assert.ok(finished.error?.includes(join(dataDir, 'USER.md')), finished.error ?? '');
-  assert.match(finished.error ?? '', /Europe\/Pariss/);
+  assert.match(finished.error ?? '', /set it once in the config, `timezone: Europe\/Paris`/);
   assert.equal(seen.length, 0);
 });

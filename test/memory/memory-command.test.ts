@@ -66,7 +66,7 @@ test('edit without $VISUAL or $EDITOR prints the path, creating the file from it
     const cli = aCli();
     const path = (await cli.run('memory', 'edit', 'user')).trim();
     assert.equal(path, join(cli.dataDir, 'USER.md'));
-    assert.match(readFileSync(path, 'utf8'), /Time zone:/);
+    assert.match(readFileSync(path, 'utf8'), /Currency:/);
     assert.equal(cli.edits.length, 0);
   } finally {
     restore(saved);

@@ -22,7 +22,7 @@ test('first use copies the templates; later reads keep the user\'s edits', () =>
   const soul = readSoul(dataDir);
   assert.equal(soul.soul, 'Be terse.\n');
   assert.equal(soul.memory, '', 'an emptied file stays empty');
-  assert.match(soul.user, /Time zone:/);
+  assert.match(soul.user, /Currency:/);
 });
 
 test('the template settings are empty, so nothing is imposed', () => {
@@ -30,23 +30,23 @@ test('the template settings are empty, so nothing is imposed', () => {
   assert.deepEqual(soul.settings, {});
 });
 
-test('time zone and currency are read from "- Key: value" lines', () => {
-  const settings = parseUserSettings(aUserFile('- Name: Ada\n- Time zone: Europe/Paris\n- Currency: eur'), 'USER.md');
-  assert.deepEqual(settings, { timeZone: 'Europe/Paris', currency: 'EUR' });
-  assert.deepEqual(parseUserSettings('* timezone: `America/New_York`\n', 'USER.md'), { timeZone: 'America/New_York' });
+test('the currency is read from a "- Key: value" line', () => {
+  assert.deepEqual(parseUserSettings(aUserFile('- Name: Ada\n- Currency: eur'), 'USER.md'), { currency: 'EUR' });
+  assert.deepEqual(parseUserSettings('* currency: `GBP`\n- Time zone:\n', 'USER.md'), { currency: 'GBP' }, 'an empty time zone line is harmless');
 });
 
-test('an invalid time zone is an error naming the file and line', () => {
+test('a time zone in USER.md is refused, naming the file and line and the one place it belongs (config timezone)', () => {
   const dataDir = aDataDir();
-  writeFileSync(join(dataDir, 'USER.md'), aUserFile('- Time zone: Europe/Pariss'));
+  writeFileSync(join(dataDir, 'USER.md'), aUserFile('- Time zone: Europe/Paris'));
   assert.throws(
     () => readSoul(dataDir),
     (error: unknown) =>
       error instanceof MemoryFileError &&
       error.path === join(dataDir, 'USER.md') &&
       error.line === 5 &&
-      error.message.startsWith(`${join(dataDir, 'USER.md')}:5: time zone "Europe/Pariss" is not an IANA time zone`),
+      error.message === `${join(dataDir, 'USER.md')}:5: the time zone is not read from USER.md: set it once in the config, \`timezone: Europe/Paris\` (an IANA name), and remove this line`,
   );
+  assert.throws(() => parseUserSettings('- Time zone: Europe/Pariss\n', 'USER.md'), /USER\.md:1: .*`timezone: Europe\/Paris` \(an IANA name; "Europe\/Pariss" is not one\)/);
 });
 
 test('an invalid currency is an error naming the file and line', () => {
@@ -55,7 +55,7 @@ test('an invalid currency is an error naming the file and line', () => {
 });
 
 test('settings inside a code block are examples, not settings', () => {
-  assert.deepEqual(parseUserSettings('```\n- Time zone: Nowhere/Else\n```\n- Time zone: UTC\n', 'USER.md'), { timeZone: 'UTC' });
+  assert.deepEqual(parseUserSettings('```\n- Time zone: Nowhere/Else\n- Currency: XXXX\n```\n- Currency: EUR\n', 'USER.md'), { currency: 'EUR' });
 });
 
 test('agent notes are appended under "## Agent notes", the user\'s text byte-identical', () => {

@@ -16,7 +16,7 @@ import {
   type Proposal,
   type ProposalState,
 } from '../../../memory/approvals.ts';
-import { readSoul } from '../../../memory/soul.ts';
+import { ownerTimeZone as configuredOwnerTimeZone } from '../../../config/owner-time-zone.ts';
 import { openStore, type Store } from '../../../memory/store.ts';
 import { createProposalExecutor } from '../../proposal-actions.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
@@ -179,7 +179,7 @@ export function visible(text: string): string {
 }
 
 function ownerTimeZone(context: CommandContext): string {
-  return readSoul(context.dataDir).settings.timeZone ?? context.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return configuredOwnerTimeZone(context.config);
 }
 
 function parseId(value: string, name: string): number {

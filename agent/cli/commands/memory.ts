@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { addFact, forgetFact, listFacts, searchMemory } from '../../../memory/facts.ts';
 import { dailyNotePath, localDay } from '../../../memory/daily-notes.ts';
-import { ensureMemoryFiles, memoryFilePath, readSoul, type MemoryFile } from '../../../memory/soul.ts';
+import { ensureMemoryFiles, memoryFilePath, type MemoryFile } from '../../../memory/soul.ts';
+import { ownerTimeZone } from '../../../config/owner-time-zone.ts';
 import { openStore, type Store } from '../../../memory/store.ts';
 import { CliError, EXIT_BAD_INPUT, loadContext, type CommandContext, type GlobalOptions } from '../context.ts';
 import { writeFileSync, existsSync } from 'node:fs';
@@ -112,8 +113,7 @@ export function registerMemoryCommand(program: Command, deps: MemoryCommandDeps 
 }
 
 function todayPath(context: CommandContext, now: Date): string {
-  const timeZone =
-    readSoul(context.dataDir).settings.timeZone ?? context.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = ownerTimeZone(context.config);
   const path = dailyNotePath(context.dataDir, localDay(now, timeZone));
   if (!existsSync(path)) {
     ensurePrivateDir(dirname(path));
