@@ -89,6 +89,7 @@ export async function openSwitchboard(options: SwitchboardOptions = {}): Promise
     complete: (routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> => routerStack.complete(routed, signal),
     decide: (task, request, origin) => routerStack.decide(task, request, origin),
     close: async () => {
+      routerStack.releaseBudget();
       db.close();
       await providers.close();
     },

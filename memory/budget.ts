@@ -61,16 +61,17 @@ export interface BlockingCap {
 export type ReserveResult = { ok: true; reservationId: number } | { ok: false; blocked: BlockingCap };
 
 // Float sums of prices are inexact in the last bits; a cap is met, not exceeded, within this.
-const EPSILON_USD = 1e-9;
+export const EPSILON_USD = 1e-9;
 
-interface ApplicableCap {
+export interface ApplicableCap {
   scope: BudgetScope;
   name?: string;
   period: BudgetPeriod;
   capUsd: number;
 }
 
-function applicableCaps(caps: BudgetCaps, tier: string, job: string | undefined): ApplicableCap[] {
+/** The caps a call of `tier` for `job` counts against, daily then monthly; empty when none. */
+export function applicableCaps(caps: BudgetCaps, tier: string, job: string | undefined): ApplicableCap[] {
   const result: ApplicableCap[] = [];
   for (const period of ['daily', 'monthly'] as const) {
     const set = caps[period];
@@ -110,7 +111,7 @@ const preparedStatements = new WeakMap<Store, {
 }>();
 
 /** Settled spend and live reservations of one cap's scope and period; zeros when nothing was ever counted there. */
-function totalsOf(db: Store, cap: ApplicableCap, day: string, month: string): { spentUsd: number; reservedUsd: number } {
+export function totalsOf(db: Store, cap: ApplicableCap, day: string, month: string): { spentUsd: number; reservedUsd: number } {
   const row = statementsFor(db).total.get(cap.period === 'daily' ? day : month, cap.scope, cap.name ?? '') as { spentUsd: number; reservedUsd: number } | undefined;
   return row ?? { spentUsd: 0, reservedUsd: 0 };
 }
@@ -184,14 +185,15 @@ export function describeOverrun(overrun: BudgetOverrun): string {
  * an `overrun` budget event in the same transaction and returns it. A reservation id of 0
  * (nothing reserved) just writes the row.
  */
-export function settleReservation(db: Store, reservationId: number, call: CallRecord, caps?: BudgetCaps): Settlement {
+export function settleReservation(db: Store, reservationId: number, call: CallRecord, caps?: BudgetCaps, timeZone?: string): Settlement {
   const statements = statementsFor(db);
   const settle = db.transaction((): Settlement => {
     const released = reservationId > 0 ? (statements.deleteReservation.get(reservationId) as { amountUsd: number } | undefined) : undefined;
-    const callId = recordCall(db, call);
+    const zone = timeZone ?? ledgerTimeZone(db);
+    const callId = recordCall(db, call, zone);
     const overruns: BudgetOverrun[] = [];
     if (!caps || call.costUsd <= (released?.amountUsd ?? 0)) return { callId, overruns };
-    const { day, month } = ledgerPeriod(call.startedAt, ledgerTimeZone(db));
+    const { day, month } = ledgerPeriod(call.startedAt, zone);
     for (const cap of applicableCaps(caps, call.tier, call.job)) {
       const { spentUsd } = totalsOf(db, cap, day, month);
       // Only the call that crossed the line reports it; a scope already over stays blocked anyway.

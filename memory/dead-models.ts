@@ -3,6 +3,7 @@
  * `dead_models` table so that every process skips them until the model's config or catalogue
  * entry changes. The router decides when a model dies; this file only reads and writes.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
 
 export interface DeadModel {
@@ -57,9 +58,16 @@ export function markModelDead(db: Store, dead: DeadModel): void {
   ).run(dead);
 }
 
-/** Every dead model, by model id; empty when none. */
+const listStatements = new WeakMap<Store, Statement>();
+
+/** Every dead model, by model id; empty when none. Read on every routed call: prepared once per connection. */
 export function listDeadModels(db: Store): DeadModel[] {
-  return (db.prepare('SELECT * FROM dead_models ORDER BY model').all() as RawDeadModel[]).map(toDeadModel);
+  let statement = listStatements.get(db);
+  if (!statement) {
+    statement = db.prepare('SELECT * FROM dead_models ORDER BY model');
+    listStatements.set(db, statement);
+  }
+  return (statement.all() as RawDeadModel[]).map(toDeadModel);
 }
 
 /** Forgets a dead model (its config or catalogue entry changed); returns whether one was there. */

@@ -190,14 +190,17 @@ export function insertCallStatement(db: Store) {
 
 const preparedInserts = new WeakMap<Store, ReturnType<typeof insertCallStatement>>();
 
-/** Writes one attempt, on its day in the ledger's zone, and returns its ledger id. Runs inside the caller's transaction if there is one. */
-export function recordCall(db: Store, call: CallRecord): number {
+/**
+ * Writes one attempt, on its day in the ledger's zone (`timeZone`, read from the store when not
+ * given), and returns its ledger id. Runs inside the caller's transaction if there is one.
+ */
+export function recordCall(db: Store, call: CallRecord, timeZone: string = ledgerTimeZone(db)): number {
   let statement = preparedInserts.get(db);
   if (!statement) {
     statement = insertCallStatement(db);
     preparedInserts.set(db, statement);
   }
-  return Number(statement.run(callParameters(call, ledgerTimeZone(db))).lastInsertRowid);
+  return Number(statement.run(callParameters(call, timeZone)).lastInsertRowid);
 }
 
 interface RawCallRow {

@@ -1,8 +1,8 @@
 /**
  * The money path: every model call goes through `complete`, which decides the tier, walks
- * the chain with breakers, retry-after and fallback across providers, reserves budget
- * before each attempt and writes each attempt to the ledger in the same transaction that
- * releases its reservation.
+ * the chain with breakers, retry-after and fallback across providers, admits each attempt
+ * against the budget caps (from its lease in memory where the caps leave room, else with one
+ * write: memory/budget-lease.ts) and writes each attempt to the ledger in one transaction.
  *
  * Ledger policy: one row per attempt actually sent to a provider (ok, error or aborted,
  * with the partial usage a failed call reports), linked by `fallback_from` to the previous
@@ -14,7 +14,8 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { recordBudgetEvent } from '../../memory/budget-events.ts';
-import { clearStaleReservations, describeOverrun, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
+import { clearStaleReservations, describeOverrun, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
+import { createBudgetLeases } from '../../memory/budget-lease.ts';
 import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
 import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import { ledgerTimeZone, useLedgerTimeZone } from '../../memory/ledger-days.ts';
@@ -62,6 +63,10 @@ export interface Router extends ModelRouter {
   readonly breaker: ModelBreaker;
   /** Models kept out of every chain because their provider answered 404 for them, by model id. */
   deadModels(): DeadModel[];
+  /** Gives back the budget this router holds for its next calls (memory/budget-lease.ts); for a closing process. */
+  releaseBudget(): void;
+  /** Write transactions the budget and ledger ran for this router's calls (one per attempt where the caps leave room). */
+  readonly budgetWrites: number;
 }
 
 
@@ -150,6 +155,7 @@ export function createRouter(deps: RouterDeps): Router {
   const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
   // Money held by a process that died mid-call would otherwise stay reserved.
   const cleared = clearStaleReservations(db, { now: clock() });
+  const leases = createBudgetLeases(db);
   // The ledger counts the owner's days; a changed zone moves its history once, here, where calls are written.
   const rezoned = useLedgerTimeZone(db, ownerTimeZone(config), clock());
   if (rezoned) logger?.info({ event: 'ledger-rezoned', ...rezoned }, `ledger days re-counted in ${rezoned.to} (were ${rezoned.from})`);
@@ -253,14 +259,11 @@ export function createRouter(deps: RouterDeps): Router {
       }
 
       const now = clock();
-      const { day, month } = ledgerPeriod(now, ledgerTimeZone(db));
+      const ledgerZone = ledgerTimeZone(db);
+      const { day, month } = ledgerPeriod(now, ledgerZone);
       // Prices are dated by the UTC day, whatever calendar the budget counts in.
       const worstCase = worstCaseAt(model, ledgerPeriod(now).day);
-      const reservation = reserveBudget(
-        db,
-        { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now },
-        caps,
-      );
+      const reservation = leases.reserve({ day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now }, caps);
       if (!reservation.ok) {
         const capText = describeCap(reservation.blocked);
         const lower = config.budgets.onCap === 'downgrade' ? lowerTier(planned.tier) : undefined;
@@ -279,7 +282,7 @@ export function createRouter(deps: RouterDeps): Router {
 
       const admission = breaker.admit(modelId);
       if (!admission.admitted) {
-        releaseReservation(db, reservation.reservationId);
+        leases.cancel(reservation.ticket);
         skip(model, 'circuit_open', admission.reason);
         continue;
       }
@@ -340,9 +343,9 @@ export function createRouter(deps: RouterDeps): Router {
       };
       let settlement: Settlement;
       try {
-        settlement = settleReservation(db, reservation.reservationId, call, caps);
+        settlement = leases.settle(reservation.ticket, call, caps, ledgerZone);
       } catch (settleError) {
-        releaseReservation(db, reservation.reservationId);
+        leases.cancel(reservation.ticket);
         throw settleError;
       }
       const { callId } = settlement;
@@ -480,7 +483,16 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  return { complete, decide, breaker, deadModels: () => [...deadById().values()] };
+  return {
+    complete,
+    decide,
+    breaker,
+    deadModels: () => [...deadById().values()],
+    releaseBudget: () => leases.release(),
+    get budgetWrites() {
+      return leases.writes;
+    },
+  };
 }
 
 function refusalError(response: ChatResponse, model: ModelSpec): ProviderError {

@@ -18,3 +18,14 @@ ALTER TABLE calls ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE calls ADD COLUMN escalated_from_call INTEGER REFERENCES calls(id);
 CREATE INDEX calls_checked ON calls(day) WHERE checked = 1 OR escalated_from_call IS NOT NULL;
 CREATE INDEX calls_escalated_from ON calls(escalated_from_call) WHERE escalated_from_call IS NOT NULL;
+
+-- Budget leases (memory/budget-lease.ts): a process's standing reservation for its next calls
+-- of one day, month, tier and job, resized in place. The running totals follow the change.
+CREATE TRIGGER budget_reservations_totals_resize AFTER UPDATE OF amount_usd ON budget_reservations BEGIN
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.day AND scope = 'total' AND name = '';
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.day AND scope = 'tier' AND name = OLD.tier;
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.day AND scope = 'job' AND name = OLD.job AND OLD.job <> '';
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.month AND scope = 'total' AND name = '';
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.month AND scope = 'tier' AND name = OLD.tier;
+  UPDATE budget_totals SET reserved_usd = reserved_usd + NEW.amount_usd - OLD.amount_usd WHERE period = OLD.month AND scope = 'job' AND name = OLD.job AND OLD.job <> '';
+END;

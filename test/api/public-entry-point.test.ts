@@ -45,7 +45,8 @@ test('a call goes through router, budget, provider and ledger, and the stack clo
     assert.ok(Math.abs((row.cost as number) - response.costUsd) < 1e-15);
     const spent = switchboard.db.prepare("SELECT spent_usd FROM budget_totals WHERE scope = 'total' AND length(period) = 10").pluck().get() as number;
     assert.ok(Math.abs(spent - response.costUsd) < 1e-15, 'the budget saw the call');
-    assert.equal(switchboard.db.prepare('SELECT COUNT(*) FROM budget_reservations').pluck().get(), 0);
+    // Far from its caps the router keeps a lease for its next calls (memory/budget-lease.ts), released on close.
+    assert.deepEqual(switchboard.db.prepare('SELECT model FROM budget_reservations').pluck().all(), ['(lease)']);
   } finally {
     await switchboard.close();
   }

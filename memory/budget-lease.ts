@@ -1,0 +1,230 @@
+/**
+ * Budget leases: one write transaction per attempt where the caps leave room.
+ *
+ * A per-call reservation (memory/budget.ts) costs a write transaction before the call and
+ * another after it. A call cannot be one transaction: the reservation must be visible to every
+ * other process before the provider is asked, and the ledger row exists only once it answered;
+ * a transaction held across a network call would stop every other writer for its length.
+ * A lease moves the first write off most calls: the process reserves, in one row of
+ * `budget_reservations` (model `(lease)`), room for its next calls of one day, month, tier and
+ * job, and draws on it in memory. Only the settlement writes (the ledger row, in one transaction).
+ *
+ * The rules that keep every cap:
+ * - A lease is granted or resized in a `BEGIN IMMEDIATE` transaction against the running totals,
+ *   exactly like a reservation: settled spend + every reservation and lease + the new size must fit
+ *   under every applicable cap. A call that does not fit is refused with the cap that blocks it.
+ * - A call is admitted without a write only while its lease's drawn amounts (settled cost since
+ *   the grant + in-flight worst cases + this call's worst case) fit in the lease, and the lease row
+ *   is younger than `RENEW_AFTER_MS` (rows older than `STALE_AFTER_MS` may be cleared by anyone).
+ *   Real spend therefore never exceeds what was granted, except by an overrun (a call costing more
+ *   than its worst case), recorded as before.
+ * - Where the caps leave room, a lease holds its need plus at most a quarter of the remaining
+ *   headroom (and at most `MAX_LEASE_CALLS` worst cases). Its settled part is counted twice (spent,
+ *   and reserved until the next resize): conservative, so another process may be refused up to that
+ *   much earlier than with per-call reservations, never later. Within `TIGHT_CALLS` worst cases of a
+ *   cap the lease holds exactly what is in flight and shrinks with each settlement (still one
+ *   transaction), so a cap is filled to the last call as before.
+ * - `release()` drops the leases (a closing process); a dead process's leases are cleared like its
+ *   reservations (`clearStaleReservations`).
+ */
+import { applicableCaps, describeOverrun, EPSILON_USD, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
+import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
+import type { Store } from './store.ts';
+
+export const LEASE_MODEL = '(lease)';
+/** A lease older than this is resized (one write) before it admits another call. */
+export const RENEW_AFTER_MS = 10 * 60_000;
+/** A lease row this old is idle: `clearIdleLeases` may delete it. */
+export const STALE_AFTER_MS = 2 * RENEW_AFTER_MS;
+const MAX_LEASE_CALLS = 64;
+const HEADROOM_SHARE = 0.25;
+const TIGHT_CALLS = 8;
+
+/** What `settle` or `release` needs back: nothing held (no cap applies), or a draw on a lease. */
+export type BudgetTicket = { kind: 'none' } | { kind: 'lease'; key: string; amountUsd: number };
+
+export type LeaseResult = { ok: true; ticket: BudgetTicket; wrote: boolean } | { ok: false; blocked: BlockingCap };
+
+interface Lease {
+  rowId: number;
+  day: string;
+  month: string;
+  tier: string;
+  job: string;
+  amountUsd: number;
+  /** Settled cost of calls drawn since the grant. */
+  consumedUsd: number;
+  /** Worst cases of calls drawn and not yet settled. */
+  inFlightUsd: number;
+  grantedAtMs: number;
+  /** Granted without room to spare: shrinks at each settlement. */
+  tight: boolean;
+}
+
+export interface BudgetLeases {
+  /** Admits a call against `caps`: from its lease in memory when it fits, else by resizing the lease (one write). */
+  reserve(request: ReservationRequest, caps: BudgetCaps): LeaseResult;
+  /** Writes the call's ledger row (and a tight lease's shrink, and any overrun event) in one transaction. */
+  settle(ticket: BudgetTicket, call: CallRecord, caps: BudgetCaps, timeZone: string): Settlement;
+  /** Gives back a draw whose call was never made; no write. */
+  cancel(ticket: BudgetTicket): void;
+  /** Deletes every lease this instance holds (one transaction); later calls grant new ones. */
+  release(): void;
+  /** Write transactions this instance ran (grants, settlements, releases), for tests and benches. */
+  readonly writes: number;
+}
+
+const OWN_ROW = `WHERE id = ? AND pid = ? AND day = ? AND tier = ? AND job = ? AND model = '${LEASE_MODEL}'`;
+
+const leaseKey = (request: { day: string; month: string; tier: string; job?: string }) => `${request.day}\u0000${request.month}\u0000${request.tier}\u0000${request.job ?? ''}`;
+
+/** Deletes lease rows not resized for `STALE_AFTER_MS` (their holder would resize before using them). Returns how many. */
+export function clearIdleLeases(db: Store, now: Date = new Date()): number {
+  const cutoff = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+  return db.prepare('DELETE FROM budget_reservations WHERE model = ? AND created_at < ?').run(LEASE_MODEL, cutoff).changes;
+}
+
+/** The leases of one process's router on `db`. `pid` defaults to this process. */
+export function createBudgetLeases(db: Store, options: { pid?: number } = {}): BudgetLeases {
+  const pid = options.pid ?? process.pid;
+  const leases = new Map<string, Lease>();
+  let writes = 0;
+  const own = (lease: Lease): [number, number, string, string, string] => [lease.rowId, pid, lease.day, lease.tier, lease.job];
+  const statements = {
+    insert: db.prepare<[string, string, string, string, string, string, number, number]>(
+      'INSERT INTO budget_reservations (created_at, day, month, tier, job, model, amount_usd, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    // A row id names a lease only with its owner and key: a cleared row's id can be reused by another row.
+    resize: db.prepare<[number, string, number, number, string, string, string]>(`UPDATE budget_reservations SET amount_usd = ?, created_at = ? ${OWN_ROW}`),
+    shrink: db.prepare<[number, number, number, string, string, string]>(`UPDATE budget_reservations SET amount_usd = ? ${OWN_ROW}`),
+    remove: db.prepare<[number, number, string, string, string]>(`DELETE FROM budget_reservations ${OWN_ROW}`),
+    exists: db.prepare<[number, number, string, string, string]>(`SELECT 1 FROM budget_reservations ${OWN_ROW}`),
+    overrun: db.prepare<[string, string, string, string | null, string, string, number]>(
+      `INSERT INTO budget_events (at, day, month, job, kind, from_tier, cap, over_usd) VALUES (?, ?, ?, ?, 'overrun', ?, ?, ?)`,
+    ),
+  };
+
+  /** Grants or resizes the lease of `request`'s key inside a write transaction; refuses when a cap would be passed. */
+  function grant(request: ReservationRequest, caps: BudgetCaps, current: Lease | undefined): LeaseResult {
+    const key = leaseKey(request);
+    const applicable = applicableCaps(caps, request.tier, request.job);
+    const nowIso = request.createdAt.toISOString();
+    const result = db.transaction((): LeaseResult => {
+      clearIdleLeases(db, request.createdAt);
+      // Its row may have been cleared as idle (or by a restart's clean-up): then it holds nothing any more.
+      const exists = current !== undefined && statements.exists.get(...own(current)) !== undefined;
+      const held = exists ? current.amountUsd : 0;
+      const need = (current?.inFlightUsd ?? 0) + request.amountUsd;
+      let room = Infinity;
+      for (const cap of applicable) {
+        const { spentUsd, reservedUsd } = totalsOf(db, cap, request.day, request.month);
+        const others = reservedUsd - held;
+        if (spentUsd + others + need > cap.capUsd + EPSILON_USD) {
+          return { ok: false, blocked: { ...cap, spentUsd, reservedUsd: others + (current?.inFlightUsd ?? 0), requestedUsd: request.amountUsd } };
+        }
+        room = Math.min(room, cap.capUsd - spentUsd - others - need);
+      }
+      const tight = room < TIGHT_CALLS * request.amountUsd;
+      const extra = tight ? 0 : Math.min(room * HEADROOM_SHARE, MAX_LEASE_CALLS * request.amountUsd);
+      const amountUsd = need + extra;
+      let rowId: number;
+      if (exists) {
+        rowId = current.rowId;
+        statements.resize.run(amountUsd, nowIso, ...own(current));
+      } else {
+        rowId = Number(statements.insert.run(nowIso, request.day, request.month, request.tier, request.job ?? '', LEASE_MODEL, amountUsd, pid).lastInsertRowid);
+      }
+      // Leases of earlier days with nothing in flight hold money for nothing: give them back.
+      for (const [otherKey, other] of leases) {
+        if (otherKey !== key && other.inFlightUsd === 0 && other.day !== request.day) {
+          statements.remove.run(...own(other));
+          leases.delete(otherKey);
+        }
+      }
+      leases.set(key, {
+        rowId,
+        day: request.day,
+        month: request.month,
+        tier: request.tier,
+        job: request.job ?? '',
+        amountUsd,
+        consumedUsd: 0,
+        inFlightUsd: need,
+        grantedAtMs: request.createdAt.getTime(),
+        tight,
+      });
+      return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
+    });
+    writes++;
+    return result.immediate();
+  }
+
+  return {
+    get writes() {
+      return writes;
+    },
+
+    reserve(request, caps) {
+      if (applicableCaps(caps, request.tier, request.job).length === 0) return { ok: true, ticket: { kind: 'none' }, wrote: false };
+      const key = leaseKey(request);
+      const lease = leases.get(key);
+      const fresh = lease !== undefined && request.createdAt.getTime() - lease.grantedAtMs < RENEW_AFTER_MS && request.createdAt.getTime() >= lease.grantedAtMs;
+      if (lease && fresh && !lease.tight && lease.consumedUsd + lease.inFlightUsd + request.amountUsd <= lease.amountUsd + EPSILON_USD) {
+        lease.inFlightUsd += request.amountUsd;
+        return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: false };
+      }
+      return grant(request, caps, lease);
+    },
+
+    settle(ticket, call, caps, timeZone) {
+      const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
+      const settle = db.transaction((): Settlement => {
+        const callId = recordCall(db, call, timeZone);
+        const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
+        if (lease) {
+          lease.inFlightUsd = Math.max(0, lease.inFlightUsd - drawn);
+          lease.consumedUsd += call.costUsd;
+          if (lease.tight) {
+            // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
+            lease.amountUsd = lease.inFlightUsd;
+            lease.consumedUsd = 0;
+            if (lease.inFlightUsd > 0) statements.shrink.run(lease.amountUsd, ...own(lease));
+            else {
+              statements.remove.run(...own(lease));
+              leases.delete((ticket as { key: string }).key);
+            }
+          }
+        }
+        const overruns: BudgetOverrun[] = [];
+        if (call.costUsd <= drawn) return { callId, overruns };
+        const { day, month } = ledgerPeriod(call.startedAt, timeZone);
+        for (const cap of applicableCaps(caps, call.tier, call.job)) {
+          const { spentUsd } = totalsOf(db, cap, day, month);
+          if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
+          const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: drawn };
+          overruns.push(overrun);
+          statements.overrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
+        }
+        return { callId, overruns };
+      });
+      writes++;
+      return settle.immediate();
+    },
+
+    cancel(ticket) {
+      if (ticket.kind !== 'lease') return;
+      const lease = leases.get(ticket.key);
+      if (lease) lease.inFlightUsd = Math.max(0, lease.inFlightUsd - ticket.amountUsd);
+    },
+
+    release() {
+      if (leases.size === 0) return;
+      const drop = db.transaction(() => {
+        for (const lease of leases.values()) statements.remove.run(...own(lease));
+        leases.clear();
+      });
+      writes++;
+      drop.immediate();
+    },
+  };
+}
