@@ -21,6 +21,8 @@ import { openStore } from '../memory/store.ts';
 import { releaseReservation, reserveBudget, type BudgetCaps } from '../memory/budget.ts';
 import { ledgerPeriod } from '../memory/ledger.ts';
 import { startSimulator } from '../agent/simulator/simulator.ts';
+import { benchColdStart, benchReplayRss } from './cli-and-replay.ts';
+import { buildIsCurrent } from './build-state.ts';
 
 interface Percentiles {
   p50Ms: number;
@@ -162,10 +164,14 @@ export function benchReservations(sizes: number[], samples = 2_000): Reservation
 
 export const benchEntry: BenchEntry = {
   name: 'cost-at-scale',
-  target: 'added p50 < 0.3 ms with a month of history; 16 concurrent < 1 ms at p50; month/fresh < 1.3; reservation flat in the month',
+  target:
+    'added p50 < 0.3 ms with a month of history; 16 concurrent < 1 ms at p50; month/fresh < 1.3; reservation flat in the month; CLI cold start against `node -e 0`; replay RSS flat in the number of tasks',
   async run({ quick }) {
     const overhead = await benchOverhead(quick ? { calls: 300, rounds: 20 } : {});
     const reservations = benchReservations(quick ? [0, 10_000, 100_000] : [0, 10_000, 100_000, 1_000_000], quick ? 500 : 2_000);
+    const coldStart = await benchColdStart(quick ? 3 : 5);
+    const replay = await benchReplayRss(quick ? [1_000, 10_000] : [10_000, 100_000]);
+    const replayGrowth = replay.at(-1)!.peakRssMb / Math.max(replay[0]!.peakRssMb, 1e-9);
     const ms = (value: number) => `${format(value, 3)} ms`;
     const pair = (value: Percentiles) => `${ms(value.p50Ms)} / ${ms(value.p99Ms)}`;
     const { sequential, concurrent } = overhead;
@@ -188,6 +194,10 @@ export const benchEntry: BenchEntry = {
       { figure: '16 concurrent: added at p50, fresh', value: ms(addedConcurrentFresh), target: '< 1 ms', pass: addedConcurrentFresh < 1 },
       { figure: '16 concurrent: added at p50, month', value: ms(addedConcurrentMonth), target: '< 1 ms', pass: addedConcurrentMonth < 1 },
       { figure: `reservation, ${format(reservations.at(-1)!.monthRows, 0)} rows / none in the month`, value: `${flat.toFixed(2)}×`, target: 'flat (< 1.5×)', pass: flat < 1.5 },
+      { figure: `\`switchboard --help\` cold start (${buildIsCurrent() ? 'compiled build' : 'tsx: no current build'})`, value: ms(coldStart.helpMs), baseline: ms(coldStart.nodeMs), ratio: coldStart.helpMs / coldStart.nodeMs },
+      { figure: '`switchboard status` cold start', value: ms(coldStart.statusMs), baseline: ms(coldStart.nodeMs), ratio: coldStart.statusMs / coldStart.nodeMs },
+      ...replay.map((run) => ({ figure: `replay peak RSS, ${format(run.tasks, 0)} tasks (${format(run.seconds, 1)} s)`, value: `${format(run.peakRssMb, 0)} MB` })),
+      { figure: `replay peak RSS, ${format(replay.at(-1)!.tasks, 0)} / ${format(replay[0]!.tasks, 0)} tasks`, value: `${replayGrowth.toFixed(2)}×`, target: 'flat (< 1.3×)', pass: replayGrowth < 1.3 },
     ];
     const table = [
       '| Ledger rows in the month | Rollup rows in the month | Reservation (median) | Month-summing query it replaced (median) |',
@@ -198,7 +208,7 @@ export const benchEntry: BenchEntry = {
       lines: [
         ...figureTable(rows),
         '',
-        'Through `openSwitchboard` (package entry point): tier set by the caller, breaker, budget reservation against daily and monthly total, tier and job caps, the openai provider, the ledger row settled with the reservation; file databases in WAL mode; the same loopback simulator for every column, calls interleaved.',
+        'Through `openSwitchboard` (package entry point): tier set by the caller, breaker, budget caps (daily and monthly total, tier and job) admitted from the router\'s lease (memory/budget-lease.ts: one write transaction per attempt, the settlement), the openai provider, the ledger row; file databases in WAL mode; the same loopback simulator for every column, calls interleaved. Cold start: median of spawns of bin/switchboard.js and of `node -e 0`, interleaved; `status` on a data dir holding an empty database. Replay: `switchboard replay TRACE` with the shipped default config (simulator, temporary ledger), peak RSS from /proc (VmHWM).',
         '',
         ...table,
         '',

@@ -21,7 +21,7 @@ const CLOCK_TICKS = 100;
 function writeTenJobs(dir: string): string {
   const path = join(dir, 'config.yaml');
   const jobs = Array.from({ length: 10 }, (_, index) =>
-    `  job-${index}:\n    schedule: "${index} 3 * * *"\n    skill: command\n    options: { command: [true] }`,
+    `  job-${index}:\n    schedule: "${index} 3 * * *"\n    skill: command\n    options: { command: ["true"] }`,
   ).join('\n');
   writeFileSync(
     path,

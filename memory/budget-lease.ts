@@ -29,6 +29,7 @@
  */
 import { applicableCaps, describeOverrun, EPSILON_USD, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
+import { ledgerTimeZone } from './ledger-days.ts';
 import type { Store } from './store.ts';
 
 export const LEASE_MODEL = '(lease)';
@@ -65,7 +66,7 @@ export interface BudgetLeases {
   /** Admits a call against `caps`: from its lease in memory when it fits, else by resizing the lease (one write). */
   reserve(request: ReservationRequest, caps: BudgetCaps): LeaseResult;
   /** Writes the call's ledger row (and a tight lease's shrink, and any overrun event) in one transaction. */
-  settle(ticket: BudgetTicket, call: CallRecord, caps: BudgetCaps, timeZone: string): Settlement;
+  settle(ticket: BudgetTicket, call: CallRecord, caps: BudgetCaps): Settlement;
   /** Gives back a draw whose call was never made; no write. */
   cancel(ticket: BudgetTicket): void;
   /** Deletes every lease this instance holds (one transaction); later calls grant new ones. */
@@ -176,9 +177,11 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       return grant(request, caps, lease);
     },
 
-    settle(ticket, call, caps, timeZone) {
+    settle(ticket, call, caps) {
       const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
       const settle = db.transaction((): Settlement => {
+        // The ledger's zone is read inside the transaction: a re-count of the days (another process) is never half-seen.
+        const timeZone = ledgerTimeZone(db);
         const callId = recordCall(db, call, timeZone);
         const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
         if (lease) {

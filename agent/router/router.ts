@@ -259,8 +259,7 @@ export function createRouter(deps: RouterDeps): Router {
       }
 
       const now = clock();
-      const ledgerZone = ledgerTimeZone(db);
-      const { day, month } = ledgerPeriod(now, ledgerZone);
+      const { day, month } = ledgerPeriod(now, ledgerTimeZone(db));
       // Prices are dated by the UTC day, whatever calendar the budget counts in.
       const worstCase = worstCaseAt(model, ledgerPeriod(now).day);
       const reservation = leases.reserve({ day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now }, caps);
@@ -343,7 +342,7 @@ export function createRouter(deps: RouterDeps): Router {
       };
       let settlement: Settlement;
       try {
-        settlement = leases.settle(reservation.ticket, call, caps, ledgerZone);
+        settlement = leases.settle(reservation.ticket, call, caps);
       } catch (settleError) {
         leases.cancel(reservation.ticket);
         throw settleError;

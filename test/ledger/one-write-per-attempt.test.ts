@@ -32,7 +32,7 @@ const spent = (db: Store) => (db.prepare('SELECT COALESCE(SUM(cost_usd), 0) FROM
 function oneCall(leases: BudgetLeases, caps: BudgetCaps, worstCase: number, costUsd = worstCase, at = NOW): boolean {
   const admitted = leases.reserve(request(worstCase, at), caps);
   if (!admitted.ok) return false;
-  leases.settle(admitted.ticket, aCall(costUsd, at), caps, 'UTC');
+  leases.settle(admitted.ticket, aCall(costUsd, at), caps);
   return true;
 }
 
@@ -91,7 +91,7 @@ test('two routers\' leases and a per-call reservation, interleaved on one file: 
         const admitted = leases.reserve(request(worstCase), caps);
         if (admitted.ok) {
           await delay(attempt % 3);
-          leases.settle(admitted.ticket, aCall(cost), caps, 'UTC');
+          leases.settle(admitted.ticket, aCall(cost), caps);
         }
       } else {
         const db = connections[2];
