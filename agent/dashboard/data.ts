@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { listProposals, type Proposal } from '../../memory/approvals.ts';
-import { billFor, type Bill } from '../../memory/bill.ts';
+import { billFor, type Baseline, type Bill } from '../../memory/bill.ts';
 import { listDeadModels, type DeadModel } from '../../memory/dead-models.ts';
 import { listRuns, listSteps, getRun, type RunRecord, type StepRecord } from '../../memory/runs.ts';
 import type { Store } from '../../memory/store.ts';
@@ -70,8 +70,8 @@ export interface SpendView {
   days: DaySpend[];
 }
 
-/** The month's bill (as `switchboard bill --month`) and its spend by day and tier. */
-export function spendView(db: Store, month: string): SpendView {
+/** The month's bill (as `switchboard bill --month`, against `baselines`) and its spend by day and tier. */
+export function spendView(db: Store, month: string, baselines: readonly Baseline[] = []): SpendView {
   const rows = db
     .prepare(`SELECT day, tier, SUM(cost_usd) AS cost FROM call_totals WHERE month = ? GROUP BY day, tier ORDER BY day`)
     .all(month) as Array<{ day: string; tier: string; cost: number }>;
@@ -82,7 +82,7 @@ export function spendView(db: Store, month: string): SpendView {
     day.total += row.cost;
     days.set(row.day, day);
   }
-  return { month, bill: billFor(db, { period: 'month', date: month }), days: [...days.values()] };
+  return { month, bill: billFor(db, { period: 'month', date: month }, baselines), days: [...days.values()] };
 }
 
 export function approvalsView(db: Store): { pending: Proposal[]; recent: Proposal[] } {

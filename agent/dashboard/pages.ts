@@ -11,6 +11,7 @@ import type { RunRecord, StepRecord } from '../../memory/runs.ts';
 import { formatUsd } from '../cli/commands/bill.ts';
 import { runSummary } from '../cli/commands/runs.ts';
 import { localTime, oneLine } from '../cli/terminal.ts';
+import { BASELINE_ROLE, verdict } from '../cli/baseline-lines.ts';
 import type { SpendView, TodayView } from './data.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -151,8 +152,10 @@ ${rows.slice(0, 10).map((line) => html`<tr><td>${line.key}</td><td class="num">$
   return page(
     { title: `Spend, ${view.month}`, active: '/spend', timeZone: zone },
     html`<div class="figures"><div class="card"><div class="muted">Spent</div><div class="figure" data-figure="spent">${formatUsd(bill.totals.costUsd)}</div></div>
-<div class="card"><div class="muted">Same tokens on ${flagship}</div><div class="figure" data-figure="flagship">${formatUsd(bill.savings.flagshipCostUsd)}</div></div>
-<div class="card"><div class="muted">Saved by routing</div><div class="figure" data-figure="saved">${bill.savings.percentSaved === null ? 'n/a' : `${bill.savings.percentSaved.toFixed(1)}%`}</div></div>
+${bill.baselines.map(
+  (baseline) =>
+    html`<div class="card"><div class="muted">All on ${baseline.model} (${BASELINE_ROLE[baseline.role]})</div><div class="figure" data-figure="baseline-${baseline.role}">${formatUsd(baseline.baselineCostUsd)}</div><div class="muted">${verdict(baseline, formatUsd)}</div></div>`,
+)}
 <div class="card"><div class="muted">Calls</div><div class="figure" data-figure="calls">${bill.totals.calls}</div></div></div>
 ${bill.includesSimulated ? html`<p class="warn">${bill.simulatedCalls} of these calls were simulated: their cost is what a real provider would have charged.</p>` : ''}
 <h2>By day and tier</h2><div class="card">${view.days.length ? spendChart(view) : html`<p class="muted">No calls this month.</p>`}</div>

@@ -15,6 +15,9 @@ import { ownerTimeZone } from '../cli/terminal.ts';
 import type { OwnerDecisionDeps } from '../owner-decision.ts';
 import { decideAsOwner } from '../owner-decision.ts';
 import { approvalsView, runsView, runView, spendView, todayView } from './data.ts';
+import { billBaselines } from '../bill-baselines.ts';
+import { resolveModels } from '../runtime.ts';
+import { dayIn } from '../../memory/ledger-days.ts';
 import { approvalsPage, modelsPage, runPage, runsPage, spendPage, todayPage } from './pages.ts';
 import { tokenMatches } from './token.ts';
 
@@ -60,9 +63,11 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
     return found ? context.html(runPage(found.run, found.steps, zone())) : context.text('no such run\n', 404);
   });
   app.get('/spend', (context) => {
-    const month = context.req.query('month') ?? now().toISOString().slice(0, 7);
+    // The owner's month, as the ledger counts it.
+    const month = context.req.query('month') ?? dayIn(now(), zone()).slice(0, 7);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return context.text('month: expected YYYY-MM\n', 400);
-    return context.html(spendPage(spendView(deps.db, month), deps.config().flagship, zone()));
+    const config = deps.config();
+    return context.html(spendPage(spendView(deps.db, month, billBaselines(config, resolveModels(config))), config.flagship, zone()));
   });
   app.get('/models', (context) => context.html(modelsPage(deps.config(), zone(), now().toISOString().slice(0, 10))));
   app.get('/approvals', (context) => approvals(context));

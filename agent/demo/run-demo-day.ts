@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { simpleGit } from 'simple-git';
 import { billFor, type Bill } from '../../memory/bill.ts';
+import { dayIn, ledgerTimeZone } from '../../memory/ledger-days.ts';
 import { claimRun, type RunStatus } from '../../memory/runs.ts';
 import { createEmailExtractSkill } from '../../skills/email-extract/skill.ts';
 import type { CommandContext } from '../cli/context.ts';
@@ -121,7 +122,8 @@ export async function runDemoDay(options: DemoOptions): Promise<DemoReport> {
       });
     }
 
-    const bill = billFor(services.db, { period: 'day', date: now().toISOString().slice(0, 10) });
+    // The demo day as the ledger counts it: the owner's day.
+    const bill = billFor(services.db, { period: 'day', date: dayIn(now(), ledgerTimeZone(services.db)) });
     const ledger = services.db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(simulated), 0) AS simulated FROM calls').get() as { calls: number; simulated: number };
     const briefingRun = services.db.prepare("SELECT result FROM job_runs WHERE job = 'morning-briefing' ORDER BY id DESC LIMIT 1").get() as { result: string | null } | undefined;
     const location = (JSON.parse(briefingRun?.result ?? 'null') as { details?: { location?: string } } | null)?.details?.location;
