@@ -195,11 +195,12 @@ export interface UsageGroup extends CallUsage {
 
 /**
  * The ledger's calls grouped by UTC date (the date prices are dated by), tier and job, with
- * their token counts and cost: what `compareBaselines` prices. All calls, or those started in
- * `[start, end)`. One pass over the rows (by index with a range); empty when none.
+ * their token counts and cost: what `compareBaselines` prices. All calls, those of one day of the
+ * ledger's calendar (by index), or those started in `[start, end)` (a scan). Empty when none.
  */
-export function usageGroups(db: Store, range?: { start: Date; end: Date }): UsageGroup[] {
-  const where = range ? 'WHERE started_at >= ? AND started_at < ?' : '';
+export function usageGroups(db: Store, range?: { day: string } | { start: Date; end: Date }): UsageGroup[] {
+  const where = range === undefined ? '' : 'day' in range ? 'WHERE day = ?' : 'WHERE started_at >= ? AND started_at < ?';
+  const parameters = range === undefined ? [] : 'day' in range ? [range.day] : [range.start.toISOString(), range.end.toISOString()];
   return db
     .prepare(
       `SELECT substr(started_at, 1, 10) AS day, tier, COALESCE(job, '') AS job, COUNT(*) AS calls, SUM(cost_usd) AS costUsd,
@@ -207,7 +208,7 @@ export function usageGroups(db: Store, range?: { start: Date; end: Date }): Usag
          SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens
        FROM calls ${where} GROUP BY 1, tier, COALESCE(job, '')`,
     )
-    .all(...(range ? [range.start.toISOString(), range.end.toISOString()] : [])) as UsageGroup[];
+    .all(...parameters) as UsageGroup[];
 }
 
 /** Routed cost against each baseline, from groups' token counts, each priced on its day; empty without baselines. */

@@ -64,7 +64,7 @@ export async function gatherBriefing(
       const yesterday = addDays(today, -1);
       // The owner's month (the ledger counts the owner's days), not the UTC one.
       const bounds = { start: startOfLocalDay(yesterday, timeZone), end: startOfLocalDay(today, timeZone) };
-      return spendReport(context.db, yesterday, bounds, today.slice(0, 7), deps.budgets, deps.baselines);
+      return spendReport(context.db, yesterday, bounds, today.slice(0, 7), deps.budgets, deps.baselines, timeZone);
     }),
     section('jobs', true, async () => jobOutcomesSince(context.db, new Date(now.getTime() - PROBLEM_WINDOW_MS), context.runId)),
   ]);

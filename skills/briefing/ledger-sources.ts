@@ -5,6 +5,7 @@
  */
 import { budgetEventsFor } from '../../memory/budget-events.ts';
 import { compareBaselines, usageGroups, type Baseline } from '../../memory/bill.ts';
+import { ledgerTimeZone } from '../../memory/ledger-days.ts';
 import type { Store } from '../../memory/store.ts';
 import type { Config } from '../../config/schema.ts';
 import type { BudgetLine, JobProblem, MarketFigure, MarketReport, ResearchReport, SkillSnapshot, SpendReport } from './types.ts';
@@ -38,18 +39,22 @@ export function spendReport(
   month: string,
   budgets: Config['budgets'] | undefined,
   baselines: readonly Baseline[] = [],
+  timeZone?: string,
 ): SpendReport {
+  // The ledger's `day` is the owner's day when it counts in `timeZone` (by index); else the local midnights bound a scan.
+  const byDay = timeZone !== undefined && ledgerTimeZone(db) === timeZone;
+  const range = byDay ? { day } : bounds;
   const rows = db
     .prepare(
       `SELECT tier, COUNT(*) AS calls, SUM(outcome != 'ok') AS failed_calls, SUM(cost_usd) AS cost_usd,
               SUM(flagship_cost_usd) AS flagship_cost_usd, MAX(simulated) AS simulated,
               SUM(CASE WHEN simulated = 1 THEN cost_usd ELSE 0 END) AS simulated_cost_usd
-       FROM calls WHERE started_at >= ? AND started_at < ? GROUP BY tier ORDER BY cost_usd DESC, tier`,
+       FROM calls WHERE ${byDay ? 'day = ?' : 'started_at >= ? AND started_at < ?'} GROUP BY tier ORDER BY cost_usd DESC, tier`,
     )
-    .all(bounds.start.toISOString(), bounds.end.toISOString()) as (TierRow & { simulated_cost_usd: number })[];
+    .all(...(byDay ? [day] : [bounds.start.toISOString(), bounds.end.toISOString()])) as (TierRow & { simulated_cost_usd: number })[];
   const sum = (pick: (row: TierRow & { simulated_cost_usd: number }) => number) => rows.reduce((total, row) => total + pick(row), 0);
   const monthToDate = [...totalsByTier(db, 'month', month).values()].reduce((total, value) => total + value, 0);
-  const groups = baselines.length === 0 ? [] : usageGroups(db, bounds);
+  const groups = baselines.length === 0 ? [] : usageGroups(db, range);
   return {
     day,
     calls: sum((row) => row.calls),

@@ -6,6 +6,7 @@ import { reserveBudget, releaseReservation, type BudgetCaps } from '../../memory
 import { dayIn, ledgerTimeZone, useLedgerTimeZone } from '../../memory/ledger-days.ts';
 import { getCall, ledgerPeriod, recordCall, type CallRecord } from '../../memory/ledger.ts';
 import { openStore, type Store } from '../../memory/store.ts';
+import { spendOnLocalDay } from '../../agent/cli/commands/status.ts';
 
 function aCall(startedAt: string, costUsd = 0.01, overrides: Partial<CallRecord> = {}): CallRecord {
   return {
@@ -47,6 +48,10 @@ test('a call at 23:30 local on the last day of a month counts on that day and mo
   assert.equal(billFor(db, { period: 'month', date: '2026-12' }).totals.calls, 0, 'not in the UTC month');
   assert.equal(spentOn(db, '2026-11-30'), 0.25);
   assert.equal(spentOn(db, '2026-11'), 0.25);
+  // `status`'s "spend today": from the rollup when the ledger counts the owner's days, by scan otherwise: the same answer.
+  assert.equal(spendOnLocalDay(db, '2026-11-30', 'America/Los_Angeles'), 0.25);
+  assert.equal(spendOnLocalDay(db, '2026-12-01', 'UTC'), 0.25);
+  assert.equal(spendOnLocalDay(db, '2026-11-30', 'UTC'), 0);
 });
 
 test('a daily cap counts the owner\'s day: 23:30 local spend blocks that day, and the next local day starts fresh', () => {

@@ -11,6 +11,7 @@ import { daemonAlive, HEARTBEAT_KEY, readDaemonLock } from '../../daemon-lock.ts
 import { jobTimeZone, nextSlot } from '../../scheduler/slots.ts';
 import { localDay, localDayBounds, localTime, ownerTimeZone, paintFor, table, type Paint } from '../terminal.ts';
 import type { Store } from '../../../memory/store.ts';
+import { ledgerTimeZone } from '../../../memory/ledger-days.ts';
 import { terminalSafeDeep } from '../safe-output.ts';
 import { endDeadRuns, endOrphanGroups } from '../../run-liveness.ts';
 
@@ -39,8 +40,15 @@ export interface StatusReport {
   pendingProposals: number;
 }
 
-/** What the ledger recorded between the owner's local midnights of `day`. */
+/**
+ * What the ledger recorded between the owner's local midnights of `day`: from the daily rollup
+ * when the ledger counts days in `zone` (it does once a router or `bill` ran with this config),
+ * else by scanning the rows between those midnights.
+ */
 export function spendOnLocalDay(db: Store, day: string, zone: string): number {
+  if (ledgerTimeZone(db) === zone) {
+    return db.prepare('SELECT COALESCE(SUM(cost_usd), 0) FROM call_totals WHERE day = ?').pluck().get(day) as number;
+  }
   const { start, end } = localDayBounds(day, zone);
   return (
     db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS cost FROM calls WHERE started_at >= ? AND started_at < ?`).get(start.toISOString(), end.toISOString()) as {
