@@ -23,7 +23,7 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('switchboard demo: a simulated day', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, () => {
+describe('switchboard demo: a simulated day', () => {
   it('runs every shipped job once, and every one succeeds', () => {
     assert.deepEqual(
       report.jobs.map((job) => [job.job, job.skill, job.status]),
