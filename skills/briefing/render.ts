@@ -237,7 +237,7 @@ function deadlinesHtml(items: DueItem[], briefing: Briefing): string {
   return listTable(
     items.map((item) => ({
       label: escapeHtml(dueLabel(item.day, briefing.date)),
-      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}${item.amounts?.length ? ` <strong>${escapeHtml(item.amounts.join(', '))}</strong>` : ''}`,
+      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}${unsaidAmounts(item).length ? ` <strong>${escapeHtml(unsaidAmounts(item).join(', '))}</strong>` : ''}`,
       note: item.subject || item.from ? escapeHtml(clip([item.from, item.subject].filter(Boolean).join(' \u2014 '), LIMITS.subject)) : undefined,
     })),
   );
@@ -370,7 +370,7 @@ function renderText(briefing: Briefing, heading: string): string {
     const meetings = briefing.calendar.status === 'ok' ? briefing.calendar.data.today.filter((event) => !event.allDay) : [];
     const lines = [
       ...meetings.map((event) => `- ${eventTime(event, briefing.timeZone)}: Meeting: ${eventLine(event)}`),
-      ...items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.amounts?.length ? ` [${item.amounts.join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`),
+      ...items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${unsaidAmounts(item).length ? ` [${unsaidAmounts(item).join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`),
     ];
     return lines.length ? lines : ['Nothing due in the next few days.'];
   });
@@ -430,6 +430,14 @@ function spendFigures(spend: SpendReport): [string, string][] {
     [`saved by routing${spend.flagshipCostUsd > 0 ? ` (${percent}%)` : ''}`, usd(saved)],
     [spend.monthCapUsd !== undefined ? `month so far, of the ${usd(spend.monthCapUsd)} cap` : 'month so far (no monthly cap set)', usd(spend.monthToDateUsd)],
   ];
+}
+
+/** The item's amounts its own text does not already state ("EUR 1,240.00" and "€1,240.00" are one amount). */
+function unsaidAmounts(item: { text: string; amounts?: string[] }): string[] {
+  return (item.amounts ?? []).filter((amount) => {
+    const figure = /\d[\d.,]*\d|\d/.exec(amount)?.[0];
+    return figure === undefined || !item.text.includes(figure);
+  });
 }
 
 /** USD with cents, or four decimals for sub-cent amounts so small days do not read as zero. */
