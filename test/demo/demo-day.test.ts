@@ -48,6 +48,15 @@ describe('switchboard demo: a simulated day', () => {
     assert.equal(report.bill.includesSimulated, true);
   });
 
+  it('sends every shipped job\'s requests in a form the strict simulator accepts: no call rejected', () => {
+    // The simulator refuses what the real APIs refuse (temperature to reasoning models, loose
+    // strict schemas, forced tool use with thinking, empty assistant text: test/simulator/).
+    const failed = db.prepare("SELECT provider, model, error_kind, error_message FROM calls WHERE outcome <> 'ok'").all();
+    assert.deepEqual(failed, []);
+    const models = (db.prepare('SELECT DISTINCT model FROM calls ORDER BY model').all() as { model: string }[]).map((row) => row.model);
+    assert.ok(models.length >= 2, `calls went to ${models.join(', ')}`);
+  });
+
   it('saves against the flagship, and says SIMULATED with the ratio and the briefing path', () => {
     assert.ok(report.savingsRatio !== null && report.savingsRatio > 1, `ratio ${report.savingsRatio}`);
     const text = renderDemoReport(report);
