@@ -42,6 +42,15 @@ function renderHtml(briefing: Briefing, heading: string): string {
       ),
     );
   }
+  if (briefing.modelNotices?.length) {
+    blocks.push(
+      row(
+        `<div style="background:#fff1f0;border:1px solid #cf222e;border-radius:6px;padding:10px 12px;font-size:14px;line-height:1.45;color:#4c0a0a;">` +
+          `<strong>Models and providers.</strong><ul style="margin:6px 0 0;padding-left:18px;">${briefing.modelNotices.map((line) => `<li>${escapeHtml(clip(line, 400))}</li>`).join('')}</ul></div>`,
+        '0 24px 8px',
+      ),
+    );
+  }
   if (briefing.simulated) {
     blocks.push(
       row(
@@ -337,6 +346,7 @@ function jobsHtml(problems: JobProblem[], briefing: Briefing): string {
 function renderText(briefing: Briefing, heading: string): string {
   const lines: string[] = [`MORNING BRIEFING: ${heading}`, ''];
   if (briefing.figuresOnly) lines.push(`FIGURES ONLY: ${briefing.figuresOnly}.`, '');
+  if (briefing.modelNotices?.length) lines.push('MODELS AND PROVIDERS', ...briefing.modelNotices.map((line) => `- ${clip(line, 400)}`), '');
   if (briefing.simulated) lines.push('SIMULATED: some model calls in this briefing were answered by the built-in simulator; its summary and costs are not real.', '');
   const intro = briefing.intro;
   if (intro.status === 'ok') lines.push(clip(intro.data.text, 600), '');

@@ -9,10 +9,15 @@ import { createStoreExtractionSource } from './extraction-source.ts';
 import { gatherBriefing, type GatheredBriefing } from './gather.ts';
 import { composeIntro } from './intro.ts';
 import { pendingApprovals } from './approvals-source.ts';
+import { deadModelLines } from '../../memory/dead-models.ts';
+import { callFaultLines } from '../../memory/call-faults.ts';
 import { parseBriefingOptions } from './options.ts';
 import { renderBriefing, usd } from './render.ts';
 import { runUsedSimulator } from './ledger-sources.ts';
 import type { Briefing, BriefingDeps } from './types.ts';
+
+/** How far back a provider's refusals are reported: a week, so a weekend's outage is still named on Monday. */
+const NOTICE_WINDOW_MS = 7 * 24 * 3_600_000;
 
 const MAX_APPROVALS = 10;
 
@@ -49,6 +54,7 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
         ...gathered,
         intro,
         approvals: pendingApprovals(context.db, context.now(), MAX_APPROVALS),
+        modelNotices: [...deadModelLines(context.db), ...callFaultLines(context.db, new Date(context.now().getTime() - NOTICE_WINDOW_MS).toISOString())],
         simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
         ...(failure ? { figuresOnly: `every model call failed (${failure.kind.replace(/_/g, ' ')}): this briefing has the figures only, no summary` } : {}),
       };

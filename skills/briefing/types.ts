@@ -175,6 +175,8 @@ export interface Briefing {
   jobs: Section<JobProblem[]>;
   /** Proposals waiting for the owner's approval, read after the intro (so those this run filed are in); absent or empty: none. */
   approvals?: PendingApproval[];
+  /** Dead models and providers out of credit or refusing requests (memory/dead-models.ts, call-faults.ts); absent or empty: none. */
+  modelNotices?: string[];
   /** Any figure or text in the briefing came from simulated model calls. */
   simulated: boolean;
   /** Set when every model call failed and the figures went out alone: said at the top of the mail. */
