@@ -159,20 +159,37 @@ async function readMailbox(read: MailboxRead): Promise<void> {
     // be a reply that acts, so only mail since that day is read (none at all when no token is).
     const since = oldestUsableTokenAt(db, now);
     if (stored) context.logger.warn({ event: 'mail-replies-validity-changed', account, mailbox }, 'UIDVALIDITY changed: reading replies again since the oldest usable token');
-    if (!since) {
+    const recent = since ? (session.listSince ? await session.listSince(since) : await session.listAfter(0)) : [];
+    if (recent.length === 0) {
+      // Start after the newest message: the next run reads only what arrives from now on.
       const all = await session.listAfter(0);
       resetReplyWatermark(db, account, mailbox, opened.uidValidity, now, all.at(-1)?.uid ?? 0);
       return;
     }
-    resetReplyWatermark(db, account, mailbox, opened.uidValidity, now, 0);
-    entries = session.listSince ? await session.listSince(since) : await session.listAfter(0);
+    resetReplyWatermark(db, account, mailbox, opened.uidValidity, now, recent[0].uid - 1);
+    entries = await session.listAfter(recent[0].uid - 1);
   }
+  const owner = bareAddress(read.deps.owner);
   for (const entry of entries) {
     signal.throwIfAborted();
-    const [message] = await session.fetchMessages([entry], read.options.maxMessageBytes);
-    if (message) await handleMessage(read, opened.uidValidity, entry.uid, await readReplyMail(message));
+    // Headers first: most mail in a shared INBOX is not a reply, and its body is not downloaded.
+    const [head] = await session.fetchMessages([entry], 0);
+    if (head && mightBeReply(db, await readReplyMail(head), owner)) {
+      const [message] = await session.fetchMessages([entry], read.options.maxMessageBytes);
+      if (message) await handleMessage(read, opened.uidValidity, entry.uid, await readReplyMail(message));
+    }
     advanceReplyWatermark(db, account, mailbox, opened.uidValidity, entry.uid, context.now());
   }
+}
+
+/** From the headers alone: whether the message may be a reply (see `isReplyToBriefing`). */
+function mightBeReply(db: Store, head: ReplyMail, owner: string | undefined): boolean {
+  if (head.messageId && sentByUs(db, [head.messageId]).length > 0) return false;
+  return (
+    (head.references.length > 0 && sentByUs(db, head.references).length > 0) ||
+    REPLY_SUBJECT.test(head.subject) ||
+    (owner !== undefined && head.fromAddresses.includes(owner))
+  );
 }
 
 const REPLY_SUBJECT = /^\s*((re|aw|sv|antw|réf|ref)\s*:\s*)+morning briefing\b/i;
