@@ -228,6 +228,7 @@ async function handleMessage(read: MailboxRead, uidValidity: string, uid: number
 
 async function actOnReply(read: MailboxRead, replyId: number, mail: ReplyMail, owner: string | undefined): Promise<ReplyAction[]> {
   const { context, deps } = read;
+  const store = context.db;
   const refused = (text: string, proposalId?: number): ReplyAction => ({ result: 'refused', text, ...(proposalId !== undefined ? { proposalId } : {}) });
   if (!owner) return [refused('no owner address is configured (mail.smtp.to): no reply can act')];
   const from = mail.fromAddresses;
@@ -250,18 +251,18 @@ async function actOnReply(read: MailboxRead, replyId: number, mail: ReplyMail, o
       actions.push(refused(`${command.decision} #${id} without its token: copy the line "${command.decision} ${id} …" the briefing printed under it`, id));
       continue;
     }
-    const check = checkReplyToken(db(read), id, command.token, replyId, context.now());
+    const check = checkReplyToken(store, id, command.token, replyId, context.now());
     if (!check.ok) {
       const why = { unknown: 'the token is wrong', 'other-proposal': 'the token belongs to another proposal', used: 'the token was already used', expired: 'the token has expired' }[check.reason];
       actions.push(refused(`${command.decision} #${id}: ${why}; nothing done`, id));
       continue;
     }
-    if (!useReplyToken(db(read), check.tokenId, replyId, context.now())) {
+    if (!useReplyToken(store, check.tokenId, replyId, context.now())) {
       actions.push(refused(`${command.decision} #${id}: the token was already used; nothing done`, id));
       continue;
     }
     try {
-      const outcome = await deps.decide({ db: db(read), proposalId: id, decision: command.decision, by: REPLY_DECIDER, router: context.router, logger: context.logger, timeZone: context.timezone });
+      const outcome = await deps.decide({ db: store, proposalId: id, decision: command.decision, by: REPLY_DECIDER, router: context.router, logger: context.logger, timeZone: context.timezone });
       const proposal = outcome.proposal;
       if (!outcome.changed) {
         actions.push(refused(`#${id} was already ${proposal.state}${proposal.decidedBy ? ` (by ${proposal.decidedBy})` : ''}: nothing run again`, id));
@@ -277,8 +278,4 @@ async function actOnReply(read: MailboxRead, replyId: number, mail: ReplyMail, o
   }
   if (actions.length === 0) actions.push(refused('no "approve N TOKEN" or "reject N TOKEN" line outside the quoted text: nothing done'));
   return actions;
-}
-
-function db(read: MailboxRead): Store {
-  return read.context.db;
 }
