@@ -293,9 +293,14 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
       return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
     }
     default:
+      // A token pasted where its variable's name belongs is not echoed back.
+      if (NAME_OF_SECRET_KEYS.has(path.at(-1) ?? '')) return { path: path.join('.'), message: issue.message };
       return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
   }
 }
+
+/** Keys that name where a secret is (an environment variable), whose wrong value may be the secret itself. */
+const NAME_OF_SECRET_KEYS = new Set(['tokenEnv']);
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
