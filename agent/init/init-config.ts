@@ -130,6 +130,8 @@ export function renderInitConfig(answers: InitAnswers, now: Date = new Date()): 
     const mailbox = answers.mailbox;
     // Replies to the briefing (`approve 3 TOKEN`) arrive in this mailbox: read them every 10 minutes.
     jobs['approval-replies'] = { schedule: '*/10 * * * *', skill: 'mail-replies', options: { account: 'personal' } };
+    // Dates, action items and amounts from new mail: what the briefing's "needs you" and mail sections read.
+    jobs.mail = { schedule: '*/15 * * * *', skill: 'email-extract', overlap: 'skip' };
     const owner = answers.ownerAddress ?? mailbox.imapUser;
     overlay.mail = {
       accounts: { personal: { host: mailbox.imapHost, port: mailbox.imapPort, user: mailbox.imapUser, passwordFile: expandHome(mailbox.imapPasswordFile) } },

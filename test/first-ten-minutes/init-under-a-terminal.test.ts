@@ -78,6 +78,8 @@ test('interactive init asks only what it cannot detect and writes an overlay con
   // With a mailbox, replies to the briefing are read there: approving by reply works from day one.
   assert.equal(loaded.config.jobs['approval-replies'].skill, 'mail-replies');
   assert.deepEqual(loaded.config.jobs['approval-replies'].options, { account: 'personal' });
+  // The mailbox is also read for dates, action items and amounts, which the briefing lists.
+  assert.equal(loaded.config.jobs.mail.skill, 'email-extract');
 });
 
 test('init refuses to replace an existing config without --force', () => {
