@@ -30,6 +30,8 @@ import { createRouter, type Router } from './router/router.ts';
 import { createTierDecider, orchestratorTierQuestion } from './router/tier-decider.ts';
 import { createRememberTool } from './tools/remember.ts';
 import { createAccessTokenSource } from '../skills/google/access-token.ts';
+import { createMailRepliesSkill } from '../skills/mail-replies/skill.ts';
+import { decideAsOwner } from './owner-decision.ts';
 
 /** Facts recalled into an orchestrator prompt are capped at this many tokens. */
 export const RECALL_TOKEN_CAP = 600;
@@ -64,9 +66,23 @@ export async function openModelLayer(config: Config, dataDir: string): Promise<M
 
 /** The model-backed skills with their real dependencies from config. */
 export function buildSkills(config: Config, dataDir: string): Skill[] {
+  const googleTokens = config.google ? createAccessTokenSource(config.google) : undefined;
   return [
     createBriefingSkill({ ...briefingDepsFromConfig(config, dataDir), baselines: billBaselines(config, resolveModels(config)) }),
-    createEmailExtractSkill({ accounts: config.mail.accounts, googleTokens: config.google ? createAccessTokenSource(config.google) : undefined }),
+    createEmailExtractSkill({ accounts: config.mail.accounts, googleTokens, owner: config.mail.smtp?.to }),
+    createMailRepliesSkill({
+      accounts: config.mail.accounts,
+      owner: config.mail.smtp?.to,
+      googleTokens,
+      // The same decision as `switchboard approvals` and the dashboard; a code edit's model calls go through the run's router.
+      decide: (request) =>
+        decideAsOwner(
+          { db: request.db, dataDir, config, timeZone: request.timeZone, openRouter: async () => ({ router: request.router, logger: request.logger, close: () => {} }) },
+          request.proposalId,
+          request.decision,
+          request.by,
+        ),
+    }),
     createCodeEditSkill({ settings: config.skills['code-edit'] ?? {} }),
     createMarketSkill({ settings: config.skills.market ?? {} }),
     createResearchSkill(),
