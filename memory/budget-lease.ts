@@ -25,7 +25,8 @@
  *   cap the lease holds exactly what is in flight and shrinks with each settlement (still one
  *   transaction), so a cap is filled to the last call as before.
  * - `release()` drops the leases (a closing process); a dead process's leases are cleared like its
- *   reservations (`clearStaleReservations`).
+ *   reservations (`clearStaleReservations`); a new router drops the leases its own process left
+ *   (a reload), and a lease whose row is gone is granted again before it admits a call.
  */
 import { applicableCaps, describeOverrun, EPSILON_USD, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
@@ -160,6 +161,10 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     return result.immediate();
   }
 
+  // Leases an earlier router of this process left (a reload with other caps) would hold money until idle: they go now.
+  // That router, if still running, grants again before its next call.
+  db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid);
+
   return {
     get writes() {
       return writes;
@@ -170,7 +175,14 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       const key = leaseKey(request);
       const lease = leases.get(key);
       const fresh = lease !== undefined && request.createdAt.getTime() - lease.grantedAtMs < RENEW_AFTER_MS && request.createdAt.getTime() >= lease.grantedAtMs;
-      if (lease && fresh && !lease.tight && lease.consumedUsd + lease.inFlightUsd + request.amountUsd <= lease.amountUsd + EPSILON_USD) {
+      // Its row still there (a primary-key read): a lease cleared by another router or a clean-up is granted again.
+      if (
+        lease &&
+        fresh &&
+        !lease.tight &&
+        lease.consumedUsd + lease.inFlightUsd + request.amountUsd <= lease.amountUsd + EPSILON_USD &&
+        statements.exists.get(...own(lease)) !== undefined
+      ) {
         lease.inFlightUsd += request.amountUsd;
         return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: false };
       }

@@ -136,3 +136,18 @@ test('a new day gives back the old day\'s idle lease; a dead process\'s lease an
   assert.equal(owner.writes, writes + 2, 'an old lease is granted again (a write) before it admits a call');
   assert.equal(listReservations(db).length, 2);
 });
+
+test('a second router of the same process drops the first one\'s lease, and the first grants again before its next call', () => {
+  const db = openStore(':memory:');
+  const caps = capsOf(100);
+  const first = createBudgetLeases(db, { pid: 77 });
+  assert.ok(oneCall(first, caps, 0.1));
+  assert.equal(listReservations(db).length, 1);
+  const second = createBudgetLeases(db, { pid: 77 });
+  assert.deepEqual(listReservations(db), [], 'a reload gives the old lease back');
+  const writes = first.writes;
+  assert.ok(oneCall(first, caps, 0.1));
+  assert.equal(first.writes, writes + 2, 'no call is admitted on a lease whose row is gone');
+  assert.ok(oneCall(second, caps, 0.1));
+  assert.equal(listReservations(db).length, 2);
+});
