@@ -46,7 +46,7 @@ test('the model is asked on the code kind with the edits schema and sees the rel
   await runCodeEdit({ router, now: NOW }, { repo: root, task: 'Fix the add function in math.js', job: 'fix-math', allowedRepos: [allowed] });
   assert.equal(router.calls.length, 1);
   const [call] = router.calls;
-  assert.deepEqual(call.task, { kind: 'code' });
+  assert.deepEqual(call.task, { kind: 'code', checked: true }, 'checked by its edits and tests: the ledger marks it');
   assert.equal(call.request.responseSchema?.name, 'code_edits');
   const prompt = call.request.messages.map((message) => message.content).join('\n');
   assert.match(prompt, /<file path="src\/math\.js">\nexport function add/);

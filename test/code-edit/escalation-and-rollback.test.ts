@@ -20,7 +20,7 @@ test('a failing test is escalated once to the next tier up, with the failing out
   );
   assert.equal(outcome.status, 'committed');
   assert.equal(router.calls.length, 2);
-  assert.deepEqual(router.calls[1].task, { kind: 'code', tier: 'reasoning' });
+  assert.deepEqual(router.calls[1].task, { kind: 'code', tier: 'reasoning', checked: true, escalatedFromCall: 1 }, 'the re-run names the answer whose tests failed');
   const feedback = router.calls[1].request.messages.at(-1);
   assert.equal(feedback?.role, 'user');
   assert.match(feedback?.content ?? '', /tests failed with exit code 1/);
