@@ -106,17 +106,22 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     ),
   };
 
-  /** Grants or resizes the lease of `request`'s key inside a write transaction; refuses when a cap would be passed. */
+  /**
+   * Grants or resizes the lease of `request`'s key inside a write transaction; refuses when a cap
+   * would be passed. The leases in memory change only once the transaction committed.
+   */
   function grant(request: ReservationRequest, caps: BudgetCaps, current: Lease | undefined): LeaseResult {
     const key = leaseKey(request);
     const applicable = applicableCaps(caps, request.tier, request.job);
     const nowIso = request.createdAt.toISOString();
-    const result = db.transaction((): LeaseResult => {
+    const need = (current?.inFlightUsd ?? 0) + request.amountUsd;
+    // Leases of earlier days with nothing in flight hold money for nothing: given back in the same transaction.
+    const expired = [...leases].filter(([otherKey, other]) => otherKey !== key && other.inFlightUsd === 0 && other.day !== request.day);
+    const granted = db.transaction((): { ok: true; lease: Lease } | { ok: false; blocked: BlockingCap } => {
       clearIdleLeases(db, request.createdAt);
       // Its row may have been cleared as idle (or by a restart's clean-up): then it holds nothing any more.
       const exists = current !== undefined && statements.exists.get(...own(current)) !== undefined;
       const held = exists ? current.amountUsd : 0;
-      const need = (current?.inFlightUsd ?? 0) + request.amountUsd;
       let room = Infinity;
       for (const cap of applicable) {
         const { spentUsd, reservedUsd } = totalsOf(db, cap, request.day, request.month);
@@ -127,8 +132,7 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         room = Math.min(room, cap.capUsd - spentUsd - others - need);
       }
       const tight = room < TIGHT_CALLS * request.amountUsd;
-      const extra = tight ? 0 : Math.min(room * HEADROOM_SHARE, MAX_LEASE_CALLS * request.amountUsd);
-      const amountUsd = need + extra;
+      const amountUsd = need + (tight ? 0 : Math.min(room * HEADROOM_SHARE, MAX_LEASE_CALLS * request.amountUsd));
       let rowId: number;
       if (exists) {
         rowId = current.rowId;
@@ -136,14 +140,8 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       } else {
         rowId = Number(statements.insert.run(nowIso, request.day, request.month, request.tier, request.job ?? '', LEASE_MODEL, amountUsd, pid).lastInsertRowid);
       }
-      // Leases of earlier days with nothing in flight hold money for nothing: give them back.
-      for (const [otherKey, other] of leases) {
-        if (otherKey !== key && other.inFlightUsd === 0 && other.day !== request.day) {
-          statements.remove.run(...own(other));
-          leases.delete(otherKey);
-        }
-      }
-      leases.set(key, {
+      for (const [, other] of expired) statements.remove.run(...own(other));
+      const lease: Lease = {
         rowId,
         day: request.day,
         month: request.month,
@@ -154,11 +152,15 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         inFlightUsd: need,
         grantedAtMs: request.createdAt.getTime(),
         tight,
-      });
-      return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
+      };
+      return { ok: true, lease };
     });
     writes++;
-    return result.immediate();
+    const result = granted.immediate();
+    if (!result.ok) return result;
+    for (const [otherKey] of expired) leases.delete(otherKey);
+    leases.set(key, result.lease);
+    return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
   }
 
   // Leases an earlier router of this process left (a reload with other caps) would hold money until idle: they go now.
@@ -191,24 +193,16 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
 
     settle(ticket, call, caps) {
       const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
+      const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
+      const inFlightAfter = lease ? Math.max(0, lease.inFlightUsd - drawn) : 0;
       const settle = db.transaction((): Settlement => {
         // The ledger's zone is read inside the transaction: a re-count of the days (another process) is never half-seen.
         const timeZone = ledgerTimeZone(db);
         const callId = recordCall(db, call, timeZone);
-        const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
-        if (lease) {
-          lease.inFlightUsd = Math.max(0, lease.inFlightUsd - drawn);
-          lease.consumedUsd += call.costUsd;
-          if (lease.tight) {
-            // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
-            lease.amountUsd = lease.inFlightUsd;
-            lease.consumedUsd = 0;
-            if (lease.inFlightUsd > 0) statements.shrink.run(lease.amountUsd, ...own(lease));
-            else {
-              statements.remove.run(...own(lease));
-              leases.delete((ticket as { key: string }).key);
-            }
-          }
+        // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
+        if (lease?.tight) {
+          if (inFlightAfter > 0) statements.shrink.run(inFlightAfter, ...own(lease));
+          else statements.remove.run(...own(lease));
         }
         const overruns: BudgetOverrun[] = [];
         if (call.costUsd <= drawn) return { callId, overruns };
@@ -223,7 +217,15 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         return { callId, overruns };
       });
       writes++;
-      return settle.immediate();
+      // Memory follows only a committed settlement: a failed one leaves the draw to `cancel`.
+      const settlement = settle.immediate();
+      if (lease) {
+        lease.inFlightUsd = inFlightAfter;
+        if (!lease.tight) lease.consumedUsd += call.costUsd;
+        else if (inFlightAfter > 0) lease.amountUsd = inFlightAfter;
+        else if (ticket.kind === 'lease') leases.delete(ticket.key);
+      }
+      return settlement;
     },
 
     cancel(ticket) {
