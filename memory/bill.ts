@@ -263,6 +263,7 @@ export function escalationLines(db: Store, [from, to]: [string, string], tierAbo
          c.cache_write_tokens AS cacheWriteTokens, c.output_tokens AS outputTokens, c.reasoning_tokens AS reasoningTokens,
          c.cost_usd AS costUsd
        FROM calls c
+       -- The first term is the partial index's own predicate (calls_checked), so SQLite uses it.
        WHERE c.day BETWEEN ? AND ? AND (c.checked = 1 OR c.escalated_from_call IS NOT NULL)
          AND c.checked = 1 AND c.outcome = 'ok' AND c.escalated_from_call IS NULL
          AND NOT EXISTS (SELECT 1 FROM calls e WHERE e.escalated_from_call = c.id)`,
@@ -281,8 +282,8 @@ export function escalationLines(db: Store, [from, to]: [string, string], tierAbo
     .prepare(
       `SELECT COUNT(DISTINCT e.escalated_from_call) AS steps, COALESCE(SUM(e.cost_usd), 0) AS reRunCostUsd,
          COALESCE((SELECT SUM(f.cost_usd) FROM calls f WHERE f.id IN
-           (SELECT escalated_from_call FROM calls WHERE day BETWEEN ? AND ? AND escalated_from_call IS NOT NULL)), 0) AS failedAnswersCostUsd
-       FROM calls e WHERE e.day BETWEEN ? AND ? AND e.escalated_from_call IS NOT NULL`,
+           (SELECT escalated_from_call FROM calls WHERE day BETWEEN ? AND ? AND (checked = 1 OR escalated_from_call IS NOT NULL) AND escalated_from_call IS NOT NULL)), 0) AS failedAnswersCostUsd
+       FROM calls e WHERE e.day BETWEEN ? AND ? AND (e.checked = 1 OR e.escalated_from_call IS NOT NULL) AND e.escalated_from_call IS NOT NULL`,
     )
     .get(from, to, from, to) as EscalationLines['made'];
   return { avoided, made, priced: tierAbove !== undefined };
