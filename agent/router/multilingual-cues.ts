@@ -53,7 +53,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-extract',
     pattern: words(
       'extract\\w*', 'pull out', 'pull the', 'grab',
-      'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
+      'just (?:the )?list', 'juste la liste', 'solo la lista', 'nur (?:die )?liste', 'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
       'extrai\\w*', 'releve\\w*', 'recupere\\w*',
       'extrae\\w*', 'extraer', 'saca\\w*',
     ),
@@ -62,7 +62,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-lookup',
     pattern: words(
       'look up', 'lookup', 'find', 'check', 'search', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
-      'nachschau\\w*', 'schau\\w*', 'such\\w*', 'finde\\w*', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
+      'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
       'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'cuanto tiempo', 'a que hora', 'que tengo', 'cual es',
     ),
@@ -71,7 +71,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-explain',
     pattern: words(
       'explain\\w*', 'what does [^.?!]{0,40} mean', 'what went wrong', 'tell me what', 'sag mir was', 'was ist (?:da )?(?:los|schiefgelaufen)', 'dis[- ]moi ce que', 'ce qui (?:s\'est passe|ne va pas)', 'dime (?:que|lo que)', 'que (?:ha )?paso', 'what (?:does|is) this', 'walk me through', 'help me understand',
-      'erklar\\w*', 'was bedeutet', 'was macht', 'was heisst',
+      'erklar\\w*', 'erlauter\\w*', 'was bedeutet', 'was macht', 'was heisst',
       'expliqu\\w*', 'que (?:veut dire|signifie)', 'qu\'est-ce que (?:fait|veut)',
       'explica\\w*', 'que significa', 'que hace',
     ),
@@ -80,9 +80,9 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'personal-admin',
     pattern: words(
       'calendar', 'diary', 'agenda', 'inbox', 'remind\\w*', 'appointment\\w*', 'meeting\\w*', 'todo', 'to-do',
-      'kalender', 'termin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
+      'kalender', 'termin(?:e|en|s)?', 'zahnarzttermin\\w*', 'arzttermin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
       'rendez-vous', 'rappelle\\w*', 'boite (?:mail|de reception)', 'reunion\\w*',
-      'calendario', 'cita\\w*', 'recuerda\\w*', 'recordatorio\\w*', 'bandeja de entrada', 'correo\\w*',
+      'calendario', 'citas?', 'recuerda\\w*', 'recordatorio\\w*', 'bandeja de entrada', 'correo\\w*',
     ),
   },
   {
@@ -92,8 +92,9 @@ export const CONCEPTS: readonly Concept[] = [
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
       // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
       "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b[^.?!]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      "n'y touche\\w* pas", '(?:touche|modifie|change|corrige)\\w* (?:a )?(?:pas|rien)', '(?:nichts|nicht) (?:ge)?ander\\w*',
       '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
-      'as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
+      '(?:leave|keep) (?:it|this|that|the \\w+) as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
       'no (?:edits|changes|fixes)(?: needed)?', 'without fixing', "i'll fix it myself", 'read[- ]only', 'just (?:tell|explain|understand)', 'only (?:explain|understand)',
       '(?:nichts|nix) (?:zu )?(?:andern|anfassen|veranderen|fixen|umbauen|korrigieren)', 'nicht (?:andern|anfassen|fixen)', 'ohne (?:etwas |was |es )?(?:zu )?(?:andern|anzufassen)', 'nur (?:erklaren|verstehen)',
       'sans (?:rien )?(?:modifier|changer|toucher|corriger)', 'ne (?:touche|modifie|change) (?:a )?rien', 'juste (?:explique|comprendre)',
@@ -105,16 +106,16 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-build',
     pattern: words(
       'write', 'writing', 'code', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
-      'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau\\w*',
-      'ecri\\w*', 'code\\w*', 'programm\\w*', 'implemente\\w*', 'cree\\w*', 'genere\\w*',
-      'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea\\w*', 'genera\\w*', 'haz',
+      'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau(?:e|en|t|st)?',
+      'ecri(?:s|re|t|vez)', 'code(?:s|d|r)?', 'programm\\w*', 'implemente\\w*', 'cree(?:r|z)?', 'genere(?:r|z)?',
+      'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea(?:r|te|ted|tes|ting|me|lo|la)?', 'genera(?:r|te|ted|tes|ting|me|lo|la)?', 'haz',
     ),
   },
   {
     name: 'intent-change',
     pattern: words(
-      'fix\\w*', 'change', 'modify', 'refactor\\w*', 'rename\\w*', 'update the', 'add (?:a|an) (?:column|test|field|flag|option)', 'migrat\\w*', 'convert\\w*',
-      'ander\\w*', 'anpass\\w*', 'beheb\\w*', 'reparier\\w*', 'umschreib\\w*', 'schreib\\w* [^.?!]{0,40} um', 'umbenenn\\w*', 'konvertier\\w*',
+      'fix(?:es|ing|en)?', 'change', 'modify', 'refactor\\w*', 'rename\\w*', 'update the', 'add (?:a|an) (?:column|test|field|flag|option)', 'add', 'remove', 'swap', 'split', 'tidy', 'dedupe', 'clean up', 'patch', 'entfern\\w*', 'teil\\w* [^.?!]{0,30} auf', 'decoupe\\w*', 'supprime\\w*', 'parte\\w*', 'quita\\w*', 'anade\\w*', 'ajoute\\w*', 'hinzufug\\w*', 'erganz\\w*', 'migrat\\w*', 'convert\\w*',
+      'ander(?:n|t|st)', 'anderung\\w*', 'andere (?:die|das|den|mal|bitte)', 'anpass\\w*', 'beheb\\w*', 'reparier\\w*', 'umschreib\\w*', 'schreib\\w* [^.?!]{0,40} um', 'umbenenn\\w*', 'konvertier\\w*',
       'corrig\\w*', 'modifi\\w*', 'chang\\w*', 'renomm\\w*', 'convert\\w*', 'repar\\w*',
       'arregl\\w*', 'corrig\\w*', 'cambi\\w*', 'modific\\w*', 'renombr\\w*', 'convierte\\w*',
     ),
@@ -127,13 +128,18 @@ export const CONCEPTS: readonly Concept[] = [
       'ubersetz\\w*', 'umformulier\\w*', 'formulier\\w* [^.?!]{0,40} um', 'korrekturles\\w*',
       'tradui\\w*', 'traduction', 'reformul\\w*', 'reecri\\w*', 'relis (?:et corrige|mon texte)',
       'traduc\\w*', 'traduzca', 'reformula\\w*', 'reescrib\\w*', 'redacta\\w* de nuevo',
+      'sounds? (?:less|more)', '(?:put|render) [^.?!]{0,60} (?:into|in) (?:plain )?(?:english|italian|german|french|spanish|polish|portuguese|dutch)', 'shorten\\w*', 'raccourci\\w*', 'acorta\\w*', '(?:less|more) (?:stiff|boring|blunt|defensive|formal|polite|professional|confident\\w*|firm|friendly|chatty|casual|clunky)', 'tone down', 'tidy up (?:this|my|the) (?:paragraph|text|letter|email)',
+      'grammar', 'spelling', 'punctuation', 'typos?',
+      'klingt', 'ins (?:englische|deutsche|franzosische|spanische|italienische|polnische|portugiesische)', 'klingen', 'lockerer', 'formeller', 'hoflicher', 'selbstbewusster', 'freundlicher', 'rechtschreibung', 'grammatik', 'zeichensetzung', 'korrektur',
+      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', 'relire', 'relis',
+      'suene', 'suena', 'menos (?:seca|seco|formal|borde|a la defensiva)', 'mas (?:formal|profesional|cercan[oa]|educad[oa])', 'ortografia', 'al (?:ingles|aleman|frances|italiano|rumano|portugues|polaco)', 'puntuacion',
     ),
   },
   {
     name: 'code-artefact',
     pattern: words(
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
-      'json', 'yaml', 'csv', 'sql', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
+      'json', 'yaml', 'csv', 'sql', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', 'formular\\w*', 'formulaire', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
       'python', 'bash', 'javascript', 'typescript', 'node', 'docker\\w*', 'nginx', 'cron\\w*', 'github', 'git', 'pipeline', 'deploy\\w*', 'build',
       'schema', 'spreadsheet formula', 'formel', 'formule', 'formula', 'macro', 'automation', 'automatisierung', 'automatisation', 'automatizacion',
       '[\\w-]+\\.(?:py|ts|tsx|js|sh|ya?ml|json|toml|sql|rs|go|rb|java|php)',
@@ -144,25 +150,32 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-judge',
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
-      'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh\\w*', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
+      'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
+      'is ok to', 'is good for me', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
+      'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
+      'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
+      'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
+      'pasa algo', 'hay que preocuparse', 'debemos preocuparnos', 'que harias', 'esta bien si', 'firmo', 'me llega', 'buena idea', 'vamos a urgencias', 'es grave',
+      'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh(?:s|ed|ing)?', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
       'is (?:it|this|that) (?:safe|ok|okay|dangerous|legal|bad|serious)', 'can i (?:take|mix|combine)', 'do i need a (?:lawyer|doctor|solicitor)', 'what are my (?:options|rights)',
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
       'est-ce (?:que )?(?:c\'est )?(?:sur|grave|dangereux|legal)', 'c\'est (?:grave|dangereux|sur)', 'ai-je le droit',
       'es (?:seguro|peligroso|grave|legal)', 'puedo (?:tomar|mezclar)', 'tengo derecho',
-      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert\\w*', 'was meinst du', 'beurteil\\w*',
+      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert(?:e|en|et|est)', 'was meinst du', 'beurteil\\w*',
       'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients',
       'deberia\\w*', 'me conviene', 'conviene', 'vale la pena', 'recomiend\\w*', 'aconseja\\w*', 'evalua\\w*', 'valora\\w*', 'pros y contras', 'que opinas',
     ),
   },
   {
     name: 'intent-prove',
-    pattern: words('prove\\w*', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
+    pattern: words('prov(?:e|es|ed|en|ing)', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
   },
   {
     name: 'intent-risk-review',
     pattern: words(
-      'risk\\w*', 'danger\\w*', 'could hurt', 'hurt me', 'against me', 'worry', 'worried', 'red flags?', 'pitfalls?', 'downsides?',
-      'risiko\\w*', 'riskant\\w*', 'gefahr\\w*', 'nachteil\\w*', 'sorgen', 'bedenklich',
+      'bottlenecks?', 'single points? of failure', 'where it will (?:hurt|choke|break|fail)', 'expose\\w* me', 'schaden', 'schaden konnten', 'nuire', 'perjudicar',
+      'risk(?!s? of (?:rain|showers|snow|frost|storms?))\\w*', 'danger\\w*', 'could hurt', 'hurt me', 'against me', 'worry', 'worried', 'red flags?', 'pitfalls?', 'downsides?',
+      'risiko\\w*', 'riskant\\w*', 'gefahr', 'gefahrlich\\w*', 'nachteil\\w*', 'sorgen', 'bedenklich',
       'risque\\w*', 'dangereu\\w*', 'grave', 'inquiet\\w*', 'defavorable\\w*',
       'riesgo\\w*', 'arriesgad\\w*', 'peligros\\w*', 'perjudic\\w*', 'preocup\\w*',
     ),
@@ -171,47 +184,124 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'portfolio', 'invest\\w*', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax\\w*', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
-      'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '\\w*rente', 'darlehen', 'rente', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
-      'portefeuille', 'pret\\w*', 'hypothe\\w*', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
-      'cartera', 'acciones', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
+      'interest rates?', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
+      'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
+      'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
     ),
   },
   {
     name: 'stakes-health',
     pattern: words(
-      'medication\\w*', 'medicine', 'meds', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
+      'medication\\w*', 'medicine', 'meds', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
       '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
-      'medicament\\w*', 'comprimes?', 'medecin', 'analyses', 'sang', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
-      'medicamento\\w*', 'pastillas?', 'medico', 'analisis', 'sangre', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
+      'medicament\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
+      'medicamento\\w*', 'pastillas?', 'medico', '(?:los|sus|mis|adjunto) analisis', 'analisis de sangre', 'analitica\\w*', 'sangre', 'trigliceridos', 'anticonceptivos', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
     ),
   },
   {
     name: 'stakes-law',
     pattern: words(
-      'contract\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign', 'deposit',
-      '\\w*vertrag\\w*', 'klausel\\w*', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
-      'contrat\\w*', 'avocat', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
-      'contrato\\w*', 'clausulas?', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
+      'contracts?', 'contractual\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign(?! (?:up|in|out|me up))', 'deposit', 'who pays', 'allowed to', 'do i have a case', 'indemnity', 'non-compete', 'redundancy', 'dispute',
+      '\\w*vertrag\\w*', 'klausel\\w*', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'wettbewerbsverbot', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
+      'contrat\\w*', 'avocat', 'qui paie', 'il a le droit', 'compromis de vente', 'devis', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
+      'contrato\\w*', 'clausulas?', 'quien paga', 'puede hacer eso', 'despido', 'presupuesto del \\w+', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
     ),
   },
   {
     name: 'stakes-safety',
     pattern: words(
-      'safe', 'safety', 'unsafe', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electric\\w*', 'drive with', 'fire',
-      'sicher', 'sicherheit', 'gefahrlich', 'vergift\\w*', 'strom', 'feuer',
+      'safe', 'safety', 'unsafe', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
+      'sicherheit', 'gefahrlich', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
       'c\'est sur', 'surete', 'securite', 'dangereux', 'javel', 'gaz', 'avale\\w*', 'incendie',
-      'seguro', 'seguridad', 'peligroso', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
+      'seguridad', 'peligroso', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
     ),
   },
   {
     name: 'stakes-irreversible',
     pattern: words(
-      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'big commitment', 'commitment',
-      'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck',
-      'definiti\\w*', 'pas revenir en arriere', 'sans retour',
-      'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv\\w*',
+      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
+      'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck', 'geht nicht ruckgangig', 'ist dann weg', 'produktionsdatenbank',
+      'definitif', 'definitive(?:ment)?', 'pas revenir en arriere', 'pas de retour en arriere', 'sans retour',
+      'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv[oa]s?',
       'quit my job', 'kundigen', 'verkaufen', 'sell the (?:house|flat|appartment)', 'vendre', 'vender',
+    ),
+  },
+  {
+    // A review of code or a system for security: a judgement even when nothing is to be changed.
+    name: 'intent-security-review',
+    pattern: words(
+      'security (?:review|holes?|issues?|vulnerabilit\\w*|flaws?|audit|problems?|risks?)', 'vulnerab\\w*', 'sql injection', 'xss', 'csrf', 'weak spots', 'store (?:the )?passwords',
+      'sicherheitsluck\\w*', 'sicherheitsproblem\\w*', 'sicherheitsrisik\\w*', 'tokens? speicher\\w*',
+      'failles?', 'revue de securite', 'audit de securite', 'vulnerabilit\\w*',
+      'agujeros?', 'revision de seguridad', 'auditoria de seguridad', 'vulnerabilidad\\w*',
+    ),
+  },
+  {
+    // Asking what could go wrong before a step that is hard to take back.
+    name: 'intent-check-before',
+    pattern: words(
+      'sanity[- ]check', 'double[- ]check', 'before (?:i|we) (?:run|sign|delete|send|merge|drop|wipe|launch|go live|deploy)', 'anything (?:i|we) (?:missed|overlooked|should)', 'anything that could',
+      'what (?:should|do) we (?:check|verify)', 'one-sided', 'bite me', 'a trap',
+      'ubersehen wir', 'was sollten wir (?:vorher )?prufen', 'bevor ich (?:es|das|ihn) ', 'auf die fusse', 'haken', 'fallstrick\\w*',
+      'on oublie quelque chose', 'on verifie quoi', 'avant que je (?:le |la )?lance', 'un piege', 'piege',
+      'se nos escapa algo', 'que revisamos', 'antes de ejecutar\\w*', 'alguna trampa', 'trampa',
+    ),
+  },
+  {
+    // Weighing words: the answer depends on circumstances to be weighed, so it is not a plain fact.
+    name: 'weighing',
+    pattern: words(
+      'considering', 'taking into account', 'factoring', 'given (?:that|my|our|the|i)', 'in the long run', 'long run', 'long[- ]term', 'overall', 'over \\d+ years',
+      'langfristig', 'unter berucksichtigung', 'auf lange sicht',
+      'a long terme', 'en tenant compte', 'sur \\d+ ans',
+      'a largo plazo', 'teniendo en cuenta', 'a la larga',
+    ),
+  },
+  {
+    // A choice between two courses offered as a question ("sign or not", "fixed or variable?").
+    name: 'either-or',
+    pattern: /\b(?:or|oder|ou|o)\s+(?:not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
+  },
+  {
+    // A short everyday message to someone: orchestration work, unlike rewording a given text.
+    name: 'short-message',
+    pattern: words(
+      'text (?:my )?\\w+ (?:that|saying)', 'thank-?you note', 'thank you note', 'short (?:reply|answer|note|message)', 'two-line (?:reply|note|message)', 'tell \\w+ (?:yes|no|that|thanks)', 'message (?:to|for) (?:my )?\\w+', 'quick (?:text|note|message|reply|thanks)', 'note for the \\w+', 'write (?:back )?to (?:the )?\\w+ (?:that|saying|confirming)', 'reply to (?:the |my )?\\w+(?:\'s email)? (?:saying|confirming|accepting|declining|that)', 'send (?:my |a )?(?:\\w+ )?(?:a )?(?:message|text|note|thanks|thank-you)',
+      'schreib (?:kurz |schnell )?(?:an|dem|der) \\w+', 'sag (?:\\w+ )?(?:dass|bescheid|\\w+ (?:passt|ja|nein))', 'schick (?:\\w+ )?(?:ne |eine )?nachricht', 'nachricht an', 'message an', 'kurze (?:antwort|nachricht|notiz)',
+      'ecris (?:vite |un mot )?a \\w+', 'envoie (?:un |une )?(?:petit |petite )?(?:message|texto|sms|mot)', 'un mot pour', 'dis a \\w+', 'reponse courte', 'courte reponse', 'petit mot',
+      'escribele', 'mandale', 'una nota para', 'dile a \\w+', 'un mensaje a', 'un mensajito', 'respuesta breve', 'breve respuesta',
+    ),
+  },
+  {
+    // A trigger that repeats: an automation to build, not a message to send once.
+    name: 'recurring-trigger',
+    pattern: words(
+      'each time', 'every time', 'whenever', 'every (?:day|morning|evening|night|week|month|hour|monday|tuesday|wednesday|thursday|friday|saturday|sunday)',
+      'jedes mal', 'immer wenn', 'jeden (?:tag|morgen|abend|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)',
+      'chaque fois', 'a chaque', 'tous les (?:jours|matins|soirs|lundis|mardis)',
+      'cada vez', 'siempre que', 'todos los (?:dias|lunes|martes|viernes)',
+    ),
+  },
+  {
+    // "When X happens, do Y": a rule for a device or a mailbox to follow, which is built once.
+    name: 'automation-trigger',
+    pattern: words(
+      'when (?:my|the|someone|anyone|a|an) (?:\\w+ ){0,4}(?:goes|leaves|arrives|opens|closes|finishes|drops|rises|detects|starts|stops|is (?:above|below|over|under)|above|below)',
+      'switch(?:es)? itself', 'turn(?:s)? itself', 'auto-?(?:forward|label|file|archive|sort|reply|delete|tag|move)\\w*', 'skip (?:watering|heating)',
+      'wenn (?:\\w+ ){1,5}(?:uber|unter|verlasst|offnet|fertig ist)', 'automatisch\\w*',
+      'quand (?:\\w+ ){1,5}(?:depasse|quitte|ouvre|termine)', 'automatiquement',
+      'cuando (?:\\w+ ){1,5}(?:supera|salga|abra|termine)', 'automaticamente',
+    ),
+  },
+  {
+    // A document-sized or structured artefact to produce from what is given.
+    name: 'document-artefact',
+    pattern: words(
+      'one-page', 'two-page', '\\d+ pages? long', 'page-long', '\\d{3,} words', 'into a table', 'as a table', 'checklist doc\\w*', 'sections? per \\w+', 'with sections', 'flowing paragraph', 'full sentences', 'into prose', 'printable', 'ics(?: file)?', 'template', 'cover letter', 'personal statement', 'newsletter article',
+      'einseitig\\w*', 'zweiseitig\\w*', '\\d{3,} wort\\w*', 'tabelle', 'pro \\w+ ein abschnitt', 'mit abschnitten', 'ganze satze', 'vorlage', 'motivationsschreiben', 'anschreiben', 'lebenslauf',
+      'd\'une page', 'de deux pages', '\\d{3,} mots', 'tableau', 'une section par', 'phrases completes', 'modele', 'lettre de motivation', 'cv',
+      'de una pagina', 'de dos paginas', '\\d{3,} palabras', 'tabla', 'una seccion por', 'frases completas', 'plantilla', 'carta de presentacion', 'curriculum',
     ),
   },
   // --- form ---
@@ -220,16 +310,19 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'trivia',
     pattern: words(
       // A comparison of plain facts, asked as "which is taller": not "what's the bigger risk".
-      '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
+      '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|lequel|laquelle|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
         [
-          'taller', 'tallest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
-          'hoher', 'hochste\\w*', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
-          'plus (?:haut|grand|long|peuple|vieux|ancien|rapide)e?s?',
-          'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes)',
+          'taller', 'tallest', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
+          'hoher', 'hochste\\w*', 'billiger', 'gunstiger', 'leichter', 'kurzer', 'fruher', 'naher', 'freiesten', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
+          'plus (?:haut|grand|long|peuple|vieux|ancien|rapide|tot|leger|court|calme|proche)e?s?', 'moins cher\\w*',
+          'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes|barat[oa]|liger[oa]|cort[oa]|cerca|libre)', 'antes',
         ].join('|') +
         ')',
       'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
+      'opening times', 'ratings', 'bewertungen', 'horarios',
+      '(?:risk|chance|probability) of rain', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
+      'just a definition', 'nur eine definition', 'juste la definition', 'solo la definicion',
     ),
   },
   {
