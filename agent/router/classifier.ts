@@ -333,11 +333,12 @@ function secondStage(
     return 'a short everyday message';
   }
   if (best === tiers.orchestration && !readOnly && stake === undefined && !judgement) {
-    if (rewordOrDocument && !has('short-message') && !has('intent-summarise') && !has('intent-extract')) {
+    const transform = has('intent-reword') || (has('document-artefact') && !readIntent && !has('short-message'));
+    if (transform && !has('intent-summarise') && !has('intent-extract')) {
       raiseTo(probabilities, tiers.execution, RULE_CONFIDENCE);
       return 'transforms a given text into a document';
     }
-    if (has('automation-trigger') && !readIntent) {
+    if (has('automation-trigger') && !has('intent-summarise')) {
       raiseTo(probabilities, tiers.execution, RULE_CONFIDENCE);
       return 'an automation to build';
     }

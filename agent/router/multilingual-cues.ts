@@ -43,7 +43,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'summar\\w*', 'recap\\w*', 'tl;?dr', 'gist', 'sum up', 'boil down',
       'zusammenfass\\w*', 'fass\\w* [^.?!]{0,60}zusammen', 'kurzfassung', 'uberblick', 'das wichtigste',
-      'resum\\w*', 'synthes\\w*', 'en bref', 'les grandes lignes',
+      'resum(?:e|es|er|ez|en|ir|ido|a)', 'synthes\\w*', 'en bref', 'les grandes lignes',
       'resumen', 'resumir', 'lo principal', 'en pocas palabras',
       'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
       'en (?:une|deux|trois|quelques|\\d) (?:phrases?|lignes?|points)', 'en (?:una|dos|tres|pocas|\\d) (?:frases?|lineas?|puntos)',
@@ -52,7 +52,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-extract',
     pattern: words(
-      'extract\\w*', 'pull out', 'pull the', 'grab',
+      'extract(?:s|ed|ing|ion)?', 'pull out', 'pull the', 'grab',
       'just (?:the )?list', 'juste la liste', 'solo la lista', 'nur (?:die )?liste', 'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
       'extrai\\w*', 'releve\\w*', 'recupere\\w*',
       'extrae\\w*', 'extraer', 'saca\\w*',
@@ -61,7 +61,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-lookup',
     pattern: words(
-      'look up', 'lookup', 'find', 'check', 'search', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
+      'look up', 'lookup', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
       'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
       'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'cuanto tiempo', 'a que hora', 'que tengo', 'cual es',
@@ -139,7 +139,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'code-artefact',
     pattern: words(
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
-      'json', 'yaml', 'csv', 'sql', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', 'formular\\w*', 'formulaire', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
+      'json', 'yaml', 'csv', 'sql', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', '\\w*formular\\w*', 'formulaire', 'rust', 'golang', 'java', 'kotlin', 'swift', 'ruby', 'php', 'jq', 'powershell', 'jquery', 'react', 'html', 'css', 'fastapi', 'flask', 'django', 'express', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
       'python', 'bash', 'javascript', 'typescript', 'node', 'docker\\w*', 'nginx', 'cron\\w*', 'github', 'git', 'pipeline', 'deploy\\w*', 'build',
       'schema', 'spreadsheet formula', 'formel', 'formule', 'formula', 'macro', 'automation', 'automatisierung', 'automatisation', 'automatizacion',
       '[\\w-]+\\.(?:py|ts|tsx|js|sh|ya?ml|json|toml|sql|rs|go|rb|java|php)',
@@ -161,8 +161,8 @@ export const CONCEPTS: readonly Concept[] = [
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
       'est-ce (?:que )?(?:c\'est )?(?:sur|grave|dangereux|legal)', 'c\'est (?:grave|dangereux|sur)', 'ai-je le droit',
       'es (?:seguro|peligroso|grave|legal)', 'puedo (?:tomar|mezclar)', 'tengo derecho',
-      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert(?:e|en|et|est)', 'was meinst du', 'beurteil\\w*',
-      'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients',
+      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'wag\\w* (?:\\w+ )?ab', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert(?:e|en|et|est)', 'was meinst du', 'beurteil\\w*',
+      'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients', 'le pour et le contre', 'pour et contre',
       'deberia\\w*', 'me conviene', 'conviene', 'vale la pena', 'recomiend\\w*', 'aconseja\\w*', 'evalua\\w*', 'valora\\w*', 'pros y contras', 'que opinas',
     ),
   },
@@ -288,6 +288,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'automation-trigger',
     pattern: words(
       'when (?:my|the|someone|anyone|a|an) (?:\\w+ ){0,4}(?:goes|leaves|arrives|opens|closes|finishes|drops|rises|detects|starts|stops|is (?:above|below|over|under)|above|below)',
+      'every time', 'each time', 'whenever', 'set (?:that|this|it) up', 'jedes mal wenn', 'immer wenn', 'chaque fois que', 'cada vez que', 'siempre que',
       'switch(?:es)? itself', 'turn(?:s)? itself', 'auto-?(?:forward|label|file|archive|sort|reply|delete|tag|move)\\w*', 'skip (?:watering|heating)',
       'wenn (?:\\w+ ){1,5}(?:uber|unter|verlasst|offnet|fertig ist)', 'automatisch\\w*',
       'quand (?:\\w+ ){1,5}(?:depasse|quitte|ouvre|termine)', 'automatiquement',
