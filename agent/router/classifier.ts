@@ -85,6 +85,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-es.jsonl',
   'training/generalise-mixed.jsonl',
   'training/generalise-boundary.jsonl',
+  'training/generalise-probe.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',

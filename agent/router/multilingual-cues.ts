@@ -92,6 +92,7 @@ export const CONCEPTS: readonly Concept[] = [
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
       // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
       "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b[^.?!]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      "(?:don't|do not|dont|won't|no) (?:want|need)(?: any)? (?:changes|edits|fixes)", "(?:no|without) changes", 'keine (?:anderungen|anderung)', 'pas de modifications?', 'sin cambios',
       "n'y touche\\w* pas", '(?:touche|modifie|change|corrige)\\w* (?:a )?(?:pas|rien)', '(?:nichts|nicht) (?:ge)?ander\\w*',
       '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
       '(?:leave|keep) (?:it|this|that|the \\w+) as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
@@ -151,7 +152,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
-      'is ok to', 'is good for me', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
+      'is ok to', 'is good for me', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -184,7 +185,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'interest rates?', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'interest rates?', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
       'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
       'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
@@ -193,7 +194,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-health',
     pattern: words(
-      'medication\\w*', 'medicine', 'meds', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
+      'medication\\w*', 'medicine', 'meds', '\\w+(?:statin|statine|estatina|pril|sartan|olol|azepam|oxacin|cillin|formin|formine|formina|prazol|prazole|dipin|dipine)', 'statins?', 'estatinas?', 'kidney\\w*', 'nierenwert\\w*', 'fonction renale', 'rinon', 'renal', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
       '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
       'medicament\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
       'medicamento\\w*', 'pastillas?', 'medico', '(?:los|sus|mis|adjunto) analisis', 'analisis de sangre', 'analitica\\w*', 'sangre', 'trigliceridos', 'anticonceptivos', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
@@ -220,7 +221,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-irreversible',
     pattern: words(
-      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
+      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'wipe\\w*', 'factory reset', 'format (?:the )?(?:disk|drive)', 'platt ?mach\\w*', 'formater', 'formatear', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
       'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck', 'geht nicht ruckgangig', 'ist dann weg', 'produktionsdatenbank',
       'definitif', 'definitive(?:ment)?', 'pas revenir en arriere', 'pas de retour en arriere', 'sans retour',
       'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv[oa]s?',
@@ -233,8 +234,8 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'security (?:review|holes?|issues?|vulnerabilit\\w*|flaws?|audit|problems?|risks?)', 'vulnerab\\w*', 'sql injection', 'xss', 'csrf', 'weak spots', 'store (?:the )?passwords',
       'sicherheitsluck\\w*', 'sicherheitsproblem\\w*', 'sicherheitsrisik\\w*', 'tokens? speicher\\w*',
-      'failles?', 'revue de securite', 'audit de securite', 'vulnerabilit\\w*',
-      'agujeros?', 'revision de seguridad', 'auditoria de seguridad', 'vulnerabilidad\\w*',
+      'failles?', 'problemes? de securite', 'revue de securite', 'audit de securite', 'vulnerabilit\\w*',
+      'agujeros?', 'fallos? de seguridad', 'problemas? de seguridad', 'revision de seguridad', 'auditoria de seguridad', 'vulnerabilidad\\w*',
     ),
   },
   {
@@ -261,7 +262,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     // A choice between two courses offered as a question ("sign or not", "fixed or variable?").
     name: 'either-or',
-    pattern: /\b(?:or|oder|ou|o)\s+(?:not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
+    pattern: /\b(?:now|jetzt|maintenant|ahora)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:or|oder|ou|o)\s+(?:j'attends|i wait|ich warte|espero|not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
   },
   {
     // A short everyday message to someone: orchestration work, unlike rewording a given text.
@@ -313,7 +314,7 @@ export const CONCEPTS: readonly Concept[] = [
       // A comparison of plain facts, asked as "which is taller": not "what's the bigger risk".
       '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|lequel|laquelle|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
         [
-          'taller', 'tallest', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
+          'taller', 'tallest', 'quicker', 'quickest', 'slower', 'bigger screen', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
           'hoher', 'hochste\\w*', 'billiger', 'gunstiger', 'leichter', 'kurzer', 'fruher', 'naher', 'freiesten', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
           'plus (?:haut|grand|long|peuple|vieux|ancien|rapide|tot|leger|court|calme|proche)e?s?', 'moins cher\\w*',
           'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes|barat[oa]|liger[oa]|cort[oa]|cerca|libre)', 'antes',
@@ -321,7 +322,7 @@ export const CONCEPTS: readonly Concept[] = [
         ')',
       'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
-      'opening times', 'ratings', 'bewertungen', 'horarios',
+      'opening times', 'compare the (?:\\w+ )?(?:sizes|weights|heights|lengths|dimensions|specs|screen sizes|ratings|opening hours)', 'ratings', 'bewertungen', 'horarios',
       '(?:risk|chance|probability) of rain', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
       'just a definition', 'nur eine definition', 'juste la definition', 'solo la definicion',
     ),
