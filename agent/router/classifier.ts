@@ -86,6 +86,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-mixed.jsonl',
   'training/generalise-boundary.jsonl',
   'training/generalise-probe.jsonl',
+  'training/generalise-probe-2.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',

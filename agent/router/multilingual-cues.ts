@@ -132,7 +132,7 @@ export const CONCEPTS: readonly Concept[] = [
       'sounds? (?:less|more)', '(?:put|render) [^.?!]{0,60} (?:into|in) (?:plain )?(?:english|italian|german|french|spanish|polish|portuguese|dutch)', 'shorten\\w*', 'raccourci\\w*', 'acorta\\w*', '(?:less|more) (?:stiff|boring|blunt|defensive|formal|polite|professional|confident\\w*|firm|friendly|chatty|casual|clunky)', 'tone down', 'tidy up (?:this|my|the) (?:paragraph|text|letter|email)',
       'grammar', 'spelling', 'punctuation', 'typos?',
       'klingt', 'ins (?:englische|deutsche|franzosische|spanische|italienische|polnische|portugiesische)', 'klingen', 'lockerer', 'formeller', 'hoflicher', 'selbstbewusster', 'freundlicher', 'rechtschreibung', 'grammatik', 'zeichensetzung', 'korrektur',
-      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', 'relire', 'relis',
+      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', 'relire',
       'suene', 'suena', 'menos (?:seca|seco|formal|borde|a la defensiva)', 'mas (?:formal|profesional|cercan[oa]|educad[oa])', 'ortografia', 'al (?:ingles|aleman|frances|italiano|rumano|portugues|polaco)', 'puntuacion',
     ),
   },
@@ -152,7 +152,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
-      'is ok to', 'is good for me', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
+      'is ok to', 'is good for me', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -185,7 +185,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'interest rates?', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'interest rates?', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
       'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
       'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
@@ -221,7 +221,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-irreversible',
     pattern: words(
-      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'wipe\\w*', 'factory reset', 'format (?:the )?(?:disk|drive)', 'platt ?mach\\w*', 'formater', 'formatear', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
+      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', '(?:to|on|in|into|auf|en|in die) prod(?:uction|uktion)?', 'en produccion', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'wipe\\w*', 'factory reset', 'format (?:the )?(?:disk|drive)', 'platt ?mach\\w*', 'formater', 'formatear', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
       'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck', 'geht nicht ruckgangig', 'ist dann weg', 'produktionsdatenbank',
       'definitif', 'definitive(?:ment)?', 'pas revenir en arriere', 'pas de retour en arriere', 'sans retour',
       'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv[oa]s?',
@@ -242,11 +242,11 @@ export const CONCEPTS: readonly Concept[] = [
     // Asking what could go wrong before a step that is hard to take back.
     name: 'intent-check-before',
     pattern: words(
-      'sanity[- ]check', 'double[- ]check', 'before (?:i|we) (?:run|sign|delete|send|merge|drop|wipe|launch|go live|deploy)', 'anything (?:i|we) (?:missed|overlooked|should)', 'anything that could',
+      'sanity[- ]check', 'double[- ]check', 'before (?:i|we) (?:\\w+ ){0,2}(?:run|apply|sign|delete|send|merge|drop|wipe|launch|go live|deploy|install|push|execute)', 'anything (?:i|we) (?:missed|overlooked|should)', 'anything that could',
       'what (?:should|do) we (?:check|verify)', 'one-sided', 'bite me', 'a trap',
-      'ubersehen wir', 'was sollten wir (?:vorher )?prufen', 'bevor ich (?:es|das|ihn) ', 'auf die fusse', 'haken', 'fallstrick\\w*',
-      'on oublie quelque chose', 'on verifie quoi', 'avant que je (?:le |la )?lance', 'un piege', 'piege',
-      'se nos escapa algo', 'que revisamos', 'antes de ejecutar\\w*', 'alguna trampa', 'trampa',
+      'ubersehen wir', 'was sollten wir (?:vorher )?prufen', 'bevor (?:ich|wir)', 'auf die fusse', 'haken', 'fallstrick\\w*',
+      'on oublie quelque chose', 'on verifie quoi', 'avant que (?:je|on|j\'\\w+)', 'un piege', 'piege',
+      'se nos escapa algo', 'que revisamos', 'antes de (?:ejecutar|aplicar|lanzar|firmar|borrar|instalar)\\w*', 'alguna trampa', 'trampa',
     ),
   },
   {
@@ -314,7 +314,7 @@ export const CONCEPTS: readonly Concept[] = [
       // A comparison of plain facts, asked as "which is taller": not "what's the bigger risk".
       '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|lequel|laquelle|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
         [
-          'taller', 'tallest', 'quicker', 'quickest', 'slower', 'bigger screen', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
+          'taller', 'tallest', 'the most', 'the least', 'am meisten', 'am wenigsten', 'le plus', 'le moins', 'quicker', 'quickest', 'slower', 'bigger screen', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
           'hoher', 'hochste\\w*', 'billiger', 'gunstiger', 'leichter', 'kurzer', 'fruher', 'naher', 'freiesten', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
           'plus (?:haut|grand|long|peuple|vieux|ancien|rapide|tot|leger|court|calme|proche)e?s?', 'moins cher\\w*',
           'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes|barat[oa]|liger[oa]|cort[oa]|cerca|libre)', 'antes',
