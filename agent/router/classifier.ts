@@ -87,6 +87,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-boundary.jsonl',
   'training/generalise-probe.jsonl',
   'training/generalise-probe-2.jsonl',
+  'training/generalise-probe-3.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',
@@ -309,7 +310,7 @@ function secondStage(
   const readIntent = READ_INTENT.some((index) => conceptFlags[index] === 1);
   const readOnly = has('read-only');
   const changeAsked = (has('intent-build') || has('intent-change')) && !readOnly;
-  const choice = has('either-or') && !readIntent;
+  const choice = (has('either-or') || has('own-choice')) && !readIntent;
   if (best !== tiers.reasoning && stake !== undefined && (judgement || choice) && !has('trivia') && (!readOnly || has('intent-security-review'))) {
     if (best === tiers.orchestration || !has('intent-build')) {
       raiseTo(probabilities, tiers.reasoning, RULE_CONFIDENCE);

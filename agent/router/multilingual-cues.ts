@@ -140,7 +140,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'code-artefact',
     pattern: words(
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
-      'json', 'yaml', 'csv', 'sql', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', '\\w*formular\\w*', 'formulaire', 'rust', 'golang', 'java', 'kotlin', 'swift', 'ruby', 'php', 'jq', 'powershell', 'jquery', 'react', 'html', 'css', 'fastapi', 'flask', 'django', 'express', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
+      'json', 'yaml', 'csv', 'sql', 'heic', 'jpe?g', 'png', 'pdfs', 'mp4', 'mov', 'files', 'folders?', 'directory', 'dateien', 'ordner', 'fichiers', 'dossier', 'carpeta', 'archivos', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', '\\w*formular\\w*', 'formulaire', 'rust', 'golang', 'java', 'kotlin', 'swift', 'ruby', 'php', 'jq', 'powershell', 'jquery', 'react', 'html', 'css', 'fastapi', 'flask', 'django', 'express', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
       'python', 'bash', 'javascript', 'typescript', 'node', 'docker\\w*', 'nginx', 'cron\\w*', 'github', 'git', 'pipeline', 'deploy\\w*', 'build',
       'schema', 'spreadsheet formula', 'formel', 'formule', 'formula', 'macro', 'automation', 'automatisierung', 'automatisation', 'automatizacion',
       '[\\w-]+\\.(?:py|ts|tsx|js|sh|ya?ml|json|toml|sql|rs|go|rb|java|php)',
@@ -152,7 +152,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
-      'is ok to', 'is good for me', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'do i have a case', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'quien paga', 'puede hacer eso',
+      'is ok to', 'is good for me', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -185,7 +185,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'interest rates?', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'interest rates?', 'vat', 'mwst', 'umsatzsteuer', 'tva', 'iva', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
       'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
       'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
@@ -194,28 +194,28 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-health',
     pattern: words(
-      'medication\\w*', 'medicine', 'meds', '\\w+(?:statin|statine|estatina|pril|sartan|olol|azepam|oxacin|cillin|formin|formine|formina|prazol|prazole|dipin|dipine)', 'statins?', 'estatinas?', 'kidney\\w*', 'nierenwert\\w*', 'fonction renale', 'rinon', 'renal', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
-      '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
-      'medicament\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
-      'medicamento\\w*', 'pastillas?', 'medico', '(?:los|sus|mis|adjunto) analisis', 'analisis de sangre', 'analitica\\w*', 'sangre', 'trigliceridos', 'anticonceptivos', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
+      'medication\\w*', 'medicine', 'meds', 'rash', 'bleeding', 'vomit\\w*', 'headache', 'migraine', 'swollen', 'swelling', 'lump', 'breathing', 'allerg\\w*', 'insulin', 'blood sugar', 'vaccin\\w*', 'side effects', 'overdose', 'surgery', 'painkillers?', 'antidepressants?', '\\w+(?:statin|statine|estatina|pril|sartan|olol|azepam|oxacin|cillin|formin|formine|formina|prazol|prazole|dipin|dipine)', 'statins?', 'estatinas?', 'kidney\\w*', 'nierenwert\\w*', 'fonction renale', 'rinon', 'renal', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
+      '\\w*medikament\\w*', 'ausschlag', 'blutung\\w*', 'erbrech\\w*', 'kopfschmerz\\w*', 'geschwollen', 'knoten', 'atemnot', 'allergi\\w*', 'blutzucker', 'impf\\w*', 'schmerzmittel', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
+      'medicament\\w*', 'plaques', 'saigne\\w*', 'vomi\\w*', 'mal de tete', 'gonfle\\w*', 'respir\\w*', 'allergi\\w*', 'glycemie', 'vaccin\\w*', 'douleur\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
+      'medicamento\\w*', 'sarpullido', 'sangra\\w*', 'vomit\\w*', 'dolor de cabeza', 'hinchad\\w*', 'bulto', 'respirar', 'alergi\\w*', 'glucosa', 'vacuna\\w*', 'dolor\\w*', 'pastillas?', 'medico', '(?:los|sus|mis|adjunto) analisis', 'analisis de sangre', 'analitica\\w*', 'sangre', 'trigliceridos', 'anticonceptivos', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
     ),
   },
   {
     name: 'stakes-law',
     pattern: words(
-      'contracts?', 'contractual\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign(?! (?:up|in|out|me up))', 'deposit', 'who pays', 'allowed to', 'do i have a case', 'indemnity', 'non-compete', 'redundancy', 'dispute',
-      '\\w*vertrag\\w*', 'klausel\\w*', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'wettbewerbsverbot', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
-      'contrat\\w*', 'avocat', 'qui paie', 'il a le droit', 'compromis de vente', 'devis', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
-      'contrato\\w*', 'clausulas?', 'quien paga', 'puede hacer eso', 'despido', 'presupuesto del \\w+', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
+      'contracts?', 'contractual\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign(?! (?:up|in|out|me up))', 'deposit', 'who pays', 'allowed to', 'do i have a case', 'indemnity', 'visa', 'residence permit', 'fined?', 'penalty', 'claim', 'insurer', 'non-compete', 'redundancy', 'dispute',
+      '\\w*vertrag\\w*', 'klausel\\w*', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'wettbewerbsverbot', 'aufenthalt\\w*', 'bussgeld', 'widersprech\\w*', 'widerspruch', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
+      'contrat\\w*', 'avocat', 'qui paie', 'il a le droit', 'compromis de vente', 'devis', 'titre de sejour', 'amende', 'conteste\\w*', 'sinistre', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
+      'contrato\\w*', 'clausulas?', 'quien paga', 'puede hacer eso', 'despido', 'permiso de residencia', 'multa', 'reclam\\w*', 'el seguro', 'siniestro', 'presupuesto del \\w+', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
     ),
   },
   {
     name: 'stakes-safety',
     pattern: words(
-      'safe', 'safety', 'unsafe', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
-      'sicherheit', 'gefahrlich', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
-      'c\'est sur', 'surete', 'securite', 'dangereux', 'javel', 'gaz', 'avale\\w*', 'incendie',
-      'seguridad', 'peligroso', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
+      'safe', 'safety', 'unsafe', 'gas smell', 'smell gas', 'mou?ld', 'asbestos', 'sockets?', 'ladder', 'car seat', 'bleach', 'tyres?', 'brakes?', 'grinding', 'breakers?', 'fuse ?box', 'electrician', 'toxic', 'chocolate', 'carbon monoxide', 'smoke alarm', 'rm -rf', 'drop table', 'force push', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
+      'sicherheit', 'gefahrlich', 'gasgeruch', 'schimmel', 'asbest', 'steckdose\\w*', 'kindersitz', 'reifen', 'bremsen', 'sicherung', 'elektriker', 'giftig', 'gefressen', 'schokolade', 'kohlenmonoxid', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
+      'c\'est sur', 'surete', 'securite', 'dangereux', 'odeur de gaz', 'moisissure\\w*', 'amiante', 'echelle', 'siege auto', 'pneus?', 'freins', 'disjoncteur', 'electricien', 'toxique', 'a mange', 'chocolat', 'monoxyde', 'javel', 'gaz', 'avale\\w*', 'incendie',
+      'seguridad', 'peligroso', 'olor a gas', 'moho', 'amianto', 'enchufes?', 'escalera', 'silla del coche', 'neumaticos?', 'frenos', 'diferencial', 'electricista', 'toxico', 'se ha comido', 'monoxido', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
     ),
   },
   {
@@ -243,7 +243,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-check-before',
     pattern: words(
       'sanity[- ]check', 'double[- ]check', 'before (?:i|we) (?:\\w+ ){0,2}(?:run|apply|sign|delete|send|merge|drop|wipe|launch|go live|deploy|install|push|execute)', 'anything (?:i|we) (?:missed|overlooked|should)', 'anything that could',
-      'what (?:should|do) we (?:check|verify)', 'one-sided', 'bite me', 'a trap',
+      'what (?:should|do) (?:i|we) (?:check|verify)', '(?:check|verify) first', 'vorher (?:was |etwas )?pruf\\w*', 'je verifie quoi', 'quoi verifier', 'verifier avant', 'que compruebo', 'que reviso', 'comprobar antes', 'one-sided', 'bite me', 'a trap',
       'ubersehen wir', 'was sollten wir (?:vorher )?prufen', 'bevor (?:ich|wir)', 'auf die fusse', 'haken', 'fallstrick\\w*',
       'on oublie quelque chose', 'on verifie quoi', 'avant que (?:je|on|j\'\\w+)', 'un piege', 'piege',
       'se nos escapa algo', 'que revisamos', 'antes de (?:ejecutar|aplicar|lanzar|firmar|borrar|instalar)\\w*', 'alguna trampa', 'trampa',
@@ -263,6 +263,11 @@ export const CONCEPTS: readonly Concept[] = [
     // A choice between two courses offered as a question ("sign or not", "fixed or variable?").
     name: 'either-or',
     pattern: /\b(?:now|jetzt|maintenant|ahora)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:or|oder|ou|o)\s+(?:j'attends|i wait|ich warte|espero|not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
+  },
+  {
+    // Two courses joined by "or" with the person's own action in them ("fix it myself or call someone").
+    name: 'own-choice',
+    pattern: /\b(?:or|oder|ou|o)\b[^.?!]{0,40}\b(?:myself|me|i|we|us|selbst|selber|ich|wir|moi|je|j'\w+|on|yo|lo|la|nosotros)\b|\b(?:myself|selbst|selber|moi-meme|yo)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:take it|accept|annehmen|accepter|j'accepte|aceptar|lo acepto)\b[^.?!]{0,20}\b(?:or|oder|ou|o)\b/u,
   },
   {
     // A short everyday message to someone: orchestration work, unlike rewording a given text.
