@@ -88,6 +88,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-probe.jsonl',
   'training/generalise-probe-2.jsonl',
   'training/generalise-probe-3.jsonl',
+  'training/generalise-probe-4.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',
@@ -341,7 +342,7 @@ function secondStage(
       raiseTo(probabilities, tiers.execution, RULE_CONFIDENCE);
       return 'transforms a given text into a document';
     }
-    if (has('automation-trigger') && !has('intent-summarise')) {
+    if (has('automation-trigger') && !has('intent-summarise') && !has('weighing')) {
       raiseTo(probabilities, tiers.execution, RULE_CONFIDENCE);
       return 'an automation to build';
     }
