@@ -89,6 +89,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-probe-2.jsonl',
   'training/generalise-probe-3.jsonl',
   'training/generalise-probe-4.jsonl',
+  'training/generalise-probe-5.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',
@@ -353,7 +354,7 @@ function secondStage(
   }
   if (best === tiers.orchestration || stake !== undefined || judgement) return '';
   const readAsked = has('intent-extract') || has('intent-explain') || has('intent-summarise');
-  if (best === tiers.execution && readAsked && !changeAsked && !has('intent-build') && !rewordOrDocument && !has('automation-trigger') && !has('recurring-trigger')) {
+  if (best === tiers.execution && readAsked && !changeAsked && !has('intent-build') && !rewordOrDocument && !has('document-artefact') && !has('automation-trigger') && !has('recurring-trigger')) {
     raiseTo(probabilities, tiers.orchestration, RULE_CONFIDENCE);
     return 'read, extract or explain: nothing to write';
   }
