@@ -90,6 +90,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-probe-3.jsonl',
   'training/generalise-probe-4.jsonl',
   'training/generalise-probe-5.jsonl',
+  'training/generalise-probe-6.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',
@@ -100,6 +101,11 @@ export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-1.jsonl', 'held
 
 /** Probability given to orchestration when the meta-question rule fires. */
 const META_RULE_CONFIDENCE = 0.9;
+/**
+ * A question with no look-up, summary, errand or message in it is a request for a judgement
+ * when the model gives reasoning at least this probability; chosen by leave-one-set-out.
+ */
+const QUESTION_LEAN = 0.1;
 /** Least probability the stakes and read-only rules leave to the tier they raise or lower to. */
 const RULE_CONFIDENCE = 0.75;
 
@@ -318,6 +324,11 @@ function secondStage(
       raiseTo(probabilities, tiers.reasoning, RULE_CONFIDENCE);
       return `stakes: ${CONCEPTS[stake].name.slice('stakes-'.length)}`;
     }
+  }
+  const lightIntent = readIntent || has('personal-admin') || has('short-message') || has('trivia') || has('notation') || has('everyday-pseudocode') || has('arrow');
+  if (best === tiers.orchestration && has('question') && !lightIntent && !changeAsked && probabilities[tiers.reasoning] >= QUESTION_LEAN) {
+    raiseTo(probabilities, tiers.reasoning, RULE_CONFIDENCE);
+    return 'a question with no look-up, summary or errand in it: a judgement';
   }
   if (best !== tiers.reasoning && has('intent-security-review') && !changeAsked) {
     raiseTo(probabilities, tiers.reasoning, RULE_CONFIDENCE);

@@ -45,7 +45,7 @@ export const CONCEPTS: readonly Concept[] = [
       'zusammenfass\\w*', 'fass\\w* [^.?!]{0,60}zusammen', 'kurzfassung', 'uberblick', 'das wichtigste',
       'resum(?:e|es|er|ez|en|ir|ido|a)', 'synthes\\w*', 'en bref', 'les grandes lignes',
       'resumen', 'resumir', 'lo principal', 'en pocas palabras',
-      'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
+      'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', '(?:main|key) (?:points|takeaways)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
       'en (?:une|deux|trois|quelques|\\d) (?:phrases?|lignes?|points)', 'en (?:una|dos|tres|pocas|\\d) (?:frases?|lineas?|puntos)',
     ),
   },
@@ -61,7 +61,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-lookup',
     pattern: words(
-      'look up', 'lookup', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
+      'look up', 'lookup', 'who (?:sent|called|emailed|wrote|rang)', 'anything (?:booked|on|new|from|i should know|urgent)', 'do i have (?:anything|any|a)', 'next (?:train|bus|flight|tram|ferry)', 'is (?:the|my) \\w+ (?:finished|done|open|ready|here|due)', 'tell me if', 'let (?:\\w+ ){1,4}know', 'is there (?:a|any)', 'y a-t-il', 'hay (?:algun|alguna|retraso)', 'balance', "who's", 'pulling', 'label\\w*', 'classif\\w*', 'categori[sz]\\w*', 'sort (?:these|this|my|the)', 'etikettier\\w*', 'sortier\\w*', 'klassifizier\\w*', 'etiquet\\w*', 'classe[rz]?', 'clasifica\\w*', 'ordena\\w*', '(?:are|is) (?:still )?due', 'due (?:date|before|on|by)', 'which (?:bills|invoices|emails|tasks|ones)', 'wer hat', 'hab ich', 'habe ich', 'nachste\\w* (?:zug|bus|flug)', 'sag mir ob', 'mitteilen', 'fallig\\w*', 'qui a', 'ai-je', 'prochain (?:train|bus|vol)', 'dis-moi si', 'echeance', 'quien (?:ha|me)', 'tengo algo', 'proximo (?:tren|autobus|vuelo)', 'dime si', 'indicarme', 'vence\\w*', 'pendientes? de pago', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
       'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
       'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'cuanto tiempo', 'a que hora', 'que tengo', 'cual es',
@@ -152,7 +152,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
-      'is ok to', 'is good for me', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
+      'is ok to', 'is good for me', 'good idea', 'gute idee', 'bonne idee', '(?:options|optionen|opciones|recours)\\s*\\?', 'breaking (?:any )?(?:rules|the law)', 'illegal', 'ilegal', 'infraction', 'was falsch', 'do we need (?:a|an)', 'brauchen wir (?:einen|eine|ein)', 'il faut un', 'hace falta un', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'paid (?:in )?cash', 'hid (?:the )?\\w+', 'backdated', 'identity (?:theft|was used)', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'bar bezahlt', 'schwarz\\w*', 'verschwieg\\w*', 'ruckdatiert', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'en liquide', 'au noir', 'cache (?:un|le|la)', 'antidate\\w*', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'en negro', 'oculto', 'fecha atrasada', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -169,7 +169,7 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     name: 'intent-prove',
-    pattern: words('prov(?:e|es|ed|en|ing)', 'can (?:it |this |that |they |we )?ever', 'ever (?:pay|charge|book|send|bill)s? (?:\\w+ )?(?:out )?twice', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
+    pattern: words('prov(?:e|es|ed|en|ing)', 'confirm (?:that )?[^.?!]{0,60}(?:can\'t|cannot|never|always)', 'can (?:it |this |that |they |we )?ever', 'ever (?:pay|charge|book|send|bill)s? (?:\\w+ )?(?:out )?twice', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
   },
   {
     name: 'intent-risk-review',
@@ -212,10 +212,10 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-safety',
     pattern: words(
-      'safe', 'safety', 'unsafe', 'storm warning', 'left out', 'food poisoning', 'drop(?:ping)? out', 'gas smell', 'smell gas', 'mou?ld', 'asbestos', 'sockets?', 'ladder', 'car seat', 'bleach', 'tyres?', 'brakes?', 'grinding', 'breakers?', 'fuse ?box', 'electrician', 'toxic', 'chocolate', 'carbon monoxide', 'smoke alarm', 'rm -rf', 'drop table', 'force push', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
-      'sicherheit', 'gefahrlich', 'unwetterwarnung', 'ins ausland', 'gasgeruch', 'schimmel', 'asbest', 'steckdose\\w*', 'kindersitz', 'reifen', 'bremsen', 'sicherung', 'elektriker', 'giftig', 'gefressen', 'schokolade', 'kohlenmonoxid', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
-      'c\'est sur', 'surete', 'securite', 'dangereux', 'alerte orage', 'toute la nuit', "a l'etranger", 'odeur de gaz', 'moisissure\\w*', 'amiante', 'echelle', 'siege auto', 'pneus?', 'freins', 'disjoncteur', 'electricien', 'toxique', 'a mange', 'chocolat', 'monoxyde', 'javel', 'gaz', 'avale\\w*', 'incendie',
-      'seguridad', 'peligroso', 'aviso de tormenta', 'al extranjero', 'olor a gas', 'moho', 'amianto', 'enchufes?', 'escalera', 'silla del coche', 'neumaticos?', 'frenos', 'diferencial', 'electricista', 'toxico', 'se ha comido', 'monoxido', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
+      'safe', 'safety', 'unsafe', 'load-bearing', 'structural engineer', 'knock (?:down|through)', 'concussion', 'storm warning', 'left out', 'food poisoning', 'drop(?:ping)? out', 'gas smell', 'smell gas', 'mou?ld', 'asbestos', 'sockets?', 'ladder', 'car seat', 'bleach', 'tyres?', 'brakes?', 'grinding', 'breakers?', 'fuse ?box', 'electrician', 'toxic', 'chocolate', 'carbon monoxide', 'smoke alarm', 'rm -rf', 'drop table', 'force push', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
+      'sicherheit', 'gefahrlich', 'statiker', 'tragend\\w*', 'gehirnerschutterung', 'wand (?:\\w+ ){0,5}raus\\w*', 'unwetterwarnung', 'ins ausland', 'gasgeruch', 'schimmel', 'asbest', 'steckdose\\w*', 'kindersitz', 'reifen', 'bremsen', 'sicherung', 'elektriker', 'giftig', 'gefressen', 'schokolade', 'kohlenmonoxid', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
+      'c\'est sur', 'surete', 'securite', 'dangereux', 'mur porteur', 'abattre (?:le|un) mur', 'commotion', 'alerte orage', 'toute la nuit', "a l'etranger", 'odeur de gaz', 'moisissure\\w*', 'amiante', 'echelle', 'siege auto', 'pneus?', 'freins', 'disjoncteur', 'electricien', 'toxique', 'a mange', 'chocolat', 'monoxyde', 'javel', 'gaz', 'avale\\w*', 'incendie',
+      'seguridad', 'peligroso', 'muro de carga', 'tirar (?:el|un) tabique', 'conmocion', 'aviso de tormenta', 'al extranjero', 'olor a gas', 'moho', 'amianto', 'enchufes?', 'escalera', 'silla del coche', 'neumaticos?', 'frenos', 'diferencial', 'electricista', 'toxico', 'se ha comido', 'monoxido', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
     ),
   },
   {
@@ -268,6 +268,11 @@ export const CONCEPTS: readonly Concept[] = [
     // Two courses joined by "or" with the person's own action in them ("fix it myself or call someone").
     name: 'own-choice',
     pattern: /\b(?:or|oder|ou|o)\b[^.?!]{0,40}\b(?:myself|me|i|we|us|selbst|selber|ich|wir|moi|je|j'\w+|on|yo|lo|la|nosotros)\b|\b(?:myself|selbst|selber|moi-meme|yo)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:take it|accept|annehmen|accepter|j'accepte|aceptar|lo acepto)\b[^.?!]{0,20}\b(?:or|oder|ou|o)\b/u,
+  },
+  {
+    // Asked as a question or a plea for a way forward.
+    name: 'question',
+    pattern: /\?\s*$|^(?:should|shall|is|are|can|could|would|do|does|am|soll\w*|ist|sind|kann|darf|muss|brauche\w*|dois-je|faut-il|est-ce|puis-je|debo|deberia\w*|es|son|puedo|hace falta)\b|\b(?:what now|what do i do|what should i do|options|was jetzt|was mach ich|optionen|je fais quoi|recours|que hago|opciones|should (?:he|she|they|we|i))\b/u,
   },
   {
     // A short everyday message to someone: orchestration work, unlike rewording a given text.
@@ -327,8 +332,8 @@ export const CONCEPTS: readonly Concept[] = [
         ')',
       'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
-      'opening times', 'compare the (?:\\w+ )?(?:sizes|weights|heights|lengths|dimensions|specs|screen sizes|ratings|opening hours)', 'ratings', 'bewertungen', 'horarios',
-      '(?:risk|chance|probability) of rain', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
+      'opening times', 'hours', '\\d+ ?(?:%|percent|prozent|pour ?cent|por ?ciento) (?:of|von|de)', 'compare the (?:\\w+ )?(?:sizes|weights|heights|lengths|dimensions|specs|screen sizes|ratings|opening hours)', 'ratings', 'bewertungen', 'horarios',
+      '(?:risk|chance|probability) of rain', '(?:going to|gonna|will it) rain', 'regnet es', 'va-t-il pleuvoir', 'va a llover', '^(?:plus|mas|more|higher|taller|longer|bigger|hoher|grosser|langer|alter|older) (?:\\w+ )?(?:\\w+,|\\w+ (?:or|ou|o|oder) )', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
       'just a definition', 'nur eine definition', 'juste la definition', 'solo la definicion',
     ),
   },
@@ -336,6 +341,11 @@ export const CONCEPTS: readonly Concept[] = [
     // Arrows or braces describing an everyday flow, not code.
     name: 'notation',
     pattern: /(?:->|→|=>)\s*\w*\s*[[{(]|^\s*\w+\([^)]{0,40}\)\s*(?:->|→|=>)|[[{][^\]}]{0,80}\|[^\]}]{0,80}[\]}]/u,
+  },
+  {
+    // Any arrow: a request written as a flow, whatever it describes.
+    name: 'arrow',
+    pattern: /->|=>|→/u,
   },
   {
     // Pseudo-code whose steps are everyday errands: "function morning() { check weather; remind umbrella }".
