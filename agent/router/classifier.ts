@@ -91,6 +91,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/generalise-probe-4.jsonl',
   'training/generalise-probe-5.jsonl',
   'training/generalise-probe-6.jsonl',
+  'training/generalise-probe-7.jsonl',
   'development/multilingual-1.jsonl',
   'development/multilingual-2.jsonl',
   'development/multilingual-3.jsonl',

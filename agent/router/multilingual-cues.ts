@@ -300,6 +300,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'when (?:my|the|someone|anyone|a|an) (?:\\w+ ){0,4}(?:goes|leaves|arrives|opens|closes|finishes|drops|rises|detects|starts|stops|is (?:above|below|over|under)|above|below)',
       'every time', 'each time', 'whenever', 'set (?:that|this|it) up', 'jedes mal wenn', 'immer wenn', 'chaque fois que', 'cada vez que', 'siempre que',
+      'when(?:ever)? (?:i|we) (?:get|receive)', 'wenn (?:ich )?(?:\\w+ ){0,3}(?:kommt|bekomme|erhalte)', 'quand (?:je|on) (?:recois|recoit)', 'cuando (?:me )?(?:llegue|reciba|recibo)', 'des que', 'sobald',
       'switch(?:es)? itself', 'turn(?:s)? itself', 'auto-?(?:forward|label|file|archive|sort|reply|delete|tag|move)\\w*', 'skip (?:watering|heating)',
       'wenn (?:\\w+ ){1,5}(?:uber|unter|verlasst|offnet|fertig ist)', 'automatisch\\w*',
       'quand (?:\\w+ ){1,5}(?:depasse|quitte|ouvre|termine)', 'automatiquement',
