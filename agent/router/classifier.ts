@@ -98,7 +98,7 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
 ].map((name) => new URL(name, DATA));
 
 /** Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md). */
-export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-1.jsonl', 'heldout/fresh-2.jsonl'].map((name) => new URL(name, DATA));
+export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-c.jsonl', 'heldout/fresh-d.jsonl'].map((name) => new URL(name, DATA));
 
 /** Probability given to orchestration when the meta-question rule fires. */
 const META_RULE_CONFIDENCE = 0.9;
