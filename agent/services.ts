@@ -20,6 +20,7 @@ import { createJobExecutor, type JobExecutor } from './job-executor.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from './scheduler/slots.ts';
 import type { ModelLayer } from './model-layer.ts';
+import { createNtfyNotifier, type UrgentNotifier } from './notify/ntfy.ts';
 
 export interface ServicesOptions {
   /** `quiet` for CLI commands that print their own output; default logs at `log.level` on stdout. */
@@ -80,7 +81,9 @@ export function openServices(context: CommandContext, options: ServicesOptions =
       `no API key for ${simulated.join(', ')}: those calls go to the built-in simulator and are labelled simulated`,
     );
   }
-  const executor = createJobExecutor({
+  const currentConfig = options.config ?? (() => context.config);
+  const notifier = createNtfyNotifier({ db, settings: () => currentConfig().notify.ntfy, logger, secrets: context.redactor });
+  const runs = createJobExecutor({
     db,
     config: options.config ?? context.config,
     dataDir: context.dataDir,
@@ -92,6 +95,7 @@ export function openServices(context: CommandContext, options: ServicesOptions =
     clock: options.clock,
     secrets: context.redactor,
   });
+  const executor = withUrgentPushes(runs, notifier);
   let closed = false;
   return {
     db,
@@ -112,6 +116,28 @@ export function openServices(context: CommandContext, options: ServicesOptions =
       if (closed) return;
       closed = true;
       db.close();
+    },
+  };
+}
+
+/**
+ * The executor, with urgent items (memory/notifications.ts) pushed after each run ends. The
+ * run's outcome is handed back at once; the pushes finish in the background (`flush` waits).
+ */
+function withUrgentPushes(executor: JobExecutor, notifier: UrgentNotifier): JobExecutor {
+  const pushing = new Set<Promise<void>>();
+  return {
+    async execute(request) {
+      const record = await executor.execute(request);
+      const push = notifier.scan();
+      pushing.add(push);
+      void push.finally(() => pushing.delete(push));
+      return record;
+    },
+    async flush(timeoutMs) {
+      const deadline = new Promise<'late'>((resolve) => setTimeout(resolve, timeoutMs, 'late').unref());
+      const [runsFlushed] = await Promise.all([executor.flush(timeoutMs), Promise.race([Promise.all(pushing), deadline])]);
+      return runsFlushed;
     },
   };
 }

@@ -138,12 +138,17 @@ export function parseConfigText(
 }
 
 /**
- * The default's providers that no model in use names are dropped: a user who brings their own
- * providers and models does not inherit keyless defaults (which would start the simulator).
+ * The default's providers that no chain calls are dropped: a user who brings their own providers
+ * and models does not inherit keyless defaults (which would start the simulator or ask for a key).
  */
 function dropUnusedDefaultProviders(config: Config, user: Record<string, unknown>, origins: Origins): void {
   const userProviders = typeof user.providers === 'object' && user.providers !== null ? Object.keys(user.providers) : [];
-  const used = new Set(Object.values(config.models).map((model) => model.provider));
+  const userModels = typeof user.models === 'object' && user.models !== null ? Object.keys(user.models) : [];
+  // A provider is in use when a model some chain can call runs on it, or the user declared it or
+  // one of its models. The flagship alone does not count: it only prices the counterfactual.
+  const chains = [...Object.values(config.tiers), ...Object.values(config.jobs).flatMap((job) => Object.values(job.tiers ?? {}))];
+  const called = new Set([...chains.flat(), ...userModels]);
+  const used = new Set([...called].map((id) => config.models[id]?.provider).filter((name) => name !== undefined));
   for (const name of Object.keys(config.providers)) {
     if (userProviders.includes(name) || used.has(name)) continue;
     delete config.providers[name];
@@ -288,9 +293,14 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigIssue {
       return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
     }
     default:
+      // A token pasted where its variable's name belongs is not echoed back.
+      if (NAME_OF_SECRET_KEYS.has(path.at(-1) ?? '')) return { path: path.join('.'), message: issue.message };
       return { path: path.join('.'), message: `${issue.message}, found ${describeValue(found)}` };
   }
 }
+
+/** Keys that name where a secret is (an environment variable), whose wrong value may be the secret itself. */
+const NAME_OF_SECRET_KEYS = new Set(['tokenEnv']);
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';

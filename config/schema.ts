@@ -253,6 +253,32 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8765).describe('Loopback port of the dashboard; `switchboard dashboard` prints its address'),
     })
     .default({ enabled: true, port: 8765 }),
+  notify: z
+    .strictObject({
+      ntfy: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/ }).describe('The ntfy server, e.g. https://ntfy.sh or your own'),
+          topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a topic name: 1-64 letters, digits, "_" or "-"'),
+          tokenEnv: z
+            .string()
+            .regex(/^[A-Z_][A-Z0-9_]*$/, 'the NAME of an environment variable (e.g. NTFY_TOKEN), never the token itself')
+            .optional()
+            .describe('Environment variable holding an ntfy access token (sent as a Bearer token); never written here'),
+          priority: z
+            .union([z.enum(['min', 'low', 'default', 'high', 'urgent']), z.number().int().min(1).max(5)])
+            .default('high')
+            .describe('ntfy priority: min, low, default, high, urgent or 1-5'),
+          timeout: duration.default(10_000).describe('Per push; a push that fails or times out is logged, never fails a run'),
+          events: z
+            .array(z.enum(['approval', 'run-failed', 'dead-model', 'budget-cap']))
+            .min(1)
+            .default(['approval', 'run-failed', 'dead-model', 'budget-cap'])
+            .describe('Which urgent items are pushed'),
+        })
+        .optional()
+        .describe('Push urgent items to an ntfy topic (off unless set)'),
+    })
+    .default({}),
   google: z
     .strictObject({
       clientId: z.string(),
@@ -271,3 +297,4 @@ export type ProviderConfig = Config['providers'][string];
 export type ModelConfig = Config['models'][string];
 export type ImapAccountConfig = Config['mail']['accounts'][string];
 export type SmtpConfig = NonNullable<Config['mail']['smtp']>;
+export type NtfyConfig = NonNullable<Config['notify']['ntfy']>;

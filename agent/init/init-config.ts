@@ -124,9 +124,14 @@ export function renderInitConfig(answers: InitAnswers, now: Date = new Date()): 
     if (Object.keys(tiers).length > 0) overlay.tiers = tiers;
   }
   const [hour, minute] = answers.briefingTime.split(':').map(Number);
-  overlay.jobs = { 'morning-briefing': { schedule: `${minute} ${hour} * * *` } };
+  const jobs: Record<string, unknown> = { 'morning-briefing': { schedule: `${minute} ${hour} * * *` } };
+  overlay.jobs = jobs;
   if (answers.mailbox) {
     const mailbox = answers.mailbox;
+    // Replies to the briefing (`approve 3 TOKEN`) arrive in this mailbox: read them every 10 minutes.
+    jobs['approval-replies'] = { schedule: '*/10 * * * *', skill: 'mail-replies', options: { account: 'personal' } };
+    // Dates, action items and amounts from new mail: what the briefing's "needs you" and mail sections read.
+    jobs.mail = { schedule: '*/15 * * * *', skill: 'email-extract', overlap: 'skip' };
     const owner = answers.ownerAddress ?? mailbox.imapUser;
     overlay.mail = {
       accounts: { personal: { host: mailbox.imapHost, port: mailbox.imapPort, user: mailbox.imapUser, passwordFile: expandHome(mailbox.imapPasswordFile) } },

@@ -71,6 +71,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return model;
   }
 
+  /**
+   * What `GET /v1/models` lists: with a model table, the models of the asking API (Anthropic's
+   * SDK sends `anthropic-version`) that are not retired today, as the real list does; without
+   * one, the models requests have named so far.
+   */
+  function listedModels(request: IncomingMessage): string[] {
+    if (!known) return [...modelsSeen];
+    const api: SimulatorApi = request.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+    return [...known.values()].filter((model) => model.api === api && modelOf(api, model.apiModel) !== undefined).map((model) => model.apiModel);
+  }
+
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -82,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, modelList([...modelsSeen]));
+    if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, modelList(listedModels(request)));
     const route = request.method === 'POST' && Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
     if (!route) return sendJson(response, 404, { error: { message: `Unknown route ${request.method} ${path} (simulated)`, type: 'invalid_request_error', param: null, code: 'not_found' } });
     const { api, wire } = route;

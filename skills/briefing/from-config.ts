@@ -24,5 +24,11 @@ export function briefingDepsFromConfig(config: Config, dataDir: string): Briefin
     readStoredExtractions: Object.keys(config.mail.accounts).length > 0,
     ...(allowedRepos.length ? { codeFollowUps: createCodeFollowUpSource(allowedRepos) } : {}),
     budgets: config.budgets,
+    ...(readsReplies(config) ? { replies: true } : {}),
   };
+}
+
+/** True when an enabled job runs the `mail-replies` skill: replies to the briefing can act. */
+export function readsReplies(config: Config): boolean {
+  return Object.values(config.jobs).some((job) => job.enabled && job.skill === 'mail-replies');
 }

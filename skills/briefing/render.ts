@@ -5,7 +5,7 @@
  * figures are formatted by code, never by a model.
  */
 import { addDays } from './local-day.ts';
-import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, ResearchReport, MarketReport, SectionName, PendingApproval } from './types.ts';
+import type { Briefing, BudgetLine, DueItem, MailItem, Section, SkillSnapshot, SpendReport, JobProblem, Agenda, Intro, RepositoryReport, ResearchReport, MarketReport, SectionName, PendingApproval, ReplyReport } from './types.ts';
 import type { CalendarEvent } from '../google/types.ts';
 
 export interface RenderedBriefing {
@@ -42,6 +42,15 @@ function renderHtml(briefing: Briefing, heading: string): string {
       ),
     );
   }
+  if (briefing.modelNotices?.length) {
+    blocks.push(
+      row(
+        `<div style="background:#fff1f0;border:1px solid #cf222e;border-radius:6px;padding:10px 12px;font-size:14px;line-height:1.45;color:#4c0a0a;">` +
+          `<strong>Models and providers.</strong><ul style="margin:6px 0 0;padding-left:18px;">${briefing.modelNotices.map((line) => `<li>${escapeHtml(clip(line, 400))}</li>`).join('')}</ul></div>`,
+        '0 24px 8px',
+      ),
+    );
+  }
   if (briefing.simulated) {
     blocks.push(
       row(
@@ -54,6 +63,7 @@ function renderHtml(briefing: Briefing, heading: string): string {
   const intro = briefing.intro;
   // An intro that could not be written is left out: never a placeholder, never model noise.
   if (intro.status === 'ok') blocks.push(row(introHtml(intro.data), '4px 24px 4px'));
+  if (briefing.replies?.length) blocks.push(row(`${h2('Your replies')}${repliesHtml(briefing.replies, briefing)}`, '16px 24px 4px', true));
   if (briefing.approvals?.length) blocks.push(row(`${h2('Waiting for your approval')}${approvalsHtml(briefing.approvals)}`, '16px 24px 4px', true));
   const renderers: Record<SectionName, (data: never, briefing: Briefing) => string> = {
     deadlines: needsYouHtml,
@@ -237,7 +247,7 @@ function deadlinesHtml(items: DueItem[], briefing: Briefing): string {
   return listTable(
     items.map((item) => ({
       label: escapeHtml(dueLabel(item.day, briefing.date)),
-      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}${item.amounts?.length ? ` <strong>${escapeHtml(item.amounts.join(', '))}</strong>` : ''}`,
+      main: `${item.kind === 'deadline' ? '' : 'To do: '}${escapeHtml(clip(item.text, LIMITS.text))}${unsaidAmounts(item).length ? ` <strong>${escapeHtml(unsaidAmounts(item).join(', '))}</strong>` : ''}`,
       note: item.subject || item.from ? escapeHtml(clip([item.from, item.subject].filter(Boolean).join(' \u2014 '), LIMITS.subject)) : undefined,
     })),
   );
@@ -288,16 +298,57 @@ function repositoriesHtml(report: RepositoryReport, briefing: Briefing): string 
   );
 }
 
+const CODE_STYLE = 'font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;';
+
 function approvalsHtml(approvals: PendingApproval[]): string {
-  return listTable(
-    approvals.map((approval) => ({
-      label: `#${approval.id} ${escapeHtml(approval.kind)}`,
-      main: escapeHtml(clip(approval.summary, LIMITS.text)),
-      note:
-        `<code style="font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;">${escapeHtml(approval.command)}</code>` +
-        (approval.source ? ` \u00b7 ${escapeHtml(clip(approval.source, LIMITS.subject))}` : ''),
-    })),
+  const byReply = approvals.some((approval) => approval.replyToken)
+    ? paragraph(escapeHtml(REPLY_HOW_TO), 13, MUTED)
+    : '';
+  return (
+    byReply +
+    listTable(
+      approvals.map((approval) => ({
+        label: `#${approval.id} ${escapeHtml(approval.kind)}`,
+        main: escapeHtml(clip(approval.summary, LIMITS.text)),
+        note:
+          `<code style="${CODE_STYLE}">${escapeHtml(approval.command)}</code>` +
+          (approval.source ? ` \u00b7 ${escapeHtml(clip(approval.source, LIMITS.subject))}` : '') +
+          (approval.replyToken
+            ? `<br>Reply with one line: <code style="${CODE_STYLE}">${escapeHtml(replyLine('approve', approval))}</code> or <code style="${CODE_STYLE}">${escapeHtml(replyLine('reject', approval))}</code>`
+            : ''),
+      })),
+    )
   );
+}
+
+const REPLY_HOW_TO =
+  'To decide by mail, reply from your own address keeping only the lines you mean, e.g. "approve 3 TOKEN" or "reject 3 TOKEN". ' +
+  "Each token works once, for its own proposal; lines quoted with '>' do nothing.";
+
+/** The line a reply carries to decide `approval`: `approve 3 k7f2q9xm4p`. */
+export function replyLine(decision: 'approve' | 'reject', approval: Pick<PendingApproval, 'id' | 'replyToken'>): string {
+  return `${decision} ${approval.id} ${approval.replyToken ?? ''}`.trim();
+}
+
+const REPLY_LABEL: Record<ReplyReport['result'], string> = {
+  approved: 'Approved by your reply',
+  rejected: 'Rejected by your reply',
+  failed: 'Approved by your reply, but it failed',
+  refused: 'Not acted on',
+};
+
+/** One line per reply outcome: "Approved by your reply: #3 ..." or "Not acted on: reply from x (Tue 08:12): why". */
+export function replyReportLine(report: ReplyReport, timeZone: string): string {
+  if (report.result === 'refused') {
+    return `${REPLY_LABEL.refused}: reply${report.from ? ` from ${clip(report.from, LIMITS.from)}` : ''} (${when(report.at, timeZone)}): ${clip(report.text, LIMITS.text)}`;
+  }
+  return `${REPLY_LABEL[report.result]}: #${report.proposalId} ${clip(report.text, LIMITS.text)}`;
+}
+
+function repliesHtml(replies: ReplyReport[], briefing: Briefing): string {
+  return `<ul style="margin:0 0 8px;padding-left:20px;font-size:14px;line-height:1.5;color:${INK};">${replies
+    .map((report) => `<li${report.result === 'refused' || report.result === 'failed' ? ' style="color:#9a3412;"' : ''}>${escapeHtml(replyReportLine(report, briefing.timeZone))}</li>`)
+    .join('')}</ul>`;
 }
 
 function spendHtml(spend: SpendReport): string {
@@ -337,13 +388,19 @@ function jobsHtml(problems: JobProblem[], briefing: Briefing): string {
 function renderText(briefing: Briefing, heading: string): string {
   const lines: string[] = [`MORNING BRIEFING: ${heading}`, ''];
   if (briefing.figuresOnly) lines.push(`FIGURES ONLY: ${briefing.figuresOnly}.`, '');
+  if (briefing.modelNotices?.length) lines.push('MODELS AND PROVIDERS', ...briefing.modelNotices.map((line) => `- ${clip(line, 400)}`), '');
   if (briefing.simulated) lines.push('SIMULATED: some model calls in this briefing were answered by the built-in simulator; its summary and costs are not real.', '');
   const intro = briefing.intro;
   if (intro.status === 'ok') lines.push(clip(intro.data.text, 600), '');
+  if (briefing.replies?.length) {
+    lines.push('Your replies', '-'.repeat(12), ...briefing.replies.map((report) => `- ${replyReportLine(report, briefing.timeZone)}`), '');
+  }
   if (briefing.approvals?.length) {
     lines.push('Waiting for your approval', '-'.repeat(25));
+    if (briefing.approvals.some((approval) => approval.replyToken)) lines.push(REPLY_HOW_TO);
     for (const approval of briefing.approvals) {
       lines.push(`- #${approval.id} ${approval.kind}: ${clip(approval.summary, LIMITS.text)}${approval.source ? ` (${clip(approval.source, LIMITS.subject)})` : ''}`, `  approve: ${approval.command}`);
+      if (approval.replyToken) lines.push('  or reply with one of:', `    ${replyLine('approve', approval)}`, `    ${replyLine('reject', approval)}`);
     }
     lines.push('');
   }
@@ -370,7 +427,7 @@ function renderText(briefing: Briefing, heading: string): string {
     const meetings = briefing.calendar.status === 'ok' ? briefing.calendar.data.today.filter((event) => !event.allDay) : [];
     const lines = [
       ...meetings.map((event) => `- ${eventTime(event, briefing.timeZone)}: Meeting: ${eventLine(event)}`),
-      ...items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${item.amounts?.length ? ` [${item.amounts.join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`),
+      ...items.map((item) => `- ${dueLabel(item.day, briefing.date)}: ${item.kind === 'action' ? 'To do: ' : ''}${clip(item.text, LIMITS.text)}${unsaidAmounts(item).length ? ` [${unsaidAmounts(item).join(', ')}]` : ''}${item.subject ? ` (${clip(item.subject, LIMITS.subject)})` : ''}`),
     ];
     return lines.length ? lines : ['Nothing due in the next few days.'];
   });
@@ -430,6 +487,14 @@ function spendFigures(spend: SpendReport): [string, string][] {
     [`saved by routing${spend.flagshipCostUsd > 0 ? ` (${percent}%)` : ''}`, usd(saved)],
     [spend.monthCapUsd !== undefined ? `month so far, of the ${usd(spend.monthCapUsd)} cap` : 'month so far (no monthly cap set)', usd(spend.monthToDateUsd)],
   ];
+}
+
+/** The item's amounts its own text does not already state ("EUR 1,240.00" and "€1,240.00" are one amount). */
+function unsaidAmounts(item: { text: string; amounts?: string[] }): string[] {
+  return (item.amounts ?? []).filter((amount) => {
+    const figure = /\d[\d.,]*\d|\d/.exec(amount)?.[0];
+    return figure === undefined || !item.text.includes(figure);
+  });
 }
 
 /** USD with cents, or four decimals for sub-cent amounts so small days do not read as zero. */

@@ -9,10 +9,16 @@ import { createStoreExtractionSource } from './extraction-source.ts';
 import { gatherBriefing, type GatheredBriefing } from './gather.ts';
 import { composeIntro } from './intro.ts';
 import { pendingApprovals } from './approvals-source.ts';
+import { deadModelLines } from '../../memory/dead-models.ts';
+import { callFaultLines } from '../../memory/call-faults.ts';
+import { replyReports, withReplyTokens } from './replies-source.ts';
 import { parseBriefingOptions } from './options.ts';
 import { renderBriefing, usd } from './render.ts';
 import { runUsedSimulator } from './ledger-sources.ts';
 import type { Briefing, BriefingDeps } from './types.ts';
+
+/** How far back a provider's refusals are reported: a week, so a weekend's outage is still named on Monday. */
+const NOTICE_WINDOW_MS = 7 * 24 * 3_600_000;
 
 const MAX_APPROVALS = 10;
 
@@ -45,10 +51,13 @@ export function createBriefingSkill(deps: BriefingDeps): Skill {
             `(jobs.${context.job}.options.onModelFailure: figures-only sends the figures alone)`,
         );
       }
+      const pending = pendingApprovals(context.db, context.now(), MAX_APPROVALS);
       const briefing: Briefing = {
         ...gathered,
         intro,
-        approvals: pendingApprovals(context.db, context.now(), MAX_APPROVALS),
+        modelNotices: [...deadModelLines(context.db), ...callFaultLines(context.db, new Date(context.now().getTime() - NOTICE_WINDOW_MS).toISOString())],
+        approvals: deps.replies ? withReplyTokens(context.db, pending, context.now(), context.runId) : pending,
+        ...(deps.replies ? { replies: replyReports(context.db, context.job, context.idempotencyKey, context.now()) } : {}),
         simulated: (gathered.spend.status === 'ok' && gathered.spend.data.simulated) || runUsedSimulator(context.db, context.runId),
         ...(failure ? { figuresOnly: `every model call failed (${failure.kind.replace(/_/g, ' ')}): this briefing has the figures only, no summary` } : {}),
       };

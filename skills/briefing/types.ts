@@ -156,6 +156,21 @@ export interface PendingApproval {
   expiresAt?: string;
   /** `switchboard approvals approve <id>`. */
   command: string;
+  /** The one-time token a reply must quote to act on it; set when replies are read (a `mail-replies` job). */
+  replyToken?: string;
+}
+
+/** What one reply to an earlier briefing did (memory/mail-replies.ts), for the next briefing. */
+export interface ReplyReport {
+  /** `approved`, `rejected`, `failed` (approved, the action failed) or `refused` (nothing done). */
+  result: 'approved' | 'rejected' | 'failed' | 'refused';
+  proposalId?: number;
+  /** The proposal's summary, or why nothing was done (untrusted in part: escaped on render). */
+  text: string;
+  /** The reply's From address (untrusted). */
+  from?: string;
+  /** When the reply was processed (ISO). */
+  at: string;
 }
 
 export interface Briefing {
@@ -175,6 +190,10 @@ export interface Briefing {
   jobs: Section<JobProblem[]>;
   /** Proposals waiting for the owner's approval, read after the intro (so those this run filed are in); absent or empty: none. */
   approvals?: PendingApproval[];
+  /** Dead models and providers out of credit or refusing requests (memory/dead-models.ts, call-faults.ts); absent or empty: none. */
+  modelNotices?: string[];
+  /** What replies to earlier briefings did since the last one was sent; absent or empty: none. */
+  replies?: ReplyReport[];
   /** Any figure or text in the briefing came from simulated model calls. */
   simulated: boolean;
   /** Set when every model call failed and the figures went out alone: said at the top of the mail. */
@@ -205,6 +224,11 @@ export interface BriefingDeps {
   /** Code follow-ups for the Repositories section; set when `skills.code-edit.allowedRepos` is. */
   codeFollowUps?: CodeFollowUpSource;
   budgets?: Config['budgets'];
+  /**
+   * Replies to the briefing are read (a `mail-replies` job is on): each pending proposal gets a
+   * one-time reply token, and what replies did since the last briefing is reported.
+   */
+  replies?: boolean;
   /** Sender and recipient; default `mail.smtp.from`/`to`. */
   mail?: { from?: string; to?: string };
 }

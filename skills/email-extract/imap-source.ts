@@ -88,6 +88,15 @@ export function createImapSession(client: ImapFlow, onClose: () => void = () => 
       }
       return entries.sort((a, b) => a.uid - b.uid);
     },
+    async listSince(since: Date): Promise<MessageSize[]> {
+      const uids = await client.search({ since }, { uid: true });
+      if (!uids || uids.length === 0) return [];
+      const entries: MessageSize[] = [];
+      for await (const message of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) {
+        entries.push({ uid: message.uid, size: message.size ?? 0 });
+      }
+      return entries.sort((a, b) => a.uid - b.uid);
+    },
     async fetchMessages(entries: MessageSize[], maxMessageBytes: number): Promise<FetchedMessage[]> {
       const small = entries.filter((entry) => entry.size <= maxMessageBytes).map((entry) => entry.uid);
       const large = entries.filter((entry) => entry.size > maxMessageBytes).map((entry) => entry.uid);

@@ -88,7 +88,19 @@ export async function parseEmail(message: FetchedMessage, options: ParseOptions 
     attachments,
     notes,
     contentHash,
+    ...replyReferences(parsed.inReplyTo, parsed.references),
   };
+}
+
+/** In-Reply-To and References as one list of Message-IDs; nothing when the message names none. */
+function replyReferences(inReplyTo: string | undefined, references: string | string[] | undefined): { replyTo?: string[] } {
+  const ids = [inReplyTo ?? '', ...(Array.isArray(references) ? references : [references ?? ''])]
+    .flatMap((value) => value.split(/[\s,]+/))
+    .map((id) => id.replace(/^<|>$/g, ''))
+    .filter((id) => id.length > 0 && id.length <= 400 && !/[<>]/.test(id))
+    .map((id) => `<${id}>`)
+    .slice(0, 50);
+  return ids.length ? { replyTo: [...new Set(ids)] } : {};
 }
 
 /** Headers a mail is written with; a delivery adds others (Received, Delivered-To, Return-Path, X-…) but never changes these. */

@@ -30,6 +30,9 @@ import { ChainError } from '../../contracts/chain-error.ts';
 import type { ErrorKind } from '../../contracts/types.ts';
 import type { ImapAccountConfig } from '../../config/schema.ts';
 import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeMessage, type MessageRecord } from '../../memory/extractions.ts';
+import { sentByUs } from '../../memory/mail-replies.ts';
+import { bareAddress } from '../mail/address.ts';
+import type { Store } from '../../memory/store.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { extractEmail } from './extract.ts';
 import { openImapMailbox } from './imap-source.ts';
@@ -46,6 +49,11 @@ export interface EmailExtractDeps {
   clock?: () => Date;
   /** Access tokens for accounts with `oauth2: google` (Gmail over XOAUTH2), refreshed before they expire. */
   googleTokens?: AccessTokenSource;
+  /**
+   * The owner's address (`mail.smtp.to`). The owner's replies to a briefing are the
+   * `mail-replies` skill's: they are passed over here, never extracted (see `isOurOwnMail`).
+   */
+  owner?: string;
 }
 
 const optionsSchema = z.strictObject({
@@ -69,6 +77,8 @@ export interface ExtractTotals {
   duplicates: number;
   actionItems: number;
   deadlines: number;
+  /** Switchboard's own briefings and the owner's replies to them, passed over unread by the model. */
+  ownMail: number;
   validityChanges: string[];
 }
 
@@ -111,7 +121,7 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
       if (unknown.length) {
         throw new EmailExtractOptionsError(`email-extract: options.accounts names ${unknown.join(', ')}, not in mail.accounts`);
       }
-      const totals: ExtractTotals = { messages: 0, extracted: 0, failed: 0, duplicates: 0, actionItems: 0, deadlines: 0, validityChanges: [] };
+      const totals: ExtractTotals = { messages: 0, extracted: 0, failed: 0, duplicates: 0, actionItems: 0, deadlines: 0, ownMail: 0, validityChanges: [] };
       for (const name of names) {
         signal.throwIfAborted();
         const account: MailAccount = { ...deps.accounts[name], name };
@@ -122,7 +132,7 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
         const session = await openMailbox(account, signal);
         try {
           for (const mailbox of account.mailboxes) {
-            await extractMailbox({ context, signal, session, account, mailbox, options, clock, totals });
+            await extractMailbox({ context, signal, session, account, mailbox, options, clock, totals, owner: bareAddress(deps.owner) });
           }
         } finally {
           await session.close();
@@ -142,6 +152,7 @@ interface MailboxRun {
   options: EmailExtractOptions;
   clock: () => Date;
   totals: ExtractTotals;
+  owner: string | undefined;
 }
 
 async function extractMailbox(run: MailboxRun): Promise<void> {
@@ -167,6 +178,10 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
     for (const message of messages) {
       signal.throwIfAborted();
       const email = await parseEmail(message, { maxBodyChars: options.maxBodyChars });
+      if (isOurOwnMail(db, email, run.owner)) {
+        if (skipMessage(db, account.name, mailbox, opened.uidValidity, message.uid, clock()) === 'skipped') run.totals.ownMail++;
+        continue;
+      }
       if (findStoredDuplicate(db, account.name, email.messageId ?? null, email.contentHash) !== undefined) {
         if (skipMessage(db, account.name, mailbox, opened.uidValidity, message.uid, clock()) === 'skipped') run.totals.duplicates++;
         continue;
@@ -199,6 +214,21 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
       }
     }
   }
+}
+
+const REPLY_TO_BRIEFING = /^\s*((re|aw|sv|antw|réf|ref)\s*:\s*)+morning briefing\b/i;
+
+/**
+ * A briefing Switchboard sent (its Message-ID is a delivery's) or the owner's reply to one (From
+ * is the owner's address and it answers a delivered briefing): they hold reply tokens and the
+ * briefing's own lines, which must not reach a model nor come back as action items. The reply
+ * reader (skills/mail-replies) decides what such a reply does. A stranger's mail claiming to be
+ * a reply is extracted like any other mail: passing over it would hide it from the owner.
+ */
+export function isOurOwnMail(db: Store, email: ParsedEmail, owner: string | undefined): boolean {
+  if (email.messageId && sentByUs(db, [email.messageId]).length > 0) return true;
+  if (!owner || email.from?.address.trim().toLowerCase() !== owner) return false;
+  return (email.replyTo !== undefined && sentByUs(db, email.replyTo).length > 0) || REPLY_TO_BRIEFING.test(email.subject);
 }
 
 /** Consecutive groups of at most `batchSize` messages and about `maxBatchBytes` fetched bytes. */
@@ -302,5 +332,6 @@ export function summarise(totals: ExtractTotals): string {
   ];
   if (totals.failed) parts.push(`${totals.failed} failed extraction${totals.failed === 1 ? '' : 's'}`);
   if (totals.duplicates) parts.push(count(totals.duplicates, 'duplicate skipped', 'duplicates skipped'));
+  if (totals.ownMail) parts.push(count(totals.ownMail, 'briefing or reply to one passed over', 'briefings or replies to them passed over'));
   return parts.join(', ');
 }

@@ -42,6 +42,11 @@ export interface MailSession {
   /** UIDs above `afterUid` in the opened mailbox with their sizes, ascending. Empty when none. */
   listAfter(afterUid: number): Promise<MessageSize[]>;
   /**
+   * UIDs of messages that arrived on or after `since`'s day (IMAP SEARCH SINCE, whole days),
+   * ascending, with their sizes. Optional: a session without it is read from UID 1.
+   */
+  listSince?(since: Date): Promise<MessageSize[]>;
+  /**
    * Fetches the given messages, ascending by UID: whole sources for those of at most
    * `maxMessageBytes`, headers only (`oversized`) for the rest. An expunged UID is absent.
    */
@@ -80,6 +85,8 @@ export interface ParsedEmail {
   notes: string[];
   /** SHA-256 hex of the raw source as fetched. */
   contentHash: string;
+  /** In-Reply-To and References, as the message names them (untrusted); absent when none. */
+  replyTo?: string[];
 }
 
 export const CATEGORIES = [

@@ -1,5 +1,6 @@
 // Spawns `switchboard start` as a real process for the daemon tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,9 +48,23 @@ export interface DaemonProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Daemons still running when a test file ends (a test failed before stopping its own). */
+const live = new Set<ChildProcess>();
+after(() => {
+  // Their process group too: the job's children must not outlive the test file.
+  for (const child of live) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 export function spawnDaemon(workspace: { config: string; dataDir: string }): DaemonProcess {
   // Own process group, so kill -9 of the group takes the job's children too, as systemd does.
-  const child = spawn(process.execPath, [BIN, '--config', workspace.config, '--data-dir', workspace.dataDir, 'start'], {
+  // No dashboard: daemons of parallel test files would race for its port (a user's daemon serves it by default).
+  const child = spawn(process.execPath, [BIN, '--config', workspace.config, '--data-dir', workspace.dataDir, 'start', '--no-dashboard'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -69,8 +84,12 @@ export function spawnDaemon(workspace: { config: string; dataDir: string }): Dae
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => lines.push(`stderr: ${chunk.toString('utf8')}`));
+  live.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    }),
   );
   return {
     child,

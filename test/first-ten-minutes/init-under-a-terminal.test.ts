@@ -64,7 +64,7 @@ test('interactive init asks only what it cannot detect and writes an overlay con
   assert.ok(!text.includes(KEY), 'the key itself is never written');
   assert.ok(!text.includes('imap-secret'), 'nor the mail password');
   assert.match(text, /apiKey: \$\{OPENAI_API_KEY\}/);
-  assert.ok(text.split('\n').length < 45, `a small overlay, not a copy of the default (${text.split('\n').length} lines)`);
+  assert.ok(text.split('\n').length < 55, `a small overlay, not a copy of the default (${text.split('\n').length} lines)`);
 
   const loaded = parseConfigText(text, { path: target, origin: 'user' }, { OPENAI_API_KEY: KEY });
   assert.equal(loaded.config.timezone, 'Europe/Paris');
@@ -75,6 +75,11 @@ test('interactive init asks only what it cannot detect and writes an overlay con
   assert.equal(loaded.config.mail.accounts.personal.password, 'imap-secret');
   assert.equal(loaded.config.mail.smtp?.to, 'alex@example.org');
   assert.deepEqual(loaded.config.skills['code-edit'], { allowedRepos: [join(home, 'src', 'app')] });
+  // With a mailbox, replies to the briefing are read there: approving by reply works from day one.
+  assert.equal(loaded.config.jobs['approval-replies'].skill, 'mail-replies');
+  assert.deepEqual(loaded.config.jobs['approval-replies'].options, { account: 'personal' });
+  // The mailbox is also read for dates, action items and amounts, which the briefing lists.
+  assert.equal(loaded.config.jobs.mail.skill, 'email-extract');
 });
 
 test('init refuses to replace an existing config without --force', () => {

@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator } from '../../agent/simulator/simulator.ts';
 import type { Simulator } from '../../agent/simulator/types.ts';
 import { aChatModel, aClaudeModel, aReasoningModel, aThinkingClaudeModel } from '../helpers/builders.ts';
@@ -51,6 +53,15 @@ describe('the simulator, strict like the real APIs', () => {
     const claude = await anthropic({ model: 'claude-3-5-haiku-latest', max_tokens: 100, messages: user });
     assert.equal(claude.status, 404);
     assert.deepEqual(claude.body.error, { type: 'not_found_error', message: 'model: claude-3-5-haiku-latest' });
+  });
+
+  it('lists each API its own live models through the real SDKs, retired ones left out', async () => {
+    const openaiIds: string[] = [];
+    for await (const model of new OpenAI({ apiKey: 'sk-test', baseURL: simulator.openaiBaseURL, maxRetries: 0 }).models.list()) openaiIds.push(model.id);
+    assert.deepEqual(openaiIds.sort(), ['gpt-4.1', 'gpt-5.6-terra', 'o3'], 'o1 retired 2026-10-23; no Claude model');
+    const claudeIds: string[] = [];
+    for await (const model of new Anthropic({ apiKey: 'sk-ant-test', baseURL: simulator.anthropicBaseURL, maxRetries: 0 }).models.list({ limit: 100 })) claudeIds.push(model.id);
+    assert.deepEqual(claudeIds.sort(), ['claude-haiku-4-5', 'claude-opus-4-8']);
   });
 
   it('refuses temperature and max_tokens on a reasoning model, reasoning_effort on a chat model', async () => {

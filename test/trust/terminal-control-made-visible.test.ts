@@ -74,7 +74,7 @@ test('a failing job whose stderr carries escape sequences prints none in runs, r
   assert.match(cli('runs', 'show', '1').stdout, /error:[\s\S]*␛\[2J/);
 });
 
-test('a mail subject and sender name with escape sequences are shown harmless by inbox', { skip: 'integration of issues 14 and 15 with the model catalogue and the config overlay is unfinished: see the closing note of 2026-12-02' }, () => {
+test('a mail subject and sender name with escape sequences are shown harmless by inbox', () => {
   const { dataDir, cli } = aWorkspace();
   const db = openStore(join(dataDir, 'switchboard.db'));
   const now = new Date();
@@ -93,7 +93,8 @@ test('a mail subject and sender name with escape sequences are shown harmless by
   db.close();
   const inbox = cli('inbox');
   assert.equal(inbox.status, 0, inbox.stderr);
-  assert.match(inbox.stdout, /Urgent␛\[2J/);
+  assert.match(inbox.stdout, /Urgent␛\[8m␛\[2J␛\]0;owned␇/);
+  assert.match(inbox.stdout, /— Bank␛\[8m/);
   assert.doesNotMatch(inbox.stdout, UNSAFE);
 });
 

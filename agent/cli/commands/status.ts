@@ -149,6 +149,13 @@ export function formatStatus(report: StatusReport, paint: Paint): string {
       return [`  ${job.name}`, job.skill, job.schedule, next, last];
     });
     lines.push(table([['  job', 'skill', 'schedule', `next (${zone})`, 'last run'].map(paint.bold), ...rows]));
+    // Why a job's last run did not succeed, one line each, so the table stays narrow.
+    const troubled = report.jobs.filter((job) => job.lastRun?.error && job.lastRun.status !== 'succeeded');
+    for (const job of troubled) {
+      const run = job.lastRun!;
+      const when = run.endedAt ? `, ${localTime(run.endedAt, zone)}` : '';
+      lines.push(`  ${job.name} last ${run.status} (run ${run.id}${when}): ${firstLine(run.error!, 160)}`);
+    }
   }
   if (report.breakers.length > 0) {
     lines.push('', paint.bold('breakers'));
@@ -191,4 +198,9 @@ function formatDuration(seconds: number): string {
   if (seconds < 7_200) return `${Math.round(seconds / 60)}m`;
   if (seconds < 172_800) return `${Math.round(seconds / 3_600)}h`;
   return `${Math.round(seconds / 86_400)}d`;
+}
+
+function firstLine(text: string, max: number): string {
+  const line = text.split('\n')[0]!;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
