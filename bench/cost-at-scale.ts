@@ -197,7 +197,10 @@ export const benchEntry: BenchEntry = {
       { figure: `\`switchboard --help\` cold start (${buildIsCurrent() ? 'compiled build' : 'tsx: no current build'})`, value: ms(coldStart.helpMs), baseline: ms(coldStart.nodeMs), ratio: coldStart.helpMs / coldStart.nodeMs },
       { figure: '`switchboard status` cold start', value: ms(coldStart.statusMs), baseline: ms(coldStart.nodeMs), ratio: coldStart.statusMs / coldStart.nodeMs },
       ...replay.map((run) => ({ figure: `replay peak RSS, ${format(run.tasks, 0)} tasks (${format(run.seconds, 1)} s)`, value: `${format(run.peakRssMb, 0)} MB` })),
-      { figure: `replay peak RSS, ${format(replay.at(-1)!.tasks, 0)} / ${format(replay[0]!.tasks, 0)} tasks`, value: `${replayGrowth.toFixed(2)}×`, target: 'flat (< 1.3×)', pass: replayGrowth < 1.3 },
+      // Judged on the full run only: a quick run's first length ends before the heap has settled.
+      quick
+        ? { figure: `replay peak RSS, ${format(replay.at(-1)!.tasks, 0)} / ${format(replay[0]!.tasks, 0)} tasks (quick: not judged)`, value: `${replayGrowth.toFixed(2)}×` }
+        : { figure: `replay peak RSS, ${format(replay.at(-1)!.tasks, 0)} / ${format(replay[0]!.tasks, 0)} tasks`, value: `${replayGrowth.toFixed(2)}×`, target: 'flat (< 1.3×)', pass: replayGrowth < 1.3 },
     ];
     const table = [
       '| Ledger rows in the month | Rollup rows in the month | Reservation (median) | Month-summing query it replaced (median) |',
