@@ -186,6 +186,8 @@ export async function openCommandModels(context: { config: Config; dataDir: stri
     router: bound.router,
     logger,
     close: async () => {
+      // The router's budget lease goes back before the process ends (memory/budget-lease.ts).
+      bound.router.releaseBudget();
       db.close();
       await layer.close();
     },

@@ -24,11 +24,11 @@
  *   much earlier than with per-call reservations, never later. Within `TIGHT_CALLS` worst cases of a
  *   cap the lease holds exactly what is in flight and shrinks with each settlement (still one
  *   transaction), so a cap is filled to the last call as before.
- * - `release()` drops the leases (a closing process); a dead process's leases are cleared like its
- *   reservations (`clearStaleReservations`); a new router drops the leases its own process left
+ * - `release()` drops the leases (a closing process); a dead process's leases are cleared by the
+ *   next grant of any process (and by `clearStaleReservations`); a new router drops the leases its own process left
  *   (a reload), and a lease whose row is gone is granted again before it admits a call.
  */
-import { applicableCaps, describeOverrun, EPSILON_USD, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
+import { applicableCaps, describeOverrun, EPSILON_USD, isProcessAlive, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
 import { ledgerTimeZone } from './ledger-days.ts';
 import type { Store } from './store.ts';
@@ -80,10 +80,17 @@ const OWN_ROW = `WHERE id = ? AND pid = ? AND day = ? AND tier = ? AND job = ? A
 
 const leaseKey = (request: { day: string; month: string; tier: string; job?: string }) => `${request.day}\u0000${request.month}\u0000${request.tier}\u0000${request.job ?? ''}`;
 
-/** Deletes lease rows not resized for `STALE_AFTER_MS` (their holder would resize before using them). Returns how many. */
-export function clearIdleLeases(db: Store, now: Date = new Date()): number {
+/**
+ * Deletes lease rows not resized for `STALE_AFTER_MS` (their holder would resize before using
+ * them) and those of processes that are gone (a command that exited without releasing). Returns how many.
+ */
+export function clearIdleLeases(db: Store, now: Date = new Date(), isAlive: (pid: number) => boolean = isProcessAlive): number {
   const cutoff = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
-  return db.prepare('DELETE FROM budget_reservations WHERE model = ? AND created_at < ?').run(LEASE_MODEL, cutoff).changes;
+  let cleared = db.prepare('DELETE FROM budget_reservations WHERE model = ? AND created_at < ?').run(LEASE_MODEL, cutoff).changes;
+  for (const pid of db.prepare('SELECT DISTINCT pid FROM budget_reservations WHERE model = ?').pluck().all(LEASE_MODEL) as number[]) {
+    if (!isAlive(pid)) cleared += db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid).changes;
+  }
+  return cleared;
 }
 
 /** The leases of one process's router on `db`. `pid` defaults to this process. */

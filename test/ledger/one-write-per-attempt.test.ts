@@ -80,7 +80,8 @@ test('two routers\' leases and a per-call reservation, interleaved on one file: 
   const cap = 20;
   const caps = capsOf(cap, 25);
   const connections = [openStore(path), openStore(path), openStore(path)];
-  const leaseSets = [createBudgetLeases(connections[0], { pid: 101 }), createBudgetLeases(connections[1], { pid: 102 })];
+  // Two live processes' pids (this one and its parent), as two routers in two processes would hold them.
+  const leaseSets = [createBudgetLeases(connections[0], { pid: process.pid }), createBudgetLeases(connections[1], { pid: process.ppid })];
   let maxSeen = 0;
   async function lane(index: number): Promise<void> {
     for (let attempt = 0; attempt < 120; attempt++) {
@@ -123,12 +124,19 @@ test('a new day gives back the old day\'s idle lease; a dead process\'s lease an
   assert.ok(oneCall(leases, caps, 0.1, 0.1, tomorrow));
   assert.deepEqual(listReservations(db).map((row) => row.createdAt.slice(0, 10)), ['2025-06-16'], 'only the new day\'s lease is held');
   assert.equal(clearStaleReservations(db, { now: tomorrow, isAlive: () => false }), 1, 'its process is gone: the lease goes too');
+  // A lease a gone process left (a command that exited without releasing) is cleared by the next grant.
+  const gone = createBudgetLeases(db, { pid: 2_000_001 });
+  assert.ok(oneCall(gone, caps, 0.1));
+  const alive = createBudgetLeases(db);
+  assert.ok(oneCall(alive, caps, 0.1));
+  assert.deepEqual(listReservations(db).map((row) => row.pid), [process.pid]);
+  alive.release();
 
   // An idle lease (not resized for STALE_AFTER_MS) is cleared by the next grant; its owner grants again before drawing.
-  const owner = createBudgetLeases(db, { pid: 3 });
+  const owner = createBudgetLeases(db, { pid: process.pid });
   assert.ok(oneCall(owner, caps, 0.1));
   const later = new Date(NOW.getTime() + STALE_AFTER_MS + 1_000);
-  const other = createBudgetLeases(db, { pid: 4 });
+  const other = createBudgetLeases(db, { pid: process.ppid });
   assert.ok(oneCall(other, caps, 0.1, 0.1, later));
   assert.deepEqual(listReservations(db).map((row) => row.createdAt), [later.toISOString()], 'the idle lease is gone');
   const writes = owner.writes;
@@ -140,10 +148,10 @@ test('a new day gives back the old day\'s idle lease; a dead process\'s lease an
 test('a second router of the same process drops the first one\'s lease, and the first grants again before its next call', () => {
   const db = openStore(':memory:');
   const caps = capsOf(100);
-  const first = createBudgetLeases(db, { pid: 77 });
+  const first = createBudgetLeases(db);
   assert.ok(oneCall(first, caps, 0.1));
   assert.equal(listReservations(db).length, 1);
-  const second = createBudgetLeases(db, { pid: 77 });
+  const second = createBudgetLeases(db);
   assert.deepEqual(listReservations(db), [], 'a reload gives the old lease back');
   const writes = first.writes;
   assert.ok(oneCall(first, caps, 0.1));
