@@ -82,6 +82,9 @@ ON CONFLICT (period, scope, name) DO UPDATE SET reserved_usd = excluded.reserved
  */
 export function useLedgerTimeZone(db: Store, timeZone: string, now: Date = new Date()): Rezoning | undefined {
   dayIn(now, timeZone);
+  // Already so (the usual case): no write lock for a reading command like `bill`.
+  const recordedZone = db.prepare('SELECT value FROM kv WHERE key = ?').pluck().get(LEDGER_TIME_ZONE_KEY) as string | undefined;
+  if (recordedZone === timeZone) return undefined;
   const change = db.transaction((): Rezoning | undefined => {
     const from = ledgerTimeZone(db);
     const recorded = db.prepare('SELECT 1 FROM kv WHERE key = ?').get(LEDGER_TIME_ZONE_KEY) !== undefined;
