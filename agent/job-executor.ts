@@ -4,7 +4,8 @@
  * writes the outcome. Every path ends the row: a run is never left `running` by this process.
  *
  * Outcomes: succeeded; degraded (the skill delivered but reported failed parts, `problems`);
- * failed (the skill threw, or an unknown skill); timed_out (job.timeout
+ * failed (the skill threw, or an unknown skill; an `EveryPartFailedError` keeps its parts on
+ * the row); timed_out (job.timeout
  * elapsed, signal aborted); cancelled (`runs cancel`); interrupted (the caller aborted, e.g.
  * shutdown after the grace period); skipped_budget (the job's daily or monthly cap is spent).
  */
@@ -13,6 +14,7 @@ import { closest } from '../config/load.ts';
 import type { Logger } from './logger.ts';
 import type { ModelRouter, RoutedRequest } from '../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
+import { describeProblems, problemsOf } from '../skills/problems.ts';
 import type { Store } from '../memory/store.ts';
 import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
 import { beatRun, cancelledAmong, finishRun, getRun, runCost, setRunProcessGroup, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';
@@ -212,7 +214,15 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
         const status = reason.kind === 'timeout' ? 'timed_out' : reason.kind === 'cancelled' ? 'cancelled' : 'interrupted';
         return end(status, { error: reason.message });
       }
-      if (outcome.kind === 'rejected') return end('failed', { error: describeError(outcome.error) });
+      if (outcome.kind === 'rejected') {
+        // Every part failed: the row keeps the parts, as a degraded run's does.
+        const problems = problemsOf(outcome.error);
+        const summary = (outcome.error as { summary?: unknown } | null)?.summary;
+        return end('failed', {
+          error: describeError(outcome.error),
+          ...(problems ? { result: { summary: typeof summary === 'string' ? summary : 'every part failed', problems } } : {}),
+        });
+      }
       return end('failed', { error: 'the skill did not return' });
     } finally {
       cleanUp();
@@ -286,8 +296,7 @@ export const HEARTBEAT_MS = 5_000;
 function fulfilledStatus(result: SkillResult): [FinalRunStatus, { error?: string; result: SkillResult }] {
   const problems = result.problems ?? [];
   if (problems.length === 0) return ['succeeded', { result }];
-  const parts = problems.map((problem) => `${problem.part} (${problem.kind})`).join(', ');
-  return ['degraded', { result, error: `${problems.length} part(s) failed: ${parts}` }];
+  return ['degraded', { result, error: describeProblems(problems) }];
 }
 
 type Settled = { kind: 'fulfilled'; value: SkillResult } | { kind: 'rejected'; error: unknown } | { kind: 'abandoned' };
