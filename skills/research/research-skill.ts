@@ -43,7 +43,7 @@ async function runResearch(context: SkillContext, signal: AbortSignal, deps: Res
   // Every failed source is a part of the run that failed: the run is degraded, or failed when none was read.
   const problems: SkillProblem[] = failures.map((failure) => aProblem(`source:${failure.source}`, failure.kind, failure.error));
   if (failures.length === sourceCount) {
-    throw new EveryPartFailedError(`research: every source failed (${failures.map((failure) => failure.error).join('; ')})`, problems);
+    throw new EveryPartFailedError(`research: every source failed: ${failures.map((failure) => failure.error).join('; ')}`, problems);
   }
   const readSources = sourceCount - failures.length;
 
