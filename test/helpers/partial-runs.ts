@@ -8,7 +8,7 @@ import { configSchema } from '../../config/schema.ts';
 import { createJobExecutor } from '../../agent/job-executor.ts';
 import { silentLogger } from '../../agent/logger.ts';
 import { createProviderRegistry } from '../../agent/providers/registry.ts';
-import { createRouter, type Router } from '../../agent/router/router.ts';
+import { createRouter, type Router, type RouterDeps } from '../../agent/router/router.ts';
 import { resolveModels } from '../../agent/runtime.ts';
 import type { Simulator } from '../../agent/simulator/types.ts';
 import type { ModelRouter } from '../../contracts/router.ts';
@@ -22,7 +22,7 @@ import { simulatorSpec } from './simulator.ts';
 export const SIMULATED_MODEL = 'worker-model';
 
 /** A router over `db` whose every tier is one simulated model at $1/$2 per 1M tokens. */
-export function aSimulatedRouter(simulator: Simulator, db: Store, clock?: () => Date): Router {
+export function aSimulatedRouter(simulator: Simulator, db: Store, clock?: () => Date, extra: Pick<RouterDeps, 'ledgerWriteWaitMs'> = {}): Router {
   const config = configSchema.parse({
     providers: { sim: { api: 'openai' } },
     models: { worker: { provider: 'sim', model: SIMULATED_MODEL, contextWindow: 100_000, maxOutputTokens: 2_000, prices: [{ input: 1, output: 2 }] } },
@@ -38,6 +38,7 @@ export function aSimulatedRouter(simulator: Simulator, db: Store, clock?: () => 
     providers: createProviderRegistry([simulatorSpec(simulator, 'openai', { name: 'sim' })]),
     decideTier: async () => ({ tier: 'orchestration', reason: 'partial-failure test' }),
     ...(clock ? { clock } : {}),
+    ...extra,
   });
 }
 
