@@ -22,6 +22,8 @@ export interface RetryWriteOptions {
   signal?: AbortSignal;
   /** Stop retrying once this long has passed since the first attempt: reject with the last failure. Default: no limit. */
   giveUpAfterMs?: number;
+  /** The waits do not keep the process alive (a background clean-up that may be dropped at exit). */
+  unref?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function retryWrite<T>(write: () => T, options: RetryWriteOptions =
       options.onRetry?.(error, attempt);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
+        if (options.unref) timer.unref();
         options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
       delay = Math.min(delay * 2, maxDelay);

@@ -17,7 +17,7 @@ import { recordBudgetEvent } from '../../memory/budget-events.ts';
 import { clearStaleReservations, describeOverrun, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
 import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
 import { LedgerWriteError, ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
-import { RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../../memory/busy-retry.ts';
+import { isTransientWriteError, RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../../memory/busy-retry.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
 import type { Logger } from '../logger.ts';
@@ -157,16 +157,28 @@ export function createRouter(deps: RouterDeps): Router {
   const secrets = deps.secrets ?? NO_SECRETS;
   const ledgerWriteWaitMs = deps.ledgerWriteWaitMs ?? LEDGER_WRITE_WAIT_MS;
   const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
-  // Money held by a process that died mid-call would otherwise stay reserved.
-  const cleared = clearStaleReservations(db, { now: clock() });
-  if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
-  const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
-  // A model that died under another config or catalogue entry gets another chance.
-  for (const dead of listDeadModels(db)) {
-    if (fingerprints.get(dead.model) !== dead.fingerprint) {
-      clearDeadModel(db, dead.model);
-      logger?.info({ event: 'model-revived', model: dead.model }, 'model config changed since it answered 404: trying it again');
+  // Money held by a process that died mid-call would otherwise stay reserved; a model that
+  // died under another config or catalogue entry gets another chance. Another process holding
+  // the write lock at start-up defers this clean-up, retried in the background.
+  const cleanUp = () => {
+    const cleared = clearStaleReservations(db, { now: clock() });
+    if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
+    for (const dead of listDeadModels(db)) {
+      if (fingerprints.get(dead.model) !== dead.fingerprint) {
+        clearDeadModel(db, dead.model);
+        logger?.info({ event: 'model-revived', model: dead.model }, 'model config changed since it answered 404: trying it again');
+      }
     }
+  };
+  const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
+  try {
+    cleanUp();
+  } catch (error) {
+    if (!isTransientWriteError(error)) throw error;
+    logger?.warn({ event: 'router-clean-up-deferred', error: String(error) }, 'database busy: clearing stale reservations later');
+    void retryWrite(cleanUp, { baseDelayMs: 200, maxDelayMs: 5_000, giveUpAfterMs: 10 * 60_000, unref: true }).catch((failure: unknown) =>
+      logger?.warn({ event: 'router-clean-up-failed', error: String(failure) }),
+    );
   }
   /** Dead models, read from the store on each use so that every process sees a 404 another one got. */
   const deadById = () => new Map(listDeadModels(db).filter((dead) => fingerprints.get(dead.model) === dead.fingerprint).map((dead) => [dead.model, dead]));
