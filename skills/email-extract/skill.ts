@@ -13,6 +13,10 @@
  *   too long, bad request), the message is stored with status 'failed' and the error, and the
  *   watermark moves on. Outages, budget stops and aborts are not the message's fault: they
  *   stop the run with the watermark before the message, so the next run tries it again.
+ * - Partial failure is reported, not hidden (skills/problems.ts). Each message stored as
+ *   failed, the message an outage stopped at, and each account that could not be reached or
+ *   failed part-way (the others are still read) is a problem: the run is `degraded` when
+ *   something was extracted or an account read cleanly, `failed` when nothing was.
  * - UIDVALIDITY change (mailbox recreated, server migrated): every old UID may now name another
  *   message, so the mailbox is rescanned from UID 1 under the new validity. A message already
  *   stored (same account, content hash and Message-ID) is skipped without a model call, so
