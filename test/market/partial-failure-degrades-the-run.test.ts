@@ -14,6 +14,8 @@ import { saveBars } from '../../memory/market-cache.ts';
 import { useSimulator } from '../helpers/simulator.ts';
 import { aSimulatedRouter, problemParts, runSkillOnce, SIMULATED_MODEL } from '../helpers/partial-runs.ts';
 import { aSeries, aStore, toCsv } from './builders.ts';
+import { createBriefingSkill } from '../../skills/briefing/skill.ts';
+import { aContext as aBriefingContext, aRecordingDelivery } from '../briefing/builders.ts';
 
 const simulator = useSimulator();
 const NOW = new Date('2025-03-15T07:00:00Z');
@@ -52,6 +54,14 @@ test('one symbol cannot be fetched while another is: degraded, the symbol named,
   assert.match(run.error ?? '', /symbol:BROKEN \(unavailable\)/);
   const details = (run.result as { details: { figures: Array<{ symbol: string }> } }).details;
   assert.deepEqual(details.figures.map((figure) => figure.symbol), ['GOOD']);
+
+  // The next briefing still has the market figures, and lists the degraded run with its part.
+  const delivery = aRecordingDelivery();
+  const later = new Date(NOW.getTime() + 3_600_000);
+  await createBriefingSkill({ delivery }).run(aBriefingContext(db, { now: () => later, slot: later, idempotencyKey: 'briefing:market-test' }), new AbortController().signal);
+  const mail = delivery.sent[0].text;
+  assert.match(mail, /GOOD 1\d\d\.\d\d/, 'the market section shows the figures of the degraded run');
+  assert.match(mail, /market: degraded .*symbol:BROKEN \(unavailable\)/);
 });
 
 test('a symbol served from the cache after a failed fetch is named stale', async (t) => {
