@@ -10,6 +10,7 @@ import { createProposal, type ProposalSource } from '../memory/approvals.ts';
 import { relevantFacts } from '../memory/facts.ts';
 import { recordStep, type RunRecord } from '../memory/runs.ts';
 import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
+import type { SecretRegistry } from '../config/secrets.ts';
 import { readSoul, splitMemoryByOrigin } from '../memory/soul.ts';
 import { openStore, type Store } from '../memory/store.ts';
 import { createBriefingSkill } from '../skills/briefing/skill.ts';
@@ -51,19 +52,20 @@ export interface BoundModelLayer {
 }
 
 /** Starts the simulator when needed; throws `MissingKeyError` when a keyed provider has no key and the simulator is off. */
-export async function openModelLayer(config: Config, dataDir: string): Promise<ModelLayer> {
+/** `secrets`: the loaded config's registry; secrets minted later (Google access tokens) are added to it. */
+export async function openModelLayer(config: Config, dataDir: string, secrets?: SecretRegistry): Promise<ModelLayer> {
   const providers = await setUpProviders(config);
   return {
     providers,
-    skills: buildSkills(config, dataDir),
+    skills: buildSkills(config, dataDir, secrets),
     bind: (db, logger, secrets) => bindModelLayer(config, dataDir, providers, db, logger, secrets ?? NO_SECRETS),
     close: () => providers.close(),
   };
 }
 
 /** The model-backed skills with their real dependencies from config. */
-export function buildSkills(config: Config, dataDir: string): Skill[] {
-  const googleTokens = config.google ? createAccessTokenSource(config.google) : undefined;
+export function buildSkills(config: Config, dataDir: string, secrets?: SecretRegistry): Skill[] {
+  const googleTokens = config.google ? createAccessTokenSource(config.google, { onToken: (token) => secrets?.add(token) }) : undefined;
   return [
     createBriefingSkill(briefingDepsFromConfig(config, dataDir)),
     createEmailExtractSkill({ accounts: config.mail.accounts, googleTokens, owner: config.mail.smtp?.to }),
@@ -173,8 +175,8 @@ export function summariseSources(sources: ContentSource[], labels: string[]): Pr
  * For one-off CLI commands that call models (`code`, `market`): the model layer bound to its
  * own connection to the data dir's database, closed together.
  */
-export async function openCommandModels(context: { config: Config; dataDir: string; databasePath: string; redactor?: Redactor }, logger: Logger) {
-  const layer = await openModelLayer(context.config, context.dataDir);
+export async function openCommandModels(context: { config: Config; dataDir: string; databasePath: string; redactor?: SecretRegistry }, logger: Logger) {
+  const layer = await openModelLayer(context.config, context.dataDir, context.redactor);
   const db = openStore(context.databasePath);
   const bound = layer.bind(db, logger, context.redactor);
   return {

@@ -4,6 +4,7 @@
  * agent/proposal-actions.ts and the decision recorded by memory/approvals.ts `decideProposal`.
  */
 import { decideProposal, type DecisionOutcome } from '../memory/approvals.ts';
+import { processIdentity } from './scheduler/process-identity.ts';
 import type { Store } from '../memory/store.ts';
 import type { Config } from '../config/schema.ts';
 import { createProposalExecutor, type ProposalActionDeps } from './proposal-actions.ts';
@@ -21,5 +22,5 @@ export interface OwnerDecisionDeps {
 export async function decideAsOwner(deps: OwnerDecisionDeps, id: number, decision: 'approve' | 'reject', by: string): Promise<DecisionOutcome> {
   if (decision === 'reject') return decideProposal(deps.db, id, { decision: 'reject', by });
   const execute = createProposalExecutor({ db: deps.db, dataDir: deps.dataDir, config: deps.config, timeZone: deps.timeZone, openRouter: deps.openRouter });
-  return decideProposal(deps.db, id, { decision: 'approve', by, execute });
+  return decideProposal(deps.db, id, { decision: 'approve', by, execute, executor: { pid: process.pid, identity: processIdentity() } });
 }

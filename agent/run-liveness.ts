@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import type { Store } from '../memory/store.ts';
 import { finishRun, listActiveRuns, listRunsWithProcessGroup, recordStep, setRunProcessGroup, type RunRecord } from '../memory/runs.ts';
 import { isProcessAlive } from './scheduler/process-identity.ts';
+import { failInterruptedApprovals } from '../memory/approvals.ts';
 import { endGroupNow, groupBelongsToRun, groupMembers } from './process-groups.ts';
 
 export interface LivenessOptions {
@@ -60,6 +61,13 @@ export function endDeadRuns(db: Store, options: LivenessOptions = {}): RunRecord
     }
     ended.push(row);
     options.logger?.warn({ event: 'run-interrupted', job: row.job, runId: row.id, key: row.idempotencyKey, pid: row.pid });
+  }
+  // Approved proposals whose running process died are ended the same way, by the same readers.
+  try {
+    const failed = failInterruptedApprovals(db, (pid, identity) => isAlive(pid, identity), now);
+    for (const id of failed) options.logger?.warn({ event: 'approval-interrupted', proposal: id });
+  } catch (error) {
+    options.logger?.warn({ event: 'dead-approval-check-failed', error: String(error) });
   }
   return ended;
 }

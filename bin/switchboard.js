@@ -8,7 +8,8 @@ import { readFileSync, statSync } from 'node:fs';
 
 // Every file Switchboard creates (database, WAL, outbox, memory files) is the owner's alone:
 // 0600 files, 0700 folders (memory/permissions.ts also tightens files that already exist).
-process.umask(0o077);
+// The owner's own umask is kept for files written in their repositories (memory/permissions.ts ownerUmask).
+globalThis.switchboardOwnerUmask = process.umask(0o077);
 
 const ROOT = new URL('../', import.meta.url);
 

@@ -225,8 +225,14 @@ export class ProposalDecisionError extends Error {
 /** Runs an approved proposal's action with the owner's authority; its return value is stored as the result. */
 export type ProposalExecutor = (proposal: Proposal) => Promise<unknown>;
 
+/** The process that runs the action (pid and, where known, an identity that survives pid reuse). */
+export interface ExecutorProcess {
+  pid: number;
+  identity?: string;
+}
+
 export type Decision =
-  | { decision: 'approve'; by: string; execute: ProposalExecutor; now?: () => Date }
+  | { decision: 'approve'; by: string; execute: ProposalExecutor; now?: () => Date; executor?: ExecutorProcess }
   | { decision: 'reject'; by: string; now?: () => Date };
 
 export interface DecisionOutcome {
@@ -248,10 +254,13 @@ export async function decideProposal(db: Store, id: number, decision: Decision):
   const at = now();
   expireProposals(db, at);
   const target = decision.decision === 'approve' ? 'approved' : 'rejected';
+  const executor = decision.decision === 'approve' ? (decision.executor ?? { pid: process.pid }) : undefined;
   const claimed =
     db
-      .prepare(`UPDATE proposals SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'`)
-      .run(target, decision.by, at.toISOString(), id).changes === 1;
+      .prepare(
+        `UPDATE proposals SET state = ?, decided_by = ?, decided_at = ?, executor_pid = ?, executor_identity = ? WHERE id = ? AND state = 'pending'`,
+      )
+      .run(target, decision.by, at.toISOString(), executor?.pid ?? null, executor?.identity ?? null, id).changes === 1;
   const current = readProposal(db, id);
   if (!current) throw new ProposalDecisionError('unknown', `no proposal #${id}`);
   if (!claimed) {
@@ -279,6 +288,34 @@ export async function decideProposal(db: Store, id: number, decision: Decision):
     db.prepare(`UPDATE proposals SET state = 'failed', executed_at = ?, error = ? WHERE id = ?`).run(now().toISOString(), message.slice(0, 2_000), id);
   }
   return { proposal: readProposal(db, id)!, changed: true };
+}
+
+/**
+ * Approved proposals whose action never finished because the process running it died (kill -9,
+ * a crash, a reboot) become `failed`, saying so: an approval is never shown as done when its
+ * action did not finish, and it is not run again on its own (the action may have half-happened;
+ * the owner decides). Returns the ids it failed.
+ */
+export function failInterruptedApprovals(
+  db: Store,
+  isAlive: (pid: number, identity: string | null) => boolean,
+  now: Date = new Date(),
+): number[] {
+  const rows = db
+    .prepare(`SELECT id, executor_pid, executor_identity FROM proposals WHERE state = 'approved' AND executed_at IS NULL AND executor_pid IS NOT NULL`)
+    .all() as { id: number; executor_pid: number; executor_identity: string | null }[];
+  const failed: number[] = [];
+  const mark = db.prepare(
+    `UPDATE proposals SET state = 'failed', executed_at = ?, error = ? WHERE id = ? AND state = 'approved' AND executed_at IS NULL`,
+  );
+  for (const row of rows) {
+    if (isAlive(row.executor_pid, row.executor_identity)) continue;
+    const error =
+      `interrupted: the process running the approved action (pid ${row.executor_pid}) ended before it finished; ` +
+      'it was not run again, since part of it may have happened: check, then propose it again or do it by hand';
+    if (mark.run(now.toISOString(), error, row.id).changes === 1) failed.push(row.id);
+  }
+  return failed;
 }
 
 /** The one-line command that approves proposal `id`, as the briefing, mail and the CLI show it. */

@@ -12,6 +12,16 @@ export const PRIVATE_FILE_MODE = 0o600;
 /** The process umask that makes every new file 0600 and directory 0700. */
 export const PRIVATE_UMASK = 0o077;
 
+/**
+ * The umask the owner's shell gave the process, before bin/switchboard.js set PRIVATE_UMASK
+ * (it keeps it in `globalThis.switchboardOwnerUmask`); 022 when Switchboard was not started
+ * through bin (tests, the library entry point). For files written outside the data dir.
+ */
+export function ownerUmask(): number {
+  const kept = (globalThis as { switchboardOwnerUmask?: unknown }).switchboardOwnerUmask;
+  return typeof kept === 'number' ? kept : 0o022;
+}
+
 /** Folders of the data dir whose files are tightened too (one level down). */
 const PRIVATE_FOLDERS = ['outbox', 'memory'];
 

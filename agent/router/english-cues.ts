@@ -79,7 +79,7 @@ export const CUES: readonly Cue[] = [
   {
     name: 'large-input',
     pattern:
-      /\b(?:\d{2,}|\d{1,3}(?:,\d{3})+)[- ]?(?:page|pages|hours?)\b|\b(?:\d{3,}|\d{1,3}(?:,\d{3})+)[- ]?(?:rows|lines|messages|emails|notes|files|words)\b|\b(?:entire|whole|complete|full[- ]length|huge|massive|enormous|giant|every file|all (?:of )?(?:these|the|my) (?:\w+ )?(?:files|emails|documents|logs|notes|chats?|papers))\b|\b\d+ ?(?:gb|mb)\b/i,
+      /\b(?:\d{2,}|\d{1,3}(?:,\d{3})+)[- ]?(?:page|pages|hours?)\b|\b(?:\d{3,}|\d{1,3}(?:,\d{3})+)[- ]?(?:rows|lines|messages|emails|notes|files|words)\b|\b(?:entire|whole|complete|full[- ]length)\s+(?:[\w-]+\s+){0,3}?(?:mailbox|inbox|archive|history|export|book|novel|manual|codebase|monorepo|repo|repository|thread|chat|chats|log|logs|year|years|folder|drive|dump|backup|database|corpus|transcripts?|minutes|correspondence|series|collection|library|wiki|documentation|docs|regulation|directive|thesis|dissertation|tender)\b|\b(?:huge|massive|enormous|giant|every file|all (?:of )?(?:these|the|my) (?:\w+ )?(?:files|emails|documents|logs|notes|chats?|papers))\b|\b\d+ ?(?:gb|mb)\b/i,
   },
   {
     // Changing the shape or format of data is execution work, whatever the data is about.

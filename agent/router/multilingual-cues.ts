@@ -43,17 +43,17 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'summar\\w*', 'recap\\w*', 'tl;?dr', 'gist', 'sum up', 'boil down',
       'zusammenfass\\w*', 'fass\\w* [^.?!]{0,60}zusammen', 'kurzfassung', 'uberblick', 'das wichtigste',
-      'resum\\w*', 'synthes\\w*', 'en bref', 'les grandes lignes',
+      'resum(?:e|es|er|ez|en|ir|ido|a)', 'synthes\\w*', 'en bref', 'les grandes lignes',
       'resumen', 'resumir', 'lo principal', 'en pocas palabras',
-      'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
+      'in (?:one|two|three|a few|\\d) (?:sentences?|lines?|bullet points|points)', '(?:main|key) (?:points|takeaways)', 'in (?:einem|zwei|drei|ein paar|\\d) (?:satzen|satz|zeilen|punkten)',
       'en (?:une|deux|trois|quelques|\\d) (?:phrases?|lignes?|points)', 'en (?:una|dos|tres|pocas|\\d) (?:frases?|lineas?|puntos)',
     ),
   },
   {
     name: 'intent-extract',
     pattern: words(
-      'extract\\w*', 'pull out', 'pull the', 'grab',
-      'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
+      'extract(?:s|ed|ing|ion)?', 'pull out', 'pull the', 'grab',
+      'just (?:the )?list', 'list (?:the|all|every|each)', 'liste (?:die|alle|mir)', 'auflist\\w*', 'lista (?:los|las|todos|todas|mis)', 'juste la liste', 'solo la lista', 'nur (?:die )?liste', 'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
       'extrai\\w*', 'releve\\w*', 'recupere\\w*',
       'extrae\\w*', 'extraer', 'saca\\w*',
     ),
@@ -61,8 +61,8 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-lookup',
     pattern: words(
-      'look up', 'lookup', 'find', 'check', 'search', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
-      'nachschau\\w*', 'schau\\w*', 'such\\w*', 'finde\\w*', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
+      'look up', 'lookup', 'who (?:sent|called|emailed|wrote|rang)', 'anything (?:booked|on|new|from|i should know|urgent)', 'do i have (?:anything|any|a)', 'next (?:train|bus|flight|tram|ferry)', 'is (?:the|my) \\w+ (?:finished|done|open|ready|here|due)', 'tell me if', 'let (?:\\w+ ){1,4}know', 'is there (?:a|any)', 'y a-t-il', 'hay (?:algun|alguna|retraso)', 'balance', "who's", 'pulling', 'label\\w*', 'classif\\w*', 'categori[sz]\\w*', 'sort (?:these|this|my|the)', 'etikettier\\w*', 'sortier\\w*', 'klassifizier\\w*', 'etiquet\\w*', 'classe[rz]?', 'clasifica\\w*', 'ordena\\w*', '(?:are|is) (?:still )?due', 'due (?:date|before|on|by)', 'which (?:bills|invoices|emails|tasks|ones)', 'wer hat', 'hab ich', 'habe ich', 'nachste\\w* (?:zug|bus|flug)', 'sag mir ob', 'mitteilen', 'fallig\\w*', 'qui a', 'ai-je', 'prochain (?:train|bus|vol)', 'dis-moi si', 'echeance', 'quien (?:ha|me)', 'tengo algo', 'proximo (?:tren|autobus|vuelo)', 'dime si', 'indicarme', 'vence\\w*', 'pendientes? de pago', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
+      'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
       'busca\\w*', 'encuentra\\w*', 'comprueba\\w*', 'cuando', 'cuanto\\w*', 'cuanto tiempo', 'a que hora', 'que tengo', 'cual es',
     ),
@@ -71,7 +71,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-explain',
     pattern: words(
       'explain\\w*', 'what does [^.?!]{0,40} mean', 'what went wrong', 'tell me what', 'sag mir was', 'was ist (?:da )?(?:los|schiefgelaufen)', 'dis[- ]moi ce que', 'ce qui (?:s\'est passe|ne va pas)', 'dime (?:que|lo que)', 'que (?:ha )?paso', 'what (?:does|is) this', 'walk me through', 'help me understand',
-      'erklar\\w*', 'was bedeutet', 'was macht', 'was heisst',
+      'erklar\\w*', 'erlauter\\w*', 'was bedeutet', 'was macht', 'was heisst',
       'expliqu\\w*', 'que (?:veut dire|signifie)', 'qu\'est-ce que (?:fait|veut)',
       'explica\\w*', 'que significa', 'que hace',
     ),
@@ -80,9 +80,9 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'personal-admin',
     pattern: words(
       'calendar', 'diary', 'agenda', 'inbox', 'remind\\w*', 'appointment\\w*', 'meeting\\w*', 'todo', 'to-do',
-      'kalender', 'termin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
+      'kalender', 'termin(?:e|en|s)?', 'zahnarzttermin\\w*', 'arzttermin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
       'rendez-vous', 'rappelle\\w*', 'boite (?:mail|de reception)', 'reunion\\w*',
-      'calendario', 'cita\\w*', 'recuerda\\w*', 'recordatorio\\w*', 'bandeja de entrada', 'correo\\w*',
+      'calendario', 'citas?', 'recuerda\\w*', 'recordatorio\\w*', 'bandeja de entrada', 'correo\\w*',
     ),
   },
   {
@@ -92,8 +92,10 @@ export const CONCEPTS: readonly Concept[] = [
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
       // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
       "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b[^.?!]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      "(?:don't|do not|dont|won't|no) (?:want|need)(?: any)? (?:changes|edits|fixes)", "(?:no|without) changes", 'keine (?:anderungen|anderung)', 'pas de modifications?', 'sin cambios',
+      "n'y touche\\w* pas", '(?:touche|modifie|change|corrige)\\w* (?:a )?(?:pas|rien)', '(?:nichts|nicht) (?:ge)?ander\\w*',
       '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
-      'as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
+      '(?:leave|keep) (?:it|this|that|the \\w+) as (?:it )?is', 'telle? quelle?', 'tal (?:cual|como esta)', 'so lassen', 'unverandert',
       'no (?:edits|changes|fixes)(?: needed)?', 'without fixing', "i'll fix it myself", 'read[- ]only', 'just (?:tell|explain|understand)', 'only (?:explain|understand)',
       '(?:nichts|nix) (?:zu )?(?:andern|anfassen|veranderen|fixen|umbauen|korrigieren)', 'nicht (?:andern|anfassen|fixen)', 'ohne (?:etwas |was |es )?(?:zu )?(?:andern|anzufassen)', 'nur (?:erklaren|verstehen)',
       'sans (?:rien )?(?:modifier|changer|toucher|corriger)', 'ne (?:touche|modifie|change) (?:a )?rien', 'juste (?:explique|comprendre)',
@@ -105,16 +107,16 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-build',
     pattern: words(
       'write', 'writing', 'code', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
-      'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau\\w*',
-      'ecri\\w*', 'code\\w*', 'programm\\w*', 'implemente\\w*', 'cree\\w*', 'genere\\w*',
-      'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea\\w*', 'genera\\w*', 'haz',
+      'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau(?:e|en|t|st)?',
+      'ecri(?:s|re|t|vez)', 'code(?:s|d|r)?', 'programm\\w*', 'implemente\\w*', 'cree(?:r|z)?', 'genere(?:r|z)?',
+      'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea(?:r|te|ted|tes|ting|me|lo|la)?', 'genera(?:r|te|ted|tes|ting|me|lo|la)?', 'haz',
     ),
   },
   {
     name: 'intent-change',
     pattern: words(
-      'fix\\w*', 'change', 'modify', 'refactor\\w*', 'rename\\w*', 'update the', 'add (?:a|an) (?:column|test|field|flag|option)', 'migrat\\w*', 'convert\\w*',
-      'ander\\w*', 'anpass\\w*', 'beheb\\w*', 'reparier\\w*', 'umschreib\\w*', 'schreib\\w* [^.?!]{0,40} um', 'umbenenn\\w*', 'konvertier\\w*',
+      'fix(?:es|ing|en)?', 'change', 'modify', 'refactor\\w*', 'rename\\w*', 'update the', 'add (?:a|an) (?:column|test|field|flag|option)', 'add', 'remove', 'swap', 'split', 'tidy', 'dedupe', 'clean up', 'patch', 'entfern\\w*', 'teil\\w* [^.?!]{0,30} auf', 'decoupe\\w*', 'supprime\\w*', 'parte\\w*', 'quita\\w*', 'anade\\w*', 'ajoute\\w*', 'hinzufug\\w*', 'erganz\\w*', 'migrat\\w*', 'convert\\w*',
+      'ander(?:n|t|st)', 'anderung\\w*', 'andere (?:die|das|den|mal|bitte)', 'anpass\\w*', 'beheb\\w*', 'reparier\\w*', 'umschreib\\w*', 'schreib\\w* [^.?!]{0,40} um', 'umbenenn\\w*', 'konvertier\\w*',
       'corrig\\w*', 'modifi\\w*', 'chang\\w*', 'renomm\\w*', 'convert\\w*', 'repar\\w*',
       'arregl\\w*', 'corrig\\w*', 'cambi\\w*', 'modific\\w*', 'renombr\\w*', 'convierte\\w*',
     ),
@@ -127,13 +129,18 @@ export const CONCEPTS: readonly Concept[] = [
       'ubersetz\\w*', 'umformulier\\w*', 'formulier\\w* [^.?!]{0,40} um', 'korrekturles\\w*',
       'tradui\\w*', 'traduction', 'reformul\\w*', 'reecri\\w*', 'relis (?:et corrige|mon texte)',
       'traduc\\w*', 'traduzca', 'reformula\\w*', 'reescrib\\w*', 'redacta\\w* de nuevo',
+      'sounds? (?:less|more)', '(?:put|render) [^.?!]{0,60} (?:into|in) (?:plain )?(?:english|italian|german|french|spanish|polish|portuguese|dutch)', 'shorten\\w*', 'raccourci\\w*', 'acorta\\w*', '(?:less|more) (?:stiff|boring|blunt|defensive|formal|polite|professional|confident\\w*|firm|friendly|chatty|casual|clunky)', 'tone down', 'tidy up (?:this|my|the) (?:paragraph|text|letter|email)',
+      'grammar', 'spelling', 'punctuation', 'typos?',
+      'klingt', 'ins (?:englische|deutsche|franzosische|spanische|italienische|polnische|portugiesische)', 'klingen', 'lockerer', 'formeller', 'hoflicher', 'selbstbewusster', 'freundlicher', 'rechtschreibung', 'grammatik', 'zeichensetzung', 'korrektur',
+      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', 'relire',
+      'suene', 'suena', 'menos (?:seca|seco|formal|borde|a la defensiva)', 'mas (?:formal|profesional|cercan[oa]|educad[oa])', 'ortografia', 'al (?:ingles|aleman|frances|italiano|rumano|portugues|polaco)', 'puntuacion',
     ),
   },
   {
     name: 'code-artefact',
     pattern: words(
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
-      'json', 'yaml', 'csv', 'sql', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
+      'json', 'yaml', 'csv', 'sql', 'heic', 'jpe?g', 'png', 'pdfs', 'mp4', 'mov', 'files', 'folders?', 'directory', 'dateien', 'ordner', 'fichiers', 'dossier', 'carpeta', 'archivos', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', '\\w*formular\\w*', 'formulaire', 'rust', 'golang', 'java', 'kotlin', 'swift', 'ruby', 'php', 'jq', 'powershell', 'jquery', 'react', 'html', 'css', 'fastapi', 'flask', 'django', 'express', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
       'python', 'bash', 'javascript', 'typescript', 'node', 'docker\\w*', 'nginx', 'cron\\w*', 'github', 'git', 'pipeline', 'deploy\\w*', 'build',
       'schema', 'spreadsheet formula', 'formel', 'formule', 'formula', 'macro', 'automation', 'automatisierung', 'automatisation', 'automatizacion',
       '[\\w-]+\\.(?:py|ts|tsx|js|sh|ya?ml|json|toml|sql|rs|go|rb|java|php)',
@@ -144,25 +151,32 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-judge',
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
-      'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh\\w*', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
+      'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
+      'is ok to', 'is good for me', 'good idea', 'gute idee', 'bonne idee', '(?:options|optionen|opciones|recours)\\s*\\?', 'breaking (?:any )?(?:rules|the law)', 'illegal', 'ilegal', 'infraction', 'was falsch', 'do we need (?:a|an)', 'brauchen wir (?:einen|eine|ein)', 'il faut un', 'hace falta un', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'paid (?:in )?cash', 'hid (?:the )?\\w+', 'backdated', 'identity (?:theft|was used)', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'bar bezahlt', 'schwarz\\w*', 'verschwieg\\w*', 'ruckdatiert', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'en liquide', 'au noir', 'cache (?:un|le|la)', 'antidate\\w*', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'en negro', 'oculto', 'fecha atrasada', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
+      'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
+      'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
+      'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
+      'pasa algo', 'hay que preocuparse', 'debemos preocuparnos', 'que harias', 'esta bien si', 'firmo', 'me llega', 'buena idea', 'vamos a urgencias', 'es grave',
+      'should (?:i|we)', 'worth it', 'wiser', 'smarter', 'better (?:move|option|idea|choice|deal)', 'is it worth', 'weigh(?:s|ed|ing)?', 'trade-?offs?', 'pros and cons', 'recommend\\w*', 'advise\\w*', 'what would you do', 'good deal', 'ripped off', 'a mistake',
       'is (?:it|this|that) (?:safe|ok|okay|dangerous|legal|bad|serious)', 'can i (?:take|mix|combine)', 'do i need a (?:lawyer|doctor|solicitor)', 'what are my (?:options|rights)',
       'ist (?:es|das) (?:gefahrlich|sicher|schlimm|legal|erlaubt)', 'muss ich mir sorgen', 'darf (?:der|die|das|ich|man)',
       'est-ce (?:que )?(?:c\'est )?(?:sur|grave|dangereux|legal)', 'c\'est (?:grave|dangereux|sur)', 'ai-je le droit',
       'es (?:seguro|peligroso|grave|legal)', 'puedo (?:tomar|mezclar)', 'tengo derecho',
-      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert\\w*', 'was meinst du', 'beurteil\\w*',
-      'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients',
+      'soll(?:en|te|ten)? (?:ich|wir)', 'lohnt', 'lohnen', 'abwag\\w*', 'wag\\w* (?:\\w+ )?ab', 'vor- und nachteile', 'was spricht dafur', 'empfiehl\\w*', 'empfehl\\w*', 'bewert(?:e|en|et|est)', 'was meinst du', 'beurteil\\w*',
+      'dois-je', 'devrais', 'devrait', 'faut-il', 'faut il', 'vaut-il', 'vaut le coup', 'conseill\\w*', 'recommand\\w*', 'evalue\\w*', 'qu\'en penses', 'avantages et inconvenients', 'le pour et le contre', 'pour et contre',
       'deberia\\w*', 'me conviene', 'conviene', 'vale la pena', 'recomiend\\w*', 'aconseja\\w*', 'evalua\\w*', 'valora\\w*', 'pros y contras', 'que opinas',
     ),
   },
   {
     name: 'intent-prove',
-    pattern: words('prove\\w*', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
+    pattern: words('prov(?:e|es|ed|en|ing)', 'confirm (?:that )?[^.?!]{0,60}(?:can\'t|cannot|never|always)', 'can (?:it |this |that |they |we )?ever', 'ever (?:pay|charge|book|send|bill)s? (?:\\w+ )?(?:out )?twice', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
   },
   {
     name: 'intent-risk-review',
     pattern: words(
-      'risk\\w*', 'danger\\w*', 'could hurt', 'hurt me', 'against me', 'worry', 'worried', 'red flags?', 'pitfalls?', 'downsides?',
-      'risiko\\w*', 'riskant\\w*', 'gefahr\\w*', 'nachteil\\w*', 'sorgen', 'bedenklich',
+      'bottlenecks?', 'single points? of failure', 'where it will (?:hurt|choke|break|fail)', 'expose\\w* me', 'schaden', 'schaden konnten', 'nuire', 'perjudicar',
+      'risk(?!s? of (?:rain|showers|snow|frost|storms?))\\w*', 'danger\\w*', 'could hurt', 'hurt me', 'against me', 'worry', 'worried', 'red flags?', 'pitfalls?', 'downsides?',
+      'risiko\\w*', 'riskant\\w*', 'gefahr', 'gefahrlich\\w*', 'nachteil\\w*', 'sorgen', 'bedenklich',
       'risque\\w*', 'dangereu\\w*', 'grave', 'inquiet\\w*', 'defavorable\\w*',
       'riesgo\\w*', 'arriesgad\\w*', 'peligros\\w*', 'perjudic\\w*', 'preocup\\w*',
     ),
@@ -171,47 +185,136 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'portfolio', 'invest\\w*', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax\\w*', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
-      'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '\\w*rente', 'darlehen', 'rente', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
-      'portefeuille', 'pret\\w*', 'hypothe\\w*', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
-      'cartera', 'acciones', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
+      'interest rates?', 'erspart\\w*', 'economies', 'equity', 'betriebsrente', 'plan de pensiones', 'roth', 'ira', '401\\(?k\\)?', 'isa', 'sipp', 'vat', 'mwst', 'umsatzsteuer', 'tva', 'iva', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
+      'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
+      'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
     ),
   },
   {
     name: 'stakes-health',
     pattern: words(
-      'medication\\w*', 'medicine', 'meds', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
-      '\\w*medikament\\w*', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
-      'medicament\\w*', 'comprimes?', 'medecin', 'analyses', 'sang', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
-      'medicamento\\w*', 'pastillas?', 'medico', 'analisis', 'sangre', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
+      'medication\\w*', 'medicine', 'meds', 'rash', 'bleeding', 'vomit\\w*', 'headache', 'migraine', 'swollen', 'swelling', 'lump', 'breathing', 'allerg\\w*', 'insulin', 'blood sugar', 'vaccin\\w*', 'side effects', 'overdose', 'surgery', 'painkillers?', 'antidepressants?', '\\w+(?:statin|statine|estatina|pril|sartan|olol|azepam|oxacin|cillin|formin|formine|formina|prazol|prazole|dipin|dipine)', 'statins?', 'estatinas?', 'kidney\\w*', 'nierenwert\\w*', 'fonction renale', 'rinon', 'renal', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
+      '\\w*medikament\\w*', 'ausschlag', 'knubbel', 'blutung\\w*', 'erbrech\\w*', 'kopfschmerz\\w*', 'geschwollen', 'knoten', 'atemnot', 'allergi\\w*', 'blutzucker', 'impf\\w*', 'schmerzmittel', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
+      'medicament\\w*', 'plaques', 'boule', 'saigne\\w*', 'vomi\\w*', 'mal de tete', 'gonfle\\w*', 'respir\\w*', 'allergi\\w*', 'glycemie', 'vaccin\\w*', 'douleur\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
+      'medicamento\\w*', 'sarpullido', 'sangra\\w*', 'vomit\\w*', 'dolor de cabeza', 'hinchad\\w*', 'bulto', 'respirar', 'alergi\\w*', 'glucosa', 'vacuna\\w*', 'dolor\\w*', 'pastillas?', 'medico', '(?:los|sus|mis|adjunto) analisis', 'analisis de sangre', 'analitica\\w*', 'sangre', 'trigliceridos', 'anticonceptivos', 'recetad\\w*', 'embarazad\\w*', 'tratamiento', 'efectos secundarios', 'sintrom',
     ),
   },
   {
     name: 'stakes-law',
     pattern: words(
-      'contract\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign', 'deposit',
-      '\\w*vertrag\\w*', 'klausel\\w*', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
-      'contrat\\w*', 'avocat', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
-      'contrato\\w*', 'clausulas?', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
+      'contracts?', 'contractual\\w*', 'clauses?', 'nda', 'lawyer', 'legal\\w*', 'sue', 'court', 'landlord', 'tenancy', 'liability', 'sign(?! (?:up|in|out|me up))', 'deposit', 'who pays', 'allowed to', 'do i have a case', 'indemnity', 'visa', 'residence permit', 'fined?', 'penalty', 'claim', 'insurer', 'non-compete', 'redundancy', 'dispute',
+      '\\w*vertrag\\w*', 'klausel\\w*', 'wer zahlt', 'darf (?:der|die|er|sie|mein \\w+) das', 'wettbewerbsverbot', 'aufenthalt\\w*', 'bussgeld', 'widersprech\\w*', 'widerspruch', 'anwalt', 'rechtlich\\w*', 'gericht', 'vermieter', 'mietvertrag', 'kundigung\\w*', 'unterschreib\\w*', 'haftung', 'kaution',
+      'contrat\\w*', 'avocat', 'qui paie', 'il a le droit', 'compromis de vente', 'devis', 'titre de sejour', 'amende', 'conteste\\w*', 'sinistre', 'juridique', 'tribunal', 'proprietaire', 'bail', 'signer', 'signe', 'rupture conventionnelle', 'caution',
+      'contrato\\w*', 'clausulas?', 'quien paga', 'puede hacer eso', 'despido', 'permiso de residencia', 'multa', 'reclam\\w*', 'el seguro', 'siniestro', 'presupuesto del \\w+', 'abogado', 'juridico', 'demanda\\w*', 'casero', 'arrendador', 'alquiler', 'firmar', 'fianza',
     ),
   },
   {
     name: 'stakes-safety',
     pattern: words(
-      'safe', 'safety', 'unsafe', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electric\\w*', 'drive with', 'fire',
-      'sicher', 'sicherheit', 'gefahrlich', 'vergift\\w*', 'strom', 'feuer',
-      'c\'est sur', 'surete', 'securite', 'dangereux', 'javel', 'gaz', 'avale\\w*', 'incendie',
-      'seguro', 'seguridad', 'peligroso', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
+      'safe', 'safety', 'unsafe', 'load-bearing', 'structural engineer', 'knock (?:down|through)', 'concussion', 'storm warning', 'left out', 'food poisoning', 'drop(?:ping)? out', 'gas smell', 'smell gas', 'mou?ld', 'asbestos', 'sockets?', 'ladder', 'car seat', 'bleach', 'tyres?', 'brakes?', 'grinding', 'breakers?', 'fuse ?box', 'electrician', 'toxic', 'chocolate', 'carbon monoxide', 'smoke alarm', 'rm -rf', 'drop table', 'force push', 'poison\\w*', 'gas', 'overnight', 'swallow\\w*', 'electrical', 'electrocut\\w*', 'wiring', 'drive with', 'fire', 'as root', 'en root', 'como root', 'als root', 'dishwasher tabs?', 'ate (?:one|some|a)', 'space heater',
+      'sicherheit', 'gefahrlich', 'statiker', 'tragend\\w*', 'gehirnerschutterung', 'wand (?:\\w+ ){0,5}raus\\w*', 'unwetterwarnung', 'ins ausland', 'gasgeruch', 'schimmel', 'asbest', 'steckdose\\w*', 'kindersitz', 'reifen', 'bremsen', 'sicherung', 'elektriker', 'giftig', 'gefressen', 'schokolade', 'kohlenmonoxid', 'heizlufter', 'uber nacht', 'vergift\\w*', 'strom', 'feuer',
+      'c\'est sur', 'surete', 'securite', 'dangereux', 'mur porteur', 'abattre (?:le|un) mur', 'commotion', 'alerte orage', 'toute la nuit', "a l'etranger", 'odeur de gaz', 'moisissure\\w*', 'amiante', 'echelle', 'siege auto', 'pneus?', 'freins', 'disjoncteur', 'electricien', 'toxique', 'a mange', 'chocolat', 'monoxyde', 'javel', 'gaz', 'avale\\w*', 'incendie',
+      'seguridad', 'peligroso', 'muro de carga', 'tirar (?:el|un) tabique', 'conmocion', 'aviso de tormenta', 'al extranjero', 'olor a gas', 'moho', 'amianto', 'enchufes?', 'escalera', 'silla del coche', 'neumaticos?', 'frenos', 'diferencial', 'electricista', 'toxico', 'se ha comido', 'monoxido', 'estufa', 'toda la noche', 'lejia', 'conducir', 'tragad\\w*', 'incendio',
     ),
   },
   {
     name: 'stakes-irreversible',
     pattern: words(
-      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'big commitment', 'commitment',
-      'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck',
-      'definiti\\w*', 'pas revenir en arriere', 'sans retour',
-      'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv\\w*',
+      'irreversible', "can't undo", 'cannot undo', 'no going back', 'permanent\\w*', 'for good', 'production database', 'prod(?:uction)? (?:database|db|box|server)', '(?:to|on|in|into|auf|en|in die) prod(?:uction|uktion)?', 'en produccion', 'against production', 'big commitment', 'commitment', 'lose data', 'data loss', 'wipe\\w*', 'factory reset', 'format (?:the )?(?:disk|drive)', 'platt ?mach\\w*', 'formater', 'formatear', 'delet(?:es|ing) (?:stuff|files|everything|data)', 'supprime\\w* (?:des|les) fichiers', 'borra\\w* (?:los )?archivos', 'losch\\w* (?:die )?dateien',
+      'irreversibel', 'nicht ruckgangig', 'endgultig', 'kein zuruck', 'geht nicht ruckgangig', 'ist dann weg', 'produktionsdatenbank',
+      'definitif', 'definitive(?:ment)?', 'pas revenir en arriere', 'pas de retour en arriere', 'sans retour',
+      'no hay vuelta atras', 'sin vuelta atras', 'irreversible', 'definitiv[oa]s?',
       'quit my job', 'kundigen', 'verkaufen', 'sell the (?:house|flat|appartment)', 'vendre', 'vender',
+    ),
+  },
+  {
+    // A review of code or a system for security: a judgement even when nothing is to be changed.
+    name: 'intent-security-review',
+    pattern: words(
+      'credentials', '(?:aws |api |secret )?keys? (?:in|to|on|into) (?:a )?(?:public|github|git)', 'public repo', 'leak(?:ed|s)? (?:the |our )?(?:keys?|credentials|passwords?|tokens?|secrets?)', 'offentliche\\w* repo', 'repo public', 'repo publico', 'security (?:review|holes?|issues?|vulnerabilit\\w*|flaws?|audit|problems?|risks?)', 'vulnerab\\w*', 'sql injection', 'xss', 'csrf', 'weak spots', 'store (?:the )?passwords',
+      'sicherheitsluck\\w*', 'sicherheitsproblem\\w*', 'sicherheitsrisik\\w*', 'tokens? speicher\\w*',
+      'failles?', 'problemes? de securite', 'revue de securite', 'audit de securite', 'vulnerabilit\\w*',
+      'agujeros?', 'fallos? de seguridad', 'problemas? de seguridad', 'revision de seguridad', 'auditoria de seguridad', 'vulnerabilidad\\w*',
+    ),
+  },
+  {
+    // Asking what could go wrong before a step that is hard to take back.
+    name: 'intent-check-before',
+    pattern: words(
+      'sanity[- ]check', 'double[- ]check', 'before (?:i|we) (?:\\w+ ){0,2}(?:run|apply|sign|delete|send|merge|drop|wipe|launch|go live|deploy|install|push|execute)', 'anything (?:i|we) (?:missed|overlooked|should)', 'anything that could',
+      'what (?:should|do) (?:i|we) (?:check|verify)', '(?:check|verify) first', 'vorher (?:was |etwas )?pruf\\w*', 'je verifie quoi', 'quoi verifier', 'verifier avant', 'que compruebo', 'que reviso', 'comprobar antes', 'one-sided', 'bite me', 'a trap',
+      'ubersehen wir', 'was sollten wir (?:vorher )?prufen', 'bevor (?:ich|wir)', 'auf die fusse', 'haken', 'fallstrick\\w*',
+      'on oublie quelque chose', 'on verifie quoi', 'avant que (?:je|on|j\'\\w+)', 'un piege', 'piege',
+      'se nos escapa algo', 'que revisamos', 'antes de (?:ejecutar|aplicar|lanzar|firmar|borrar|instalar)\\w*', 'alguna trampa', 'trampa',
+    ),
+  },
+  {
+    // Weighing words: the answer depends on circumstances to be weighed, so it is not a plain fact.
+    name: 'weighing',
+    pattern: words(
+      'considering', 'taking into account', 'think (?:about|through) how', 'how should (?:i|we|my|our)', 'factoring', 'given (?:that|my|our|the|i)', 'in the long run', 'long run', 'long[- ]term', 'overall', 'over \\d+ years',
+      'langfristig', 'unter berucksichtigung', 'auf lange sicht',
+      'a long terme', 'en tenant compte', 'sur \\d+ ans',
+      'a largo plazo', 'teniendo en cuenta', 'a la larga',
+    ),
+  },
+  {
+    // A choice between two courses offered as a question ("sign or not", "fixed or variable?").
+    name: 'either-or',
+    pattern: /\b(?:or|oder|ou|o)\s+(?!(?:que|what|so|something|not|nicht|pas|nah|quoi|was)\b)(?:\w+\s+){0,2}\w+\s*\??\s*$|\b(?:now|jetzt|maintenant|ahora)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:or|oder|ou|o)\s+(?:j'attends|i wait|ich warte|espero|not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
+  },
+  {
+    // Two courses joined by "or" with the person's own action in them ("fix it myself or call someone").
+    name: 'own-choice',
+    pattern: /\b(?:or|oder|ou|o)\b[^.?!]{0,40}\b(?:myself|me|i|we|us|selbst|selber|ich|wir|moi|je|j'\w+|on|yo|lo|la|nosotros)\b|\b(?:myself|selbst|selber|moi-meme|yo)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:take it|accept|annehmen|accepter|j'accepte|aceptar|lo acepto)\b[^.?!]{0,20}\b(?:or|oder|ou|o)\b/u,
+  },
+  {
+    // Asked as a question or a plea for a way forward.
+    name: 'question',
+    pattern: /\?\s*$|^(?:should|shall|is|are|can|could|would|do|does|am|soll\w*|ist|sind|kann|darf|muss|brauche\w*|dois-je|faut-il|est-ce|puis-je|debo|deberia\w*|es|son|puedo|hace falta)\b|\b(?:what now|what do i do|what should i do|options|was jetzt|was mach ich|optionen|je fais quoi|recours|que hago|opciones|should (?:he|she|they|we|i))\b/u,
+  },
+  {
+    // A short everyday message to someone: orchestration work, unlike rewording a given text.
+    name: 'short-message',
+    pattern: words(
+      'text (?:my )?\\w+ (?:that|saying)', 'thank-?you note', 'thank you note', 'short (?:reply|answer|note|message)', 'two-line (?:reply|note|message)', 'tell \\w+ (?:yes|no|that|thanks)', 'message (?:to|for) (?:my )?\\w+', 'quick (?:text|note|message|reply|thanks)', 'note for the \\w+', 'write (?:back )?to (?:the )?\\w+ (?:that|saying|confirming)', 'reply to (?:the |my )?\\w+(?:\'s email)? (?:saying|confirming|accepting|declining|that)', 'send (?:my |a )?(?:\\w+ )?(?:a )?(?:message|text|note|thanks|thank-you)',
+      'schreib (?:kurz |schnell )?(?:an|dem|der) \\w+', 'sag (?:\\w+ )?(?:dass|bescheid|\\w+ (?:passt|ja|nein))', 'schick (?:\\w+ )?(?:ne |eine )?nachricht', 'nachricht an', 'message an', 'kurze (?:antwort|nachricht|notiz)',
+      'ecris (?:vite |un mot )?a \\w+', 'envoie (?:un |une )?(?:petit |petite )?(?:message|texto|sms|mot)', 'un mot pour', 'dis a \\w+', 'reponse courte', 'courte reponse', 'petit mot',
+      'escribele', 'mandale', 'una nota para', 'dile a \\w+', 'un mensaje a', 'un mensajito', 'respuesta breve', 'breve respuesta',
+    ),
+  },
+  {
+    // A trigger that repeats: an automation to build, not a message to send once.
+    name: 'recurring-trigger',
+    pattern: words(
+      'each time', 'every time', 'whenever', 'every (?:day|morning|evening|night|week|month|hour|monday|tuesday|wednesday|thursday|friday|saturday|sunday)',
+      'jedes mal', 'immer wenn', 'jeden (?:tag|morgen|abend|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)',
+      'chaque fois', 'a chaque', 'tous les (?:jours|matins|soirs|lundis|mardis)',
+      'cada vez', 'siempre que', 'todos los (?:dias|lunes|martes|viernes)',
+    ),
+  },
+  {
+    // "When X happens, do Y": a rule for a device or a mailbox to follow, which is built once.
+    name: 'automation-trigger',
+    pattern: words(
+      'when (?:my|the|someone|anyone|a|an) (?:\\w+ ){0,4}(?:goes|leaves|arrives|opens|closes|finishes|drops|rises|detects|starts|stops|is (?:above|below|over|under)|above|below)',
+      'every time', 'each time', 'whenever', 'set (?:that|this|it) up', 'jedes mal wenn', 'immer wenn', 'chaque fois que', 'cada vez que', 'siempre que',
+      'when(?:ever)? (?:i|we) (?:get|receive)', 'wenn (?:ich )?(?:\\w+ ){0,3}(?:kommt|bekomme|erhalte)', 'quand (?:je|on) (?:recois|recoit)', 'cuando (?:me )?(?:llegue|reciba|recibo)', 'des que', 'sobald',
+      'switch(?:es)? itself', 'turn(?:s)? itself', 'auto-?(?:forward|label|file|archive|sort|reply|delete|tag|move)\\w*', 'skip (?:watering|heating)',
+      'wenn (?:\\w+ ){1,5}(?:uber|unter|verlasst|offnet|fertig ist)', 'automatisch\\w*',
+      'quand (?:\\w+ ){1,5}(?:depasse|quitte|ouvre|termine)', 'automatiquement',
+      'cuando (?:\\w+ ){1,5}(?:supera|salga|abra|termine)', 'automaticamente',
+    ),
+  },
+  {
+    // A document-sized or structured artefact to produce from what is given.
+    name: 'document-artefact',
+    pattern: words(
+      'one-page', 'two-page', '\\d+ pages? long', 'page-long', '\\d{3,} words', 'into a table', 'as a table', 'checklist doc\\w*', 'sections? per \\w+', 'with sections', 'flowing paragraph', 'full sentences', 'into prose', 'printable', 'ics(?: file)?', 'template', 'cover letter', 'personal statement', 'newsletter article',
+      'einseitig\\w*', 'zweiseitig\\w*', '\\d{3,} wort\\w*', 'tabelle', 'pro \\w+ ein abschnitt', 'mit abschnitten', 'ganze satze', 'vorlage', 'motivationsschreiben', 'anschreiben', 'lebenslauf',
+      'd\'une page', 'de deux pages', '\\d{3,} mots', 'tableau', 'une section par', 'phrases completes', 'modele', 'lettre de motivation', 'cv',
+      'de una pagina', 'de dos paginas', '\\d{3,} palabras', 'tabla', 'una seccion por', 'frases completas', 'plantilla', 'carta de presentacion', 'curriculum',
     ),
   },
   // --- form ---
@@ -220,22 +323,30 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'trivia',
     pattern: words(
       // A comparison of plain facts, asked as "which is taller": not "what's the bigger risk".
-      '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
+      '(?:which|what|welche\\w*|was|wer|quel\\w*|quelle\\w*|lequel|laquelle|qui|cual\\w*|que|quien)\\b[^.?!]{0,50}\\b(?:' +
         [
-          'taller', 'tallest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
-          'hoher', 'hochste\\w*', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
-          'plus (?:haut|grand|long|peuple|vieux|ancien|rapide)e?s?',
-          'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes)',
+          'taller', 'tallest', 'the most', 'the least', 'am meisten', 'am wenigsten', 'le plus', 'le moins', 'quicker', 'quickest', 'slower', 'bigger screen', 'cheaper', 'cheapest', 'lighter', 'lightest', 'shorter', 'shortest', 'earlier', 'earliest', 'closer', 'closest', 'nearer', 'nearest', 'quieter', 'more data', 'least busy', 'fastest', 'higher', 'highest', 'longer', 'longest', 'bigger', 'biggest', 'largest', 'oldest', 'older', 'heavier', 'faster',
+          'hoher', 'hochste\\w*', 'billiger', 'gunstiger', 'leichter', 'kurzer', 'fruher', 'naher', 'freiesten', 'langer', 'langste\\w*', 'grosser', 'grosste\\w*', 'alteste\\w*', 'schneller',
+          'plus (?:haut|grand|long|peuple|vieux|ancien|rapide|tot|leger|court|calme|proche)e?s?', 'moins cher\\w*',
+          'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes|barat[oa]|liger[oa]|cort[oa]|cerca|libre)', 'antes',
         ].join('|') +
         ')',
       'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
+      'opening times', 'hours', '\\d+ ?(?:%|percent|prozent|pour ?cent|por ?ciento) (?:of|von|de)', 'compare the (?:\\w+ )?(?:sizes|weights|heights|lengths|dimensions|specs|screen sizes|ratings|opening hours)', 'ratings', 'bewertungen', 'horarios',
+      '(?:risk|chance|probability) of rain', '(?:going to|gonna|will it) rain', 'regnet es', 'va-t-il pleuvoir', 'va a llover', '^(?:plus|mas|more|higher|taller|longer|bigger|hoher|grosser|langer|alter|older) (?:\\w+ )?(?:\\w+,|\\w+ (?:or|ou|o|oder) )', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
+      'just a definition', 'nur eine definition', 'juste la definition', 'solo la definicion',
     ),
   },
   {
     // Arrows or braces describing an everyday flow, not code.
     name: 'notation',
     pattern: /(?:->|→|=>)\s*\w*\s*[[{(]|^\s*\w+\([^)]{0,40}\)\s*(?:->|→|=>)|[[{][^\]}]{0,80}\|[^\]}]{0,80}[\]}]/u,
+  },
+  {
+    // Any arrow: a request written as a flow, whatever it describes.
+    name: 'arrow',
+    pattern: /->|=>|→/u,
   },
   {
     // Pseudo-code whose steps are everyday errands: "function morning() { check weather; remind umbrella }".

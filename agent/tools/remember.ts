@@ -43,7 +43,7 @@ export function createRememberTool(deps: RememberToolDeps): SkillTool {
     effect: 'write',
     propose(args) {
       const fact = typeof args.fact === 'string' ? args.fact.replace(/\s+/g, ' ').trim() : '';
-      if (fact === '' || fact.length > MAX_FACT_CHARS || (args.pin !== undefined && typeof args.pin !== 'boolean')) return undefined;
+      if (fact === '' || fact.length > MAX_FACT_CHARS || (args.pin !== undefined && args.pin !== null && typeof args.pin !== 'boolean')) return undefined;
       const pin = args.pin === true;
       return { kind: 'remember', payload: { fact, pin }, summary: `${pin ? 'pin to MEMORY.md' : 'remember'}: ${fact}` };
     },

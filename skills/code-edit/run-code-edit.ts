@@ -4,7 +4,8 @@
  * once on failure, and either commit on the new branch or put everything back and prove it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { nextTierUp } from '../escalation.ts';
 import type { RoutedResponse } from '../../contracts/router.ts';
@@ -14,6 +15,7 @@ import { gatherContext, type RepoContext } from './gather-context.ts';
 import { isInside, UnsafePathError } from './repo-paths.ts';
 import { compareSnapshots, takeSnapshot, type RepoSnapshot } from './repo-state.ts';
 import { minimalTestEnv, runTestCommand } from './run-tests.ts';
+import { ownerUmask } from '../../memory/permissions.ts';
 import type { AttemptSummary, CodeEditDeps, CodeEditOutcome, CodeEditRequest, TestOutcome } from './types.ts';
 
 export const DEFAULT_PROTECTED_BRANCHES = ['main', 'master'];
@@ -248,6 +250,8 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
   const { simpleGit } = await import('simple-git');
   const abortableGit = signal ? simpleGit({ baseDir: repoRoot, abort: signal }) : git;
   const attempts: AttemptSummary[] = [];
+  // Every file an attempt wrote: git rewrites them again on checkout and rollback.
+  const everTouched = new Set<string>();
   const log = deps.logger;
   let base = before.head;
   let lastTests: TestOutcome | undefined;
@@ -291,6 +295,7 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
         const answer = parseEditAnswer(response.text);
         commitMessage = answer.commitMessage;
         touched = await applyEdits(git, repoRoot, answer.edits);
+        for (const path of touched) everTouched.add(path);
         if ((await git.raw(['status', '--porcelain'])).trim() === '') problem = 'the edits change nothing';
       } catch (error) {
         if (error instanceof UnsafePathError) {
@@ -367,5 +372,27 @@ export async function runCodeEdit(deps: CodeEditDeps, request: CodeEditRequest, 
     if (!commitDone) await rollback(git, repoRoot, before, branch);
     else await git.raw(['checkout', '--quiet', before.branch]).catch(() => undefined);
     throw error;
+  } finally {
+    restoreOwnerModes(repoRoot, everTouched);
+  }
+}
+
+/**
+ * The daemon runs with umask 077 so its own data is private; files it (or git, its child)
+ * writes in the owner's repository get the modes the owner's own tools would give them:
+ * 0666 (0777 when executable) less the owner's umask, as it was before Switchboard started.
+ */
+function restoreOwnerModes(repoRoot: string, paths: Iterable<string>): void {
+  const mask = ownerUmask();
+  for (const path of paths) {
+    const absolute = join(repoRoot, path);
+    try {
+      const stat = lstatSync(absolute);
+      if (!stat.isFile()) continue;
+      const wanted = ((stat.mode & 0o100) !== 0 ? 0o777 : 0o666) & ~mask;
+      if ((stat.mode & 0o777) !== wanted) chmodSync(absolute, wanted);
+    } catch {
+      // Removed by the rollback, or never created: nothing to set.
+    }
   }
 }

@@ -20,6 +20,8 @@ export interface AccessTokenOptions {
   /** Refresh when less than this is left; default 5 minutes. */
   refreshBeforeMs?: number;
   fetch?: typeof fetch;
+  /** Told each new access token, so the process's redactor knows it before it can reach a log or an error. */
+  onToken?: (token: string) => void;
 }
 
 export class AccessTokenError extends Error {
@@ -55,6 +57,7 @@ export function createAccessTokenSource(connection: Pick<GoogleConnection, 'clie
       // The endpoint's error code only: its description may quote the request.
       throw new AccessTokenError(`google token refresh failed: HTTP ${response.status}${answer.error ? ` ${answer.error}` : ''}${answer.error === 'invalid_grant' ? '; run `switchboard auth google` for a new refresh token' : ''}`);
     }
+    options.onToken?.(answer.access_token);
     current = { token: answer.access_token, expiresAt: new Date(now().getTime() + (answer.expires_in ?? 3600) * 1000) };
     return current.token;
   }

@@ -63,7 +63,8 @@ after(() => {
 
 export function spawnDaemon(workspace: { config: string; dataDir: string }): DaemonProcess {
   // Own process group, so kill -9 of the group takes the job's children too, as systemd does.
-  const child = spawn(process.execPath, [BIN, '--config', workspace.config, '--data-dir', workspace.dataDir, 'start'], {
+  // No dashboard: daemons of parallel test files would race for its port (a user's daemon serves it by default).
+  const child = spawn(process.execPath, [BIN, '--config', workspace.config, '--data-dir', workspace.dataDir, 'start', '--no-dashboard'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

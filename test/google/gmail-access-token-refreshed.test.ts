@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAccessTokenSource } from '../../skills/google/access-token.ts';
+import { createSecretRegistry } from '../../config/secrets.ts';
 import { createEmailExtractSkill } from '../../skills/email-extract/skill.ts';
 import type { MailAccount, MailSession } from '../../skills/email-extract/types.ts';
 import { aFakeRouter, aSkillContext, aStore } from '../email/builders.ts';
@@ -101,6 +102,23 @@ test('the mail skill connects an oauth2 account with a fresh token on each run, 
     now = new Date('2026-12-02T09:00:00Z');
     await skill.run({ ...context, now: () => now }, new AbortController().signal);
     assert.deepEqual(seen, ['ya29.token-1', 'ya29.token-2']);
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('every access token minted is known to the secret registry before it can reach a log, the database or an error', async () => {
+  const endpoint = await aTokenEndpoint();
+  let now = new Date('2026-12-02T06:00:00Z');
+  try {
+    const registry = createSecretRegistry();
+    const tokens = createAccessTokenSource(connection(endpoint.url), { now: () => now, onToken: (token) => registry.add(token) });
+    const first = await tokens.get();
+    assert.equal(registry.redact(`AUTHENTICATE XOAUTH2 user=alex auth=Bearer ${first}`), 'AUTHENTICATE XOAUTH2 user=alex auth=Bearer [redacted]');
+    now = new Date('2026-12-02T06:56:00Z');
+    const second = await tokens.get();
+    assert.notEqual(second, first);
+    assert.equal(registry.reveals(`imap error for ${second}`), true, 'the refreshed token too');
   } finally {
     await endpoint.close();
   }

@@ -55,3 +55,13 @@ test('the definition is a plain JSON Schema tool named remember', () => {
   assert.deepEqual((tool.definition.parameters as { required: string[] }).required, ['fact', 'pin']);
   db.close();
 });
+
+test('from an untrusted context, a call with pin null (as the strict schema allows) becomes a proposal, not a refusal', () => {
+  const { db, tool } = aRememberTool();
+  // Strict structured output makes every property required, so a model sends `pin: null` for "no".
+  const proposal = tool.propose!({ fact: '  Invoices  go to accounts@example.org ', pin: null });
+  assert.deepEqual(proposal, { kind: 'remember', payload: { fact: 'Invoices go to accounts@example.org', pin: false }, summary: 'remember: Invoices go to accounts@example.org' });
+  assert.equal(tool.propose!({ fact: 'x', pin: 'yes' }), undefined, 'a pin that is not true, false or null is refused');
+  assert.equal(listFacts(db).length, 0, 'a proposal writes nothing');
+  db.close();
+});

@@ -157,7 +157,7 @@ after(async () => {
 
 /** Starts the daemon, waits for its every-second command job to end once, stops it; returns its log. */
 async function runDaemonBriefly(): Promise<string> {
-  const child = spawn(process.execPath, [BIN, '--config', configPath, '--data-dir', dataDir, 'start'], {
+  const child = spawn(process.execPath, [BIN, '--config', configPath, '--data-dir', dataDir, 'start', '--no-dashboard'], {
     env: { ...process.env, ...ENV, HOME: dir, TZ: 'UTC' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

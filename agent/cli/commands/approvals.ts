@@ -6,6 +6,8 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { processIdentity } from '../../scheduler/process-identity.ts';
+import { endDeadRuns } from '../../run-liveness.ts';
 import {
   approveCommand,
   decideProposal,
@@ -91,7 +93,7 @@ export function registerApprovalsCommand(program: Command, services?: CommandSer
             return services.open(context);
           },
         });
-        const outcome = await decide(db, number, { decision: 'approve', by: decider(), execute });
+        const outcome = await decide(db, number, { decision: 'approve', by: decider(), execute, executor: { pid: process.pid, identity: processIdentity() } });
         report(outcome.proposal, outcome.changed, options.json);
         if (outcome.proposal.state === 'failed') process.exitCode = EXIT_FAILURE;
       } finally {
@@ -197,6 +199,8 @@ function withStore(program: Command, work: (db: Store) => void): void {
   const context = loadContext(program.opts<GlobalOptions>());
   const db = openStore(context.databasePath);
   try {
+    // A run or an approval whose process died is shown as it ended, not as still going.
+    endDeadRuns(db);
     work(db);
   } finally {
     db.close();
@@ -207,6 +211,7 @@ async function withStoreAsync(program: Command, work: (db: Store) => Promise<voi
   const context = loadContext(program.opts<GlobalOptions>());
   const db = openStore(context.databasePath);
   try {
+    endDeadRuns(db);
     await work(db);
   } finally {
     db.close();

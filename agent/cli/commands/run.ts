@@ -28,7 +28,7 @@ export function registerRunCommand(program: Command): void {
       }
       // Bad options are refused before any row is written (exit 2, file and key path).
       assertJobsValid(context, name);
-      const modelLayer = await openModelLayer(context.config, context.dataDir);
+      const modelLayer = await openModelLayer(context.config, context.dataDir, context.redactor);
       let services;
       try {
         services = openServices(context, { logging: 'stderr', modelLayer, checkStore: true });

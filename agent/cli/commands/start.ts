@@ -16,10 +16,10 @@ export function registerStartCommand(program: Command): void {
       printConfigWarnings(context);
       // A job the daemon could never run is refused up front (exit 2), not failed every slot.
       assertJobsValid(context);
-      const modelLayer = await openModelLayer(context.config, context.dataDir);
+      const modelLayer = await openModelLayer(context.config, context.dataDir, context.redactor);
       let handle;
       try {
-        handle = startDaemon(context, { modelLayer, reopenModelLayer: (config) => openModelLayer(config, context.dataDir) });
+        handle = startDaemon(context, { modelLayer, reopenModelLayer: (config) => openModelLayer(config, context.dataDir, context.redactor) });
       } catch (error) {
         await modelLayer.close();
         if (error instanceof DaemonLockedError) throw new CliError(error.message, EXIT_FAILURE);
