@@ -168,7 +168,13 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
         } finally {
           await session.close();
         }
-        if (stoppedBy !== undefined) break;
+        if (stoppedBy !== undefined) {
+          // The accounts after it were not read either: named, so the run does not look more complete than it was.
+          for (const rest of names.slice(names.indexOf(name) + 1)) {
+            problems.push(aProblem(`account:${rest}`, 'not_read', 'not read: the model service failed earlier in this run; read on the next run'));
+          }
+          break;
+        }
         if (problems.length === before) cleanAccounts++;
       }
       const succeeded = totals.extracted + cleanAccounts;

@@ -72,6 +72,24 @@ test('the model service fails on a later message: degraded, that message named, 
   assert.ok(failedCalls.count >= 1, 'the real 500s are in the ledger');
 });
 
+test('an outage stops the run: the accounts after it are named as not read', async (t) => {
+  const db = aStore();
+  t.after(() => db.close());
+  simulator.current.setResponder(SIMULATED_MODEL, answerExcept(['Unlucky'], { fault: 'server' }));
+  const mailboxes: Record<string, OpenMailbox> = { first: aMailbox(['Fine']), second: aMailbox(['Unlucky']), third: aMailbox(['Later']) };
+  const openMailbox: OpenMailbox = (mailAccount, signal) => mailboxes[mailAccount.name](mailAccount, signal);
+  const skill = createEmailExtractSkill({ accounts: { first: account, second: account, third: account }, openMailbox });
+
+  const run = await runSkillOnce(db, skill, {}, aSimulatedRouter(simulator.current, db));
+
+  assert.equal(run.status, 'degraded', run.error ?? '');
+  assert.deepEqual(problemParts(run), [
+    ['message:second/INBOX/7/1', 'server'],
+    ['account:third', 'not_read'],
+  ]);
+  assert.equal(readWatermark(db, 'third', 'INBOX'), undefined, 'the third account was not touched');
+});
+
 test('every message fails: the run is failed, not degraded', async (t) => {
   const db = aStore();
   t.after(() => db.close());
