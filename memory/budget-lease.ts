@@ -93,7 +93,16 @@ export function clearIdleLeases(db: Store, now: Date = new Date(), isAlive: (pid
   return cleared;
 }
 
-/** The leases of one process's router on `db`. `pid` defaults to this process. */
+/**
+ * Deletes the leases process `pid` holds (default this one): a new router's clean-up, since
+ * leases an earlier router of the process left (a reload with other caps) would hold money until
+ * idle. That router, if still running, grants again before its next call. Returns how many.
+ */
+export function dropOwnLeases(db: Store, pid: number = process.pid): number {
+  return db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid).changes;
+}
+
+/** The leases of one process's router on `db`. `pid` defaults to this process. Writes nothing until used. */
 export function createBudgetLeases(db: Store, options: { pid?: number } = {}): BudgetLeases {
   const pid = options.pid ?? process.pid;
   const leases = new Map<string, Lease>();
@@ -169,10 +178,6 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     leases.set(key, result.lease);
     return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
   }
-
-  // Leases an earlier router of this process left (a reload with other caps) would hold money until idle: they go now.
-  // That router, if still running, grants again before its next call.
-  db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid);
 
   return {
     get writes() {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createBudgetLeases, LEASE_MODEL, STALE_AFTER_MS, type BudgetLeases } from '../../memory/budget-lease.ts';
+import { createBudgetLeases, dropOwnLeases, LEASE_MODEL, STALE_AFTER_MS, type BudgetLeases } from '../../memory/budget-lease.ts';
 import { clearStaleReservations, listReservations, reserveBudget, type BudgetCaps } from '../../memory/budget.ts';
 import type { CallRecord } from '../../memory/ledger.ts';
 import { openStore, type Store } from '../../memory/store.ts';
@@ -151,7 +151,9 @@ test('a second router of the same process drops the first one\'s lease, and the 
   const first = createBudgetLeases(db);
   assert.ok(oneCall(first, caps, 0.1));
   assert.equal(listReservations(db).length, 1);
+  // A reload: the new router's clean-up drops what its process held.
   const second = createBudgetLeases(db);
+  assert.equal(dropOwnLeases(db), 1);
   assert.deepEqual(listReservations(db), [], 'a reload gives the old lease back');
   const writes = first.writes;
   assert.ok(oneCall(first, caps, 0.1));
