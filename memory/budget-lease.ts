@@ -66,6 +66,8 @@ interface Lease {
 export interface BudgetLeases {
   /** Admits a call against `caps`: from its lease in memory when it fits, else by resizing the lease (one write). */
   reserve(request: ReservationRequest, caps: BudgetCaps): LeaseResult;
+  /** The same admission when it needs no write (no cap applies, or the lease has room); undefined when `reserve` must grant. */
+  admitWithoutWrite(request: ReservationRequest, caps: BudgetCaps): LeaseResult | undefined;
   /** Writes the call's ledger row (and a tight lease's shrink, and any overrun event) in one transaction. */
   settle(ticket: BudgetTicket, call: CallRecord, caps: BudgetCaps): Settlement;
   /** Gives back a draw whose call was never made; no write. */
@@ -179,12 +181,16 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
   }
 
-  return {
+  const self: BudgetLeases = {
     get writes() {
       return writes;
     },
 
     reserve(request, caps) {
+      return self.admitWithoutWrite(request, caps) ?? grant(request, caps, leases.get(leaseKey(request)));
+    },
+
+    admitWithoutWrite(request, caps) {
       if (applicableCaps(caps, request.tier, request.job).length === 0) return { ok: true, ticket: { kind: 'none' }, wrote: false };
       const key = leaseKey(request);
       const lease = leases.get(key);
@@ -200,7 +206,7 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         lease.inFlightUsd += request.amountUsd;
         return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: false };
       }
-      return grant(request, caps, lease);
+      return undefined;
     },
 
     settle(ticket, call, caps) {
@@ -256,4 +262,5 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       drop.immediate();
     },
   };
+  return self;
 }

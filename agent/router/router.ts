@@ -309,17 +309,14 @@ export function createRouter(deps: RouterDeps): Router {
       // Prices are dated by the UTC day, whatever calendar the budget counts in.
       const worstCase = worstCaseAt(model, ledgerPeriod(now).day);
       // From the lease in memory where the caps leave room (no write); else a grant, retried while the database is busy.
-      const reservation = await retryWrite(
-        () =>
-          withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () =>
-            leases.reserve({ day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now }, caps),
-          ),
-        {
+      const admitting = { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now };
+      const reservation =
+        leases.admitWithoutWrite(admitting, caps) ??
+        (await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.reserve(admitting, caps)), {
           signal,
           giveUpAfterMs: ledgerWriteWaitMs,
           onRetry: (error, attempt) => logger?.warn({ event: 'reservation-retry', model: modelId, attempt, error: String(error) }, 'cannot reserve budget yet (database busy or full); retrying'),
-        },
-      );
+        }));
       if (!reservation.ok) {
         const capText = describeCap(reservation.blocked);
         const lower = config.budgets.onCap === 'downgrade' ? lowerTier(planned.tier) : undefined;
