@@ -18,6 +18,7 @@ import type { ModelLayer } from './model-layer.ts';
 import { createSkillRegistry } from './skill-registry.ts';
 import { endDeadRuns, endOrphanGroups } from './run-liveness.ts';
 import { acquireDaemonLock, HEARTBEAT_KEY } from './daemon-lock.ts';
+import { isTransientWriteError, RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../memory/busy-retry.ts';
 
 export { acquireDaemonLock, daemonAlive, DaemonLockedError, HEARTBEAT_KEY, LOCK_FILE, readDaemonLock, type LockInfo } from './daemon-lock.ts';
 
@@ -61,8 +62,37 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   // those runs is retried: the dead runs are marked first, then their groups ended, then recover.
   endDeadRuns(db, { logger });
   endOrphanGroups(db, { logger });
-  scheduler.recover();
-  scheduler.start();
+  // Another process holding the write lock (or a full disk) must neither crash the start nor
+  // freeze it: recovery is retried asynchronously and the scheduler starts once it is done.
+  const recovery = new AbortController();
+  let recovering: Promise<void> | undefined;
+  try {
+    scheduler.recover();
+    scheduler.start();
+  } catch (error) {
+    if (!isTransientWriteError(error)) {
+      services.close();
+      releaseLock();
+      throw error;
+    }
+    logger.warn({ event: 'recover-deferred', error: String(error) }, 'cannot record the start-up recovery yet (database busy or full); retrying');
+    recovering = retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => scheduler.recover()), {
+      baseDelayMs: 100,
+      maxDelayMs: 2_000,
+      signal: recovery.signal,
+      onRetry: (failure, attempt) => logger.debug({ event: 'recover-retry', attempt, error: String(failure) }),
+    }).then(
+      () => {
+        if (stopping) return;
+        scheduler.start();
+        logger.info({ event: 'recover-done' }, 'start-up recovery recorded; scheduling');
+      },
+      (failure: unknown) => {
+        if (!recovery.signal.aborted) logger.error({ event: 'recover-failed', error: String(failure) }, 'start-up recovery failed; stopping');
+        if (!stopping) void stop();
+      },
+    );
+  }
   try {
     db.prepare(
       `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
@@ -157,6 +187,8 @@ export function startDaemon(context: CommandContext, options: DaemonOptions = {}
   function stop(): Promise<number> {
     stopping ??= (async () => {
       logger.info({ event: 'daemon-stopping', graceMs: config.daemon.shutdownGrace });
+      recovery.abort();
+      await recovering;
       detachSignals();
       clearInterval(keepAlive);
       await scheduler.stop(config.daemon.shutdownGrace);

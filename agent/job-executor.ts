@@ -4,7 +4,8 @@
  * writes the outcome. Every path ends the row: a run is never left `running` by this process.
  *
  * Outcomes: succeeded; degraded (the skill delivered but reported failed parts, `problems`);
- * failed (the skill threw, or an unknown skill); timed_out (job.timeout
+ * failed (the skill threw, or an unknown skill; an `EveryPartFailedError` keeps its parts on
+ * the row); timed_out (job.timeout
  * elapsed, signal aborted); cancelled (`runs cancel`); interrupted (the caller aborted, e.g.
  * shutdown after the grace period); skipped_budget (the job's daily or monthly cap is spent).
  */
@@ -13,10 +14,12 @@ import { closest } from '../config/load.ts';
 import type { Logger } from './logger.ts';
 import type { ModelRouter, RoutedRequest } from '../contracts/router.ts';
 import type { Skill, SkillContext, SkillResult } from '../skills/types.ts';
+import { describeProblems, problemsOf } from '../skills/problems.ts';
 import type { Store } from '../memory/store.ts';
 import { NO_SECRETS, redactValue, type Redactor } from '../contracts/redactor.ts';
 import { beatRun, cancelledAmong, finishRun, getRun, runCost, setRunProcessGroup, startRun, type FinalRunStatus, type RunRecord } from '../memory/runs.ts';
 import { isTransientWriteError, retryWrite } from '../memory/busy-retry.ts';
+import { LedgerWriteError } from '../memory/ledger.ts';
 import { createCallDeadline, type CallDeadline } from './call-deadline.ts';
 import { endGroup } from './process-groups.ts';
 import { assertSchedule, jobTimeZone, systemClock, type Clock } from './scheduler/slots.ts';
@@ -193,9 +196,11 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       }
     };
 
+    // Calls the provider answered but the ledger could not record: the run fails, whatever the skill made of them.
+    const unrecordedCalls: LedgerWriteError[] = [];
     let context: SkillContext;
     try {
-      context = buildContext(run, job, config, log, deadline, adopt);
+      context = buildContext(run, job, config, log, deadline, adopt, unrecordedCalls);
     } catch (error) {
       cleanUp();
       return end('failed', { error: describeError(error) });
@@ -206,13 +211,27 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       if (outcome.kind === 'abandoned') log.warn({ event: 'job-abandoned' }, 'the skill did not return after its signal fired; ending the run without it');
       // Work that finished is recorded as finished, even if a stop request came while it did:
       // redoing a completed run would do its side effects twice.
+      if (unrecordedCalls.length > 0 && outcome.kind !== 'abandoned') {
+        return end('failed', {
+          error: `${unrecordedCalls.length} model call(s) not recorded in the ledger: ${unrecordedCalls[0].message}`,
+          ...(outcome.kind === 'fulfilled' ? { result: outcome.value } : {}),
+        });
+      }
       if (outcome.kind === 'fulfilled') return end(...fulfilledStatus(outcome.value));
       const reason = controller.signal.reason;
       if (controller.signal.aborted && reason instanceof RunAbort) {
         const status = reason.kind === 'timeout' ? 'timed_out' : reason.kind === 'cancelled' ? 'cancelled' : 'interrupted';
         return end(status, { error: reason.message });
       }
-      if (outcome.kind === 'rejected') return end('failed', { error: describeError(outcome.error) });
+      if (outcome.kind === 'rejected') {
+        // Every part failed: the row keeps the parts, as a degraded run's does.
+        const problems = problemsOf(outcome.error);
+        const summary = (outcome.error as { summary?: unknown } | null)?.summary;
+        return end('failed', {
+          error: describeError(outcome.error),
+          ...(problems ? { result: { summary: typeof summary === 'string' ? summary : 'every part failed', problems } } : {}),
+        });
+      }
       return end('failed', { error: 'the skill did not return' });
     } finally {
       cleanUp();
@@ -234,15 +253,24 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     log: Logger,
     deadline: CallDeadline,
     adoptProcessGroup: (pgid: number) => void,
+    unrecordedCalls: LedgerWriteError[],
   ): SkillContext {
-    const router = deadline.router(deps.router ? withOrigin(deps.router, run, job) : missingRouter(run.job));
-    const orchestrate: SkillContext['orchestrate'] = deadline.orchestrate(
-      deps.makeOrchestrate
-        ? deps.makeOrchestrate(run, job)
-        : async () => {
-            throw new Error(`job ${run.job}: no orchestrator is configured in this build (skill ${job.skill} asked for one)`);
-          },
-    );
+    const noteUnrecorded = (error: unknown) => {
+      const lost = ledgerWriteErrorIn(error);
+      if (lost && !unrecordedCalls.includes(lost)) unrecordedCalls.push(lost);
+      throw error;
+    };
+    const inner = deps.router ? withOrigin(deps.router, run, job) : missingRouter(run.job);
+    const router = deadline.router({
+      complete: (routed, signal) => inner.complete(routed, signal).catch(noteUnrecorded),
+      decide: (task, request) => inner.decide(task, request),
+    });
+    const innerOrchestrate: SkillContext['orchestrate'] = deps.makeOrchestrate
+      ? deps.makeOrchestrate(run, job)
+      : async () => {
+          throw new Error(`job ${run.job}: no orchestrator is configured in this build (skill ${job.skill} asked for one)`);
+        };
+    const orchestrate: SkillContext['orchestrate'] = deadline.orchestrate((options, signal) => innerOrchestrate(options, signal).catch(noteUnrecorded));
     const user = deps.userSettings?.() ?? {};
     return {
       job: run.job,
@@ -286,8 +314,7 @@ export const HEARTBEAT_MS = 5_000;
 function fulfilledStatus(result: SkillResult): [FinalRunStatus, { error?: string; result: SkillResult }] {
   const problems = result.problems ?? [];
   if (problems.length === 0) return ['succeeded', { result }];
-  const parts = problems.map((problem) => `${problem.part} (${problem.kind})`).join(', ');
-  return ['degraded', { result, error: `${problems.length} part(s) failed: ${parts}` }];
+  return ['degraded', { result, error: describeProblems(problems) }];
 }
 
 type Settled = { kind: 'fulfilled'; value: SkillResult } | { kind: 'rejected'; error: unknown } | { kind: 'abandoned' };
@@ -309,6 +336,16 @@ function settleOrGiveUp(promise: Promise<SkillResult>, signal: AbortSignal, grac
       signal.removeEventListener('abort', onAbort);
     });
   });
+}
+
+/** The `LedgerWriteError` that `error` is or was caused by (a few levels deep), if any. */
+function ledgerWriteErrorIn(error: unknown): LedgerWriteError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof LedgerWriteError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function describeError(error: unknown): string {

@@ -20,26 +20,55 @@ export interface RetryWriteOptions {
   onRetry?: (error: unknown, attempt: number) => void;
   /** Aborting stops the retries: the returned promise rejects with the last failure. */
   signal?: AbortSignal;
+  /** Stop retrying once this long has passed since the first attempt: reject with the last failure. Default: no limit. */
+  giveUpAfterMs?: number;
+  /** The waits do not keep the process alive (a background clean-up that may be dropped at exit). */
+  unref?: boolean;
 }
 
 /**
  * Runs `write` until it succeeds. A transient failure (lock, full disk) is retried after a
- * growing delay, without limit unless `signal` aborts; any other error rejects at once.
+ * growing delay, until `signal` aborts or `giveUpAfterMs` has passed (then the last failure
+ * rejects); any other error rejects at once.
  */
 export async function retryWrite<T>(write: () => T, options: RetryWriteOptions = {}): Promise<T> {
   let delay = options.baseDelayMs ?? 100;
   const maxDelay = options.maxDelayMs ?? 5_000;
+  const giveUpAt = options.giveUpAfterMs === undefined ? Infinity : Date.now() + options.giveUpAfterMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return write();
     } catch (error) {
       if (!isTransientWriteError(error) || options.signal?.aborted) throw error;
+      const left = giveUpAt - Date.now();
+      if (left <= 0) throw error;
+      delay = Math.min(delay, left);
       options.onRetry?.(error, attempt);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
+        if (options.unref) timer.unref();
         options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
       delay = Math.min(delay * 2, maxDelay);
     }
+  }
+}
+
+/** How long one attempt of a retried write waits on the lock before giving the event loop back. */
+export const RETRY_BUSY_TIMEOUT_MS = 25;
+
+/**
+ * Runs `work` with the connection's busy timeout set to `timeoutMs`, then puts the previous
+ * value back. For writes that `retryWrite` retries: each attempt then blocks the event loop
+ * for at most `timeoutMs` instead of the store's default. Synchronous, so nothing else runs on
+ * the connection in between.
+ */
+export function withBusyTimeout<T>(db: { pragma(source: string, options?: { simple?: boolean }): unknown }, timeoutMs: number, work: () => T): T {
+  const previous = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeoutMs))}`);
+  try {
+    return work();
+  } finally {
+    db.pragma(`busy_timeout = ${previous}`);
   }
 }

@@ -52,6 +52,27 @@ export interface CallTask {
 
 const MAX_TASK_TEXT = 300;
 
+/**
+ * A provider call was made (and may be billed) but its ledger row could not be written: the
+ * database stayed locked or the disk full past the retry window. The run that made it must
+ * not be recorded as succeeded, since the bill does not see the call.
+ */
+export class LedgerWriteError extends Error {
+  readonly model: string;
+  readonly costUsd: number;
+  constructor(call: Pick<CallRecord, 'model' | 'costUsd'>, waitedMs: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `the ledger row of a ${call.model} call ($${call.costUsd.toFixed(6)}) could not be written within ${Math.round(waitedMs / 1000)} s ` +
+        `(${reason}): the call is not in the bill`,
+      { cause },
+    );
+    this.name = 'LedgerWriteError';
+    this.model = call.model;
+    this.costUsd = call.costUsd;
+  }
+}
+
 /** A ledger row as read back. */
 export interface CallRow {
   id: number;

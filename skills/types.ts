@@ -121,7 +121,8 @@ export interface SkillContext {
  * One part of a skill's work that failed while the rest went on: a briefing section, a feed,
  * a mailbox message. Every skill reports partial failure in this shape; a run whose result
  * holds any is recorded `degraded`, never `succeeded`. A skill whose work failed as a whole
- * throws instead (the run is `failed`).
+ * throws instead (the run is `failed`); `withProblems` (skills/problems.ts) decides between
+ * the two from the count of parts that worked.
  */
 export interface SkillProblem {
   /** What failed, in the skill's words: `intro`, `source:example.org`, `message:42`. */

@@ -16,7 +16,8 @@ import type { Config } from '../../config/schema.ts';
 import { recordBudgetEvent } from '../../memory/budget-events.ts';
 import { clearStaleReservations, describeOverrun, releaseReservation, reserveBudget, settleReservation, type BlockingCap, type BudgetCaps, type CapSet, type Settlement } from '../../memory/budget.ts';
 import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '../../memory/dead-models.ts';
-import { ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
+import { LedgerWriteError, ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
+import { isTransientWriteError, RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../../memory/busy-retry.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
 import type { Logger } from '../logger.ts';
@@ -52,7 +53,16 @@ export interface RouterDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The process's secret registry: error messages, reasons and task text reach the ledger through it. */
   secrets?: Redactor;
+  /**
+   * How long a budget reservation or a call's ledger row is retried while another process holds
+   * the database's write lock or the disk is full (default `LEDGER_WRITE_WAIT_MS`). Retries are
+   * asynchronous: the event loop waits at most one short busy timeout per attempt.
+   */
+  ledgerWriteWaitMs?: number;
 }
+
+/** Default of `RouterDeps.ledgerWriteWaitMs`. */
+export const LEDGER_WRITE_WAIT_MS = 60_000;
 
 /** The router with the breaker it shares with `status`. */
 export interface Router extends ModelRouter {
@@ -145,17 +155,30 @@ export function createRouter(deps: RouterDeps): Router {
   const breaker = createBreaker(db, { failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldown, clock });
   const logger = deps.logger;
   const secrets = deps.secrets ?? NO_SECRETS;
+  const ledgerWriteWaitMs = deps.ledgerWriteWaitMs ?? LEDGER_WRITE_WAIT_MS;
   const capabilities = (model: ModelSpec) => capabilitiesOf(model, providers.get(model.provider)!.spec.api);
-  // Money held by a process that died mid-call would otherwise stay reserved.
-  const cleared = clearStaleReservations(db, { now: clock() });
-  if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
-  const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
-  // A model that died under another config or catalogue entry gets another chance.
-  for (const dead of listDeadModels(db)) {
-    if (fingerprints.get(dead.model) !== dead.fingerprint) {
-      clearDeadModel(db, dead.model);
-      logger?.info({ event: 'model-revived', model: dead.model }, 'model config changed since it answered 404: trying it again');
+  // Money held by a process that died mid-call would otherwise stay reserved; a model that
+  // died under another config or catalogue entry gets another chance. Another process holding
+  // the write lock at start-up defers this clean-up, retried in the background.
+  const cleanUp = () => {
+    const cleared = clearStaleReservations(db, { now: clock() });
+    if (cleared > 0) logger?.info({ event: 'reservations-cleared', count: cleared }, 'cleared reservations of dead processes');
+    for (const dead of listDeadModels(db)) {
+      if (fingerprints.get(dead.model) !== dead.fingerprint) {
+        clearDeadModel(db, dead.model);
+        logger?.info({ event: 'model-revived', model: dead.model }, 'model config changed since it answered 404: trying it again');
+      }
     }
+  };
+  const fingerprints = new Map([...models.values()].map((model) => [model.id, modelFingerprint(model, config)]));
+  try {
+    cleanUp();
+  } catch (error) {
+    if (!isTransientWriteError(error)) throw error;
+    logger?.warn({ event: 'router-clean-up-deferred', error: String(error) }, 'database busy: clearing stale reservations later');
+    void retryWrite(cleanUp, { baseDelayMs: 200, maxDelayMs: 5_000, giveUpAfterMs: 10 * 60_000, unref: true }).catch((failure: unknown) =>
+      logger?.warn({ event: 'router-clean-up-failed', error: String(failure) }),
+    );
   }
   /** Dead models, read from the store on each use so that every process sees a 404 another one got. */
   const deadById = () => new Map(listDeadModels(db).filter((dead) => fingerprints.get(dead.model) === dead.fingerprint).map((dead) => [dead.model, dead]));
@@ -197,6 +220,32 @@ export function createRouter(deps: RouterDeps): Router {
     const open = planned.models.filter((id) => breaker.isOpen(id));
     const notes = open.map((id) => `skipped ${id}: breaker open`);
     return { tier: planned.tier, chain: planned.models.filter((id) => !open.includes(id)), reason: [reason, ...notes].join('; ') };
+  }
+
+  /**
+   * Writes a finished call's ledger row (and swaps its reservation for it). The provider has
+   * answered and may bill, so the row must land: a locked database or a full disk is retried
+   * with backoff for up to `ledgerWriteWaitMs`, whatever the caller's signal says; past that,
+   * `LedgerWriteError` (the reservation is released if it can be).
+   */
+  async function settle(reservationId: number, call: CallRecord): Promise<Settlement> {
+    const started = Date.now();
+    try {
+      return await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => settleReservation(db, reservationId, call, caps)), {
+        giveUpAfterMs: ledgerWriteWaitMs,
+        onRetry: (error, attempt) =>
+          logger?.warn({ event: 'ledger-write-retry', model: call.model, attempt, error: String(error) }, 'cannot record the call in the ledger yet (database busy or full); retrying'),
+      });
+    } catch (settleError) {
+      try {
+        releaseReservation(db, reservationId);
+      } catch {
+        // Still locked: the reservation is cleared as stale later (clearStaleReservations).
+      }
+      const lost = new LedgerWriteError(call, Date.now() - started, settleError);
+      logger?.error({ event: 'ledger-write-failed', model: call.model, costUsd: call.costUsd, error: String(settleError) }, lost.message);
+      throw lost;
+    }
   }
 
   async function complete(routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> {
@@ -250,10 +299,16 @@ export function createRouter(deps: RouterDeps): Router {
       const now = clock();
       const { day, month } = ledgerPeriod(now);
       const worstCase = worstCaseAt(model, day);
-      const reservation = reserveBudget(
-        db,
-        { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now },
-        caps,
+      const reservation = await retryWrite(
+        () =>
+          withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () =>
+            reserveBudget(db, { day, month, tier: planned.tier, job: origin?.job, model: modelId, amountUsd: worstCase, createdAt: now }, caps),
+          ),
+        {
+          signal,
+          giveUpAfterMs: ledgerWriteWaitMs,
+          onRetry: (error, attempt) => logger?.warn({ event: 'reservation-retry', model: modelId, attempt, error: String(error) }, 'cannot reserve budget yet (database busy or full); retrying'),
+        },
       );
       if (!reservation.ok) {
         const capText = describeCap(reservation.blocked);
@@ -330,13 +385,7 @@ export function createRouter(deps: RouterDeps): Router {
         task: { kind: task.kind, text: task.text === undefined ? undefined : secrets.redact(task.text), tier: task.tier },
         usageEstimated,
       };
-      let settlement: Settlement;
-      try {
-        settlement = settleReservation(db, reservation.reservationId, call, caps);
-      } catch (settleError) {
-        releaseReservation(db, reservation.reservationId);
-        throw settleError;
-      }
+      const settlement = await settle(reservation.reservationId, call);
       const { callId } = settlement;
       for (const overrun of settlement.overruns) {
         logger?.warn({ event: 'budget-overrun', callId, model: modelId, overUsd: overrun.overUsd, cap: describeOverrun(overrun) }, 'budget cap exceeded by one call\'s real cost');

@@ -102,13 +102,14 @@ export function jobOutcomesSince(db: Store, since: Date, exceptRunId?: number, p
 }
 
 /**
- * The latest succeeded run of `skill` that ended after `since`, with the `summary` and any
+ * The latest run of `skill` that delivered (succeeded, or degraded: its failed parts are listed
+ * among the overnight jobs) and ended after `since`, with the `summary` and any
  * string `highlights` of its result JSON; undefined when it did not run.
  */
 export function latestSkillSnapshot(db: Store, skill: string, since: Date): SkillSnapshot | undefined {
   const row = db
     .prepare(
-      `SELECT job, ended_at, result FROM job_runs WHERE skill = ? AND status = 'succeeded' AND ended_at >= ?
+      `SELECT job, ended_at, result FROM job_runs WHERE skill = ? AND status IN ('succeeded', 'degraded') AND ended_at >= ?
        ORDER BY ended_at DESC LIMIT 1`,
     )
     .get(skill, since.toISOString()) as { job: string; ended_at: string; result: string | null } | undefined;
@@ -176,7 +177,7 @@ export function latestMarketReport(db: Store, since: Date, today: string): Marke
   const snapshot = latestSkillSnapshot(db, 'market', since);
   if (!snapshot) return undefined;
   const row = db
-    .prepare(`SELECT result FROM job_runs WHERE skill = 'market' AND status = 'succeeded' AND ended_at >= ? ORDER BY ended_at DESC LIMIT 1`)
+    .prepare(`SELECT result FROM job_runs WHERE skill = 'market' AND status IN ('succeeded', 'degraded') AND ended_at >= ? ORDER BY ended_at DESC LIMIT 1`)
     .get(since.toISOString()) as { result: string | null } | undefined;
   const details = (parseResult(row?.result ?? null).details ?? {}) as { figures?: unknown };
   const lastSession = lastSessionBefore(today);

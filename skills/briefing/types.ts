@@ -44,7 +44,7 @@ export interface MailItem {
   source: 'gmail' | 'mail';
 }
 
-/** The latest succeeded run of another skill (market, code-edit). */
+/** The latest run of another skill (market, code-edit) that delivered: succeeded or degraded. */
 export interface SkillSnapshot {
   job: string;
   ranAt: string;

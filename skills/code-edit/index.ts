@@ -8,6 +8,7 @@ import { assertKnownOptionKeys } from '../option-keys.ts';
 import { NO_GRANTS, grantsRepository } from '../../config/grants.ts';
 import { parseDuration } from '../../config/schema.ts';
 import { createProposal } from '../../memory/approvals.ts';
+import { aProblem, withProblems } from '../problems.ts';
 import type { Skill, SkillContext, SkillResult } from '../types.ts';
 import { expandHome, followUpProposalKey, listCodeFollowUps, type CodeFollowUp } from './follow-ups.ts';
 import { runCodeEdit } from './run-code-edit.ts';
@@ -193,7 +194,10 @@ export function createCodeEditSkill(deps: CodeEditSkillDeps = {}): Skill {
         signal,
       );
       if (outcome.status === 'gave_up') throw new CodeEditGaveUpError(outcome);
-      return { summary: describeOutcome(outcome), details: { ...outcome, highlights: codeEditHighlights(outcome) } };
+      const result = { summary: describeOutcome(outcome), details: { ...outcome, highlights: codeEditHighlights(outcome) } };
+      // The commit is made and stays; only the push failed: the run is degraded, naming it.
+      const problems = outcome.pushError ? [aProblem(`push:${plan.request.remote ?? 'origin'}`, 'push_failed', outcome.pushError)] : [];
+      return withProblems(result, problems, 1);
     },
   };
 }

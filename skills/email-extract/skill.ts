@@ -13,6 +13,10 @@
  *   too long, bad request), the message is stored with status 'failed' and the error, and the
  *   watermark moves on. Outages, budget stops and aborts are not the message's fault: they
  *   stop the run with the watermark before the message, so the next run tries it again.
+ * - Partial failure is reported, not hidden (skills/problems.ts). Each message stored as
+ *   failed, the message an outage stopped at, and each account that could not be reached or
+ *   failed part-way (the others are still read) is a problem: the run is `degraded` when
+ *   something was extracted or an account read cleanly, `failed` when nothing was.
  * - UIDVALIDITY change (mailbox recreated, server migrated): every old UID may now name another
  *   message, so the mailbox is rescanned from UID 1 under the new validity. A message already
  *   stored (same account, content hash and Message-ID) is skipped without a model call, so
@@ -33,9 +37,10 @@ import { findStoredDuplicate, readWatermark, resetWatermark, skipMessage, storeM
 import { sentByUs } from '../../memory/mail-replies.ts';
 import { bareAddress } from '../mail/address.ts';
 import type { Store } from '../../memory/store.ts';
-import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import type { Skill, SkillContext, SkillProblem, SkillResult } from '../types.ts';
+import { aProblem, withProblems } from '../problems.ts';
 import { extractEmail } from './extract.ts';
-import { openImapMailbox } from './imap-source.ts';
+import { MailAccountError, openImapMailbox } from './imap-source.ts';
 import type { AccessTokenSource } from '../google/access-token.ts';
 import { DEFAULT_MAX_BODY_CHARS, parseEmail } from './parse.ts';
 import type { Extraction, MailAccount, MailSession, MessageSize, OpenMailbox, ParsedEmail } from './types.ts';
@@ -122,25 +127,103 @@ export function createEmailExtractSkill(deps: EmailExtractDeps): Skill {
         throw new EmailExtractOptionsError(`email-extract: options.accounts names ${unknown.join(', ')}, not in mail.accounts`);
       }
       const totals: ExtractTotals = { messages: 0, extracted: 0, failed: 0, duplicates: 0, actionItems: 0, deadlines: 0, ownMail: 0, validityChanges: [] };
+      const problems: SkillProblem[] = [];
+      /** Accounts read to the end with no part failing. */
+      let cleanAccounts = 0;
+      let stoppedBy: unknown;
       for (const name of names) {
         signal.throwIfAborted();
         const account: MailAccount = { ...deps.accounts[name], name };
-        if (account.oauth2 === 'google') {
-          if (!deps.googleTokens) throw new EmailExtractOptionsError(`mail.accounts.${name}.oauth2: google needs the google: section (client id, secret, refresh token)`);
-          account.accessToken = await deps.googleTokens.get(signal);
+        if (account.oauth2 === 'google' && !deps.googleTokens) {
+          throw new EmailExtractOptionsError(`mail.accounts.${name}.oauth2: google needs the google: section (client id, secret, refresh token)`);
         }
-        const session = await openMailbox(account, signal);
+        let session: MailSession;
+        try {
+          if (account.oauth2 === 'google') account.accessToken = await deps.googleTokens!.get(signal);
+          session = await openMailbox(account, signal);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          // One account that cannot be reached does not keep the others from being read.
+          problems.push(aProblem(`account:${name}`, error instanceof MailAccountError ? 'config' : 'unreachable', errorText(error)));
+          context.logger.warn({ event: 'mail-account-unreachable', account: name, error: errorText(error) }, 'mail account could not be reached');
+          continue;
+        }
+        const before = problems.length;
         try {
           for (const mailbox of account.mailboxes) {
-            await extractMailbox({ context, signal, session, account, mailbox, options, clock, totals, owner: bareAddress(deps.owner) });
+            await extractMailbox({ context, signal, session, account, mailbox, options, clock, totals, owner: bareAddress(deps.owner), problems });
           }
+        } catch (error) {
+          if (signal.aborted || !(error instanceof ExtractionStopped || error instanceof MailServerError)) throw error;
+          if (!(error instanceof ExtractionStopped)) {
+            // The server dropped the connection or refused a mailbox: what was stored stays stored.
+            problems.push(aProblem(`account:${name}`, 'imap', errorText(error)));
+            context.logger.warn({ event: 'mail-account-failed', account: name, error: errorText(error) }, 'mail account failed part-way');
+            continue;
+          }
+          // An outage or a budget stop is not the message's fault and would hit every later
+          // message too: the run stops, the watermark stays before the message, the next run retries it.
+          stoppedBy = error.cause;
+          problems.push(aProblem(`message:${error.key}`, error.kind, `not extracted, retried next run: ${errorText(error.cause)}`));
         } finally {
           await session.close();
         }
+        if (stoppedBy !== undefined) {
+          // The accounts after it were not read either: named, so the run does not look more complete than it was.
+          for (const rest of names.slice(names.indexOf(name) + 1)) {
+            problems.push(aProblem(`account:${rest}`, 'not_read', 'not read: the model service failed earlier in this run; read on the next run'));
+          }
+          break;
+        }
+        if (problems.length === before) cleanAccounts++;
       }
-      return { summary: summarise(totals), details: { ...totals } };
+      const succeeded = totals.extracted + cleanAccounts;
+      // Nothing done and the service down: the outage itself is the run's error.
+      if (succeeded === 0 && stoppedBy !== undefined) throw stoppedBy;
+      return withProblems({ summary: summarise(totals), details: { ...totals } }, problems, succeeded);
     },
   };
+}
+
+/** The model service failed (not the message): the run stops before message `key`. */
+class ExtractionStopped extends Error {
+  readonly key: string;
+  readonly kind: string;
+  constructor(key: string, cause: unknown) {
+    super(`extraction stopped at ${key}: ${errorText(cause)}`, { cause });
+    this.name = 'ExtractionStopped';
+    this.key = key;
+    this.kind = errorKind(cause);
+  }
+}
+
+/** The mail server or the connection to it failed part-way (not Switchboard): one account fails, not the run. */
+class MailServerError extends Error {
+  constructor(cause: unknown) {
+    super(errorText(cause), { cause });
+    this.name = 'MailServerError';
+  }
+}
+
+/** Runs one IMAP operation; its failure (unless aborted) becomes a `MailServerError`. */
+async function fromServer<T>(signal: AbortSignal, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new MailServerError(error);
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The router's classified kind, `check_failed` for an answer that failed its check twice, else `error`. */
+function errorKind(error: unknown): string {
+  if (error instanceof CheckFailedError) return 'check_failed';
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : 'error';
 }
 
 interface MailboxRun {
@@ -153,12 +236,14 @@ interface MailboxRun {
   clock: () => Date;
   totals: ExtractTotals;
   owner: string | undefined;
+  /** Messages stored as failed are added here, one problem each. */
+  problems: SkillProblem[];
 }
 
 async function extractMailbox(run: MailboxRun): Promise<void> {
   const { context, session, account, mailbox, options, clock, signal } = run;
   const db = context.db;
-  const opened = await session.open(mailbox);
+  const opened = await fromServer(signal, () => session.open(mailbox));
   const stored = readWatermark(db, account.name, mailbox);
   if (!stored || stored.uidValidity !== opened.uidValidity) {
     if (stored) {
@@ -171,10 +256,10 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
     resetWatermark(db, account.name, mailbox, opened.uidValidity, clock());
   }
   const lastUid = readWatermark(db, account.name, mailbox)?.lastUid ?? 0;
-  const pending = await session.listAfter(lastUid);
+  const pending = await fromServer(signal, () => session.listAfter(lastUid));
   for (const batch of batches(pending, options)) {
     signal.throwIfAborted();
-    const messages = await session.fetchMessages(batch, options.maxMessageBytes);
+    const messages = await fromServer(signal, () => session.fetchMessages(batch, options.maxMessageBytes));
     for (const message of messages) {
       signal.throwIfAborted();
       const email = await parseEmail(message, { maxBodyChars: options.maxBodyChars });
@@ -189,6 +274,7 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
       const key = `${account.name}/${mailbox}/${opened.uidValidity}/${message.uid}`;
       const base = baseRecord(account.name, mailbox, opened.uidValidity, message.uid, message.size, message.oversized, email);
       let record: MessageRecord;
+      let failure: unknown;
       try {
         const checked = await extractEmail(
           context.router,
@@ -198,12 +284,18 @@ async function extractMailbox(run: MailboxRun): Promise<void> {
         );
         record = extractedRecord(base, checked.value, checked.response.modelId, checked.escalation !== undefined, checked.response.costUsd);
       } catch (error) {
-        if (signal.aborted || !isMessageFault(error)) throw error;
+        failure = error;
+        if (signal.aborted) throw error;
+        if (!isMessageFault(error)) {
+          if (error instanceof ProviderError || error instanceof ChainError) throw new ExtractionStopped(key, error);
+          throw error;
+        }
         const reason = error instanceof Error ? error.message : String(error);
         record = { ...base, status: 'failed', error: reason.slice(0, ERROR_TEXT_MAX) };
         context.logger.warn({ event: 'mail-extract-failed', key, error: record.error }, 'extraction failed; stored as failed');
       }
       if (storeMessage(db, record, context.timezone, clock()) !== 'stored') continue;
+      if (record.status === 'failed') run.problems.push(aProblem(`message:${key}`, errorKind(failure), record.error ?? 'extraction failed'));
       run.totals.messages++;
       if (record.status === 'extracted') {
         run.totals.extracted++;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { assertKnownOptionKeys } from '../option-keys.ts';
 import { parseDuration } from '../../config/schema.ts';
-import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import type { Skill, SkillContext, SkillProblem, SkillResult } from '../types.ts';
+import { aProblem, withProblems } from '../problems.ts';
 import type { PriceSource } from './price-sources.ts';
 import { describeAge, runMarketReport, type MarketReport, type MarketRequest } from './run-market-report.ts';
 
@@ -114,6 +115,22 @@ export function marketHighlights(report: MarketReport): string[] {
   return [...moves, ...missing].slice(0, MAX_HIGHLIGHTS);
 }
 
+/**
+ * The parts of a report that failed: each symbol whose prices could not be fetched (`stale`
+ * when the cache stood in, `unavailable` when nothing did), and each model section that failed
+ * (its error kind) or was deferred by a budget cap. Empty for a complete report.
+ */
+export function reportProblems(report: MarketReport): SkillProblem[] {
+  const problems = report.dataNotes
+    .filter((note) => note.source !== 'fresh')
+    .map((note) => aProblem(`symbol:${note.symbol}`, note.source === 'cache' ? 'stale' : 'unavailable', note.message ?? 'no price data'));
+  for (const [part, section] of [['snapshot', report.snapshot], ['analysis', report.analysis]] as const) {
+    if (section.status === 'failed') problems.push(aProblem(part, section.errorKind ?? 'error', section.reason ?? 'the model call failed'));
+    if (section.status === 'deferred') problems.push(aProblem(part, 'budget_exceeded', section.reason ?? 'deferred by a budget cap'));
+  }
+  return problems;
+}
+
 function signedPercent(fraction: number): string {
   const text = (fraction * 100).toFixed(2);
   return `${fraction > 0 && text !== '0.00' ? '+' : ''}${text === '-0.00' ? '0.00' : text}%`;
@@ -134,7 +151,9 @@ export function createMarketSkill(deps: MarketSkillDeps = {}): Skill {
         signal,
       );
       const { text, ...rest } = report;
-      return { summary: summariseReport(report), details: { report: text, ...rest, highlights: marketHighlights(report) } };
+      const result = { summary: summariseReport(report), details: { report: text, ...rest, highlights: marketHighlights(report) } };
+      // At least one symbol has figures (else runMarketReport threw): the report stands, degraded by what is missing.
+      return withProblems(result, reportProblems(report), report.figures.length);
     },
   };
 }

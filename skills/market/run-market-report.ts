@@ -58,6 +58,8 @@ export interface ModelSection {
   tier?: Tier;
   downgradedFrom?: Tier;
   reason?: string;
+  /** For `failed`: the router's error kind when it gave one. */
+  errorKind?: string;
   costUsd: number;
   flagged: FlaggedNumber[];
 }
@@ -166,7 +168,8 @@ async function askModel(
   } catch (error) {
     if (signal?.aborted) throw error;
     if (isBudgetExceeded(error)) return { status: 'deferred', reason: 'the budget cap for this job or tier is reached', costUsd: 0, flagged: [] };
-    return { status: 'failed', reason: (error as Error).message, costUsd: 0, flagged: [] };
+    const kind = (error as { kind?: unknown } | null)?.kind;
+    return { status: 'failed', reason: (error as Error).message, ...(typeof kind === 'string' ? { errorKind: kind } : {}), costUsd: 0, flagged: [] };
   }
   const text = response.text.trim();
   return {

@@ -22,13 +22,18 @@ export interface FetchedSource {
   text: string;
 }
 
+/** Why a source failed, as a run's problem names it. */
+export type SourceErrorKind = 'http' | 'timeout' | 'too_large' | 'network' | 'invalid' | 'unreadable';
+
 /** A source that could not be fetched or parsed; the message starts with the source URL. */
 export class SourceError extends Error {
   readonly source: string;
-  constructor(source: string, problem: string) {
+  readonly kind: SourceErrorKind;
+  constructor(source: string, problem: string, kind: SourceErrorKind = 'unreadable') {
     super(`${source}: ${problem}`);
     this.name = 'SourceError';
     this.source = source;
+    this.kind = kind;
   }
 }
 
@@ -49,11 +54,11 @@ export async function fetchSource(
   try {
     parsed = new URL(url);
   } catch {
-    throw new SourceError(url, 'not a valid URL');
+    throw new SourceError(url, 'not a valid URL', 'invalid');
   }
   if (parsed.protocol === 'file:') return readFileSource(url, parsed, limits.maxBytes);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new SourceError(url, `unsupported scheme ${parsed.protocol} (expected http or https)`);
+    throw new SourceError(url, `unsupported scheme ${parsed.protocol} (expected http or https)`, 'invalid');
   }
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const combined = AbortSignal.any([signal, timeout]);
@@ -68,16 +73,16 @@ export async function fetchSource(
     });
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new SourceError(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+      throw new SourceError(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, 'http');
     }
     const bytes = await readCapped(url, response, limits.maxBytes);
     const contentType = response.headers.get('content-type') ?? '';
     return { url, finalUrl: response.url || url, contentType, text: decode(bytes, contentType) };
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
-    if (timeout.aborted) throw new SourceError(url, `no complete answer within ${limits.timeoutMs} ms (timeout)`);
+    if (timeout.aborted) throw new SourceError(url, `no complete answer within ${limits.timeoutMs} ms (timeout)`, 'timeout');
     if (error instanceof SourceError) throw error;
-    throw new SourceError(url, `fetch failed: ${describe(error)}`);
+    throw new SourceError(url, `fetch failed: ${describe(error)}`, 'network');
   }
 }
 
@@ -96,7 +101,7 @@ async function readFileSource(url: string, parsed: URL, maxBytes: number): Promi
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new SourceError(url, `cannot read file: ${describe(error)}`);
+    throw new SourceError(url, `cannot read file: ${describe(error)}`, 'unreadable');
   }
   try {
     const buffer = Buffer.alloc(maxBytes + 1);
@@ -119,7 +124,7 @@ function decode(bytes: Uint8Array, contentType: string): string {
 }
 
 function tooLarge(url: string, maxBytes: number): SourceError {
-  return new SourceError(url, `response larger than the ${maxBytes}-byte cap (maxBytes); stopped reading`);
+  return new SourceError(url, `response larger than the ${maxBytes}-byte cap (maxBytes); stopped reading`, 'too_large');
 }
 
 function describe(error: unknown): string {

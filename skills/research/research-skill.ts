@@ -6,7 +6,8 @@
  */
 import { appendDailyNote, localDay } from '../../memory/daily-notes.ts';
 import type { RoutedResponse } from '../../contracts/router.ts';
-import type { Skill, SkillContext, SkillResult } from '../types.ts';
+import type { Skill, SkillContext, SkillProblem, SkillResult } from '../types.ts';
+import { aProblem, EveryPartFailedError, withProblems } from '../problems.ts';
 import { fetchSource, SourceError, type FetchFunction } from './fetch-source.ts';
 import type { FeedItem } from './feed.ts';
 import { storeDigest, unseenKeys, type DigestItem } from './digests.ts';
@@ -20,6 +21,8 @@ export interface ResearchSkillDeps {
 
 export interface SourceFailure {
   source: string;
+  /** `SourceError`'s kind (http, timeout, too_large, network, invalid, unreadable). */
+  kind: string;
   error: string;
 }
 
@@ -37,16 +40,19 @@ async function runResearch(context: SkillContext, signal: AbortSignal, deps: Res
   const { items, failures } = await collectItems(options, signal, deps.fetch);
   const sourceCount = options.feeds.length + options.pages.length;
   for (const failure of failures) context.logger.warn({ event: 'research-source-failed', ...failure }, failure.error);
+  // Every failed source is a part of the run that failed: the run is degraded, or failed when none was read.
+  const problems: SkillProblem[] = failures.map((failure) => aProblem(`source:${failure.source}`, failure.kind, failure.error));
   if (failures.length === sourceCount) {
-    throw new Error(`research: every source failed: ${failures.map((failure) => failure.error).join('; ')}`);
+    throw new EveryPartFailedError(`research: every source failed: ${failures.map((failure) => failure.error).join('; ')}`, problems);
   }
+  const readSources = sourceCount - failures.length;
 
   const fresh = items.filter((item) => matchesTopics(item, options.topics));
   const unseen = fresh.filter((item) => unseenKeys(context.db, item.source, [item.key]).length === 1);
   const { chosen, deferred } = chooseBatch(unseen, options);
   const failureDetails = { failures, sources: sourceCount };
   if (chosen.length === 0) {
-    return { summary: `no new items from ${sourceCount} sources${failureNote(failures)}`, details: { ...failureDetails, items: [] } };
+    return withProblems({ summary: `no new items from ${sourceCount} sources${failureNote(failures)}`, details: { ...failureDetails, items: [] } }, problems, readSources);
   }
 
   const documents = chosen.map((item, index) => toDocument(item, index, options.maxItemChars));
@@ -65,12 +71,20 @@ async function runResearch(context: SkillContext, signal: AbortSignal, deps: Res
     const onTopic = documents.filter((document) => mentions(`${document.title}\n${document.text}`, topic));
     if (onTopic.length > 0) {
       const report = writeUpRequest(topic, onTopic);
-      const answer = await context.router.complete(
-        { task: { kind: 'report', inputTokens: estimateRequestTokens(report) }, request: report, origin },
-        signal,
-      );
-      writeUp = { topic, text: answer.text.trim() };
-      costUsd += answer.costUsd;
+      try {
+        const answer = await context.router.complete(
+          { task: { kind: 'report', inputTokens: estimateRequestTokens(report) }, request: report, origin },
+          signal,
+        );
+        writeUp = { topic, text: answer.text.trim() };
+        costUsd += answer.costUsd;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // The digest was paid for and stands on its own: it is stored, the write-up is a failed part.
+        const kind = (error as { kind?: unknown } | null)?.kind;
+        problems.push(aProblem('write-up', typeof kind === 'string' ? kind : 'error', error instanceof Error ? error.message : String(error)));
+        context.logger.warn({ event: 'research-write-up-failed', error: String(error) }, 'the write-up failed; the digest is stored without it');
+      }
     }
   }
 
@@ -105,7 +119,7 @@ async function runResearch(context: SkillContext, signal: AbortSignal, deps: Res
       { db: context.db, label: context.job, now: context.now() },
     );
   }
-  return {
+  return withProblems({
     summary: `digest #${digestId} "${parsed.title}": ${chosen.length} new items from ${sourceCount} sources${
       deferred > 0 ? `, ${deferred} left for the next run` : ''
     }${failureNote(failures)}`,
@@ -121,7 +135,7 @@ async function runResearch(context: SkillContext, signal: AbortSignal, deps: Res
       deferred,
       ...failureDetails,
     },
-  };
+  }, problems, readSources);
 }
 
 /** Fetches every source at once; a failing source becomes a `SourceFailure`, the others go on. */
@@ -165,7 +179,7 @@ async function collectItems(
     else {
       const error = outcome.reason;
       const message = error instanceof SourceError ? error.message : `${sources[index]}: ${String(error?.message ?? error)}`;
-      failures.push({ source: sources[index], error: message });
+      failures.push({ source: sources[index], kind: error instanceof SourceError ? error.kind : 'unreadable', error: message });
     }
   });
   return { items: dedupe(items), failures };

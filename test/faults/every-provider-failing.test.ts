@@ -57,5 +57,5 @@ test('every model call fails, figures-only allowed: the mail says so at the top 
   assert.match(runs.stdout, /briefing .* degraded .*1 part\(s\) failed: intro \(server\)/);
   const show = await workspace.cliAsync('runs', 'show', String(run.id));
   assert.match(show.stdout, /error:\n  1 part\(s\) failed: intro \(server\)/);
-  assert.match(show.stdout, /- part: intro\n\s+kind: server\n\s+message: "every model of tier orchestration failed/);
+  assert.match(show.stdout, /failed parts:\n  intro \(server\): every model of tier orchestration failed/);
 });

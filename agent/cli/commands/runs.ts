@@ -103,7 +103,7 @@ export function runSummary(run: RunRecord): string {
 function paintStatus(status: string, paint: Paint): string {
   if (status === 'succeeded') return paint.green(status);
   if (status === 'failed' || status === 'timed_out' || status === 'interrupted') return paint.red(status);
-  if (status === 'running' || status === 'queued') return paint.yellow(status);
+  if (status === 'running' || status === 'queued' || status === 'degraded') return paint.yellow(status);
   return status;
 }
 
@@ -151,7 +151,14 @@ export function renderRunDetail(
     const result = run.result as Record<string, unknown>;
     if (typeof result === 'object' && typeof result.summary === 'string') {
       lines.push('', 'summary:', indent(result.summary));
-      const { summary: _summary, ...rest } = result;
+      const { summary: _summary, problems, ...rest } = result;
+      // The parts that failed (a degraded run, or a failed one where every part failed), one line each.
+      if (Array.isArray(problems) && problems.length > 0) {
+        lines.push('', paint.yellow('failed parts:'));
+        for (const problem of problems as Array<{ part?: unknown; kind?: unknown; message?: unknown }>) {
+          lines.push(`  ${String(problem.part)} (${String(problem.kind)}): ${oneLine(String(problem.message ?? ''), 200)}`);
+        }
+      }
       if (Object.keys(rest).length > 0) lines.push('', 'result:', indent(stringify(rest, { lineWidth: 100 }).trimEnd()));
     } else {
       lines.push('', 'result:', indent(stringify(run.result, { lineWidth: 100 }).trimEnd()));

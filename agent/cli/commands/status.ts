@@ -144,7 +144,7 @@ export function formatStatus(report: StatusReport, paint: Paint): string {
       const sameZone = job.timezone === zone;
       const next = job.enabled ? (job.nextSlot ? `${localTime(job.nextSlot, zone)}${sameZone ? '' : ` (${localTime(job.nextSlot, job.timezone).slice(11)} ${job.timezone})`}` : '-') : 'disabled';
       const last = job.lastRun
-        ? `${job.lastRun.status === 'succeeded' ? paint.green(job.lastRun.status) : job.lastRun.status === 'failed' ? paint.red(job.lastRun.status) : job.lastRun.status} (run ${job.lastRun.id}${job.lastRun.endedAt ? `, ${localTime(job.lastRun.endedAt, zone)}` : ''})`
+        ? `${job.lastRun.status === 'succeeded' ? paint.green(job.lastRun.status) : job.lastRun.status === 'failed' ? paint.red(job.lastRun.status) : job.lastRun.status === 'degraded' ? paint.yellow(job.lastRun.status) : job.lastRun.status} (run ${job.lastRun.id}${job.lastRun.endedAt ? `, ${localTime(job.lastRun.endedAt, zone)}` : ''})`
         : 'never run';
       return [`  ${job.name}`, job.skill, job.schedule, next, last];
     });
