@@ -15,9 +15,9 @@ export const CUES: readonly Cue[] = [
       [
         String.raw`\b(?:which|wich|what)\b[^.?!"]{0,20}\b(?:tool|tier|skill|handler|integration|agent)s?\b`,
         String.raw`\b(?:which|wich|what) model (?:handles|gets|takes|is for|fits)\b|\b(?:name|give me|just) the tier\b|\btier only\b`,
-        String.raw`\b(?:orchestration|execution|reasoning|coding|cheap|cheaper|cheapest|small|smaller|big|bigger|expensive|large)[- ](?:tier|model)s?\b`,
+        String.raw`\b(?:orchestration|execution|reasoning|coding)[- ](?:tier|model)s?\b|\b(?:cheap|cheaper|cheapest|small|smaller|big|bigger|expensive|large)[- ](?:tier|model)\b(?!s)`,
         String.raw`\btier (?:for|label|please|only)\b`,
-        String.raw`\broute (?:this|it|that|the request|the task)\b|\brouting (?:question|decision)\b|\brouter\b`,
+        String.raw`\broute (?:this|it|that|the request|the task)\b(?! (?:returns?|handles?|serves?|accepts?|gives?|lists?)\b)|\brouting (?:question|decision)\b|\brouter\b`,
         String.raw`\bis (?:this|it|that) an? (?:coding|code|reasoning|execution|orchestration)\b|\b(?:code|coding) (?:job|task)\b`,
         String.raw`\bclassify (?:this|the|each|these) (?:task|request)s?\b|\btool choice\b`,
         String.raw`\b(?:pick|choose|select|decide) (?:the |a )?(?:right |best )?(?:tool|tier|skill|model)\b`,

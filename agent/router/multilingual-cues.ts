@@ -41,6 +41,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-summarise',
     pattern: words(
+      'condens\\w*', 'boil (?:\\w+ ){0,6}down', 'run-?down', 'digest of', 'describe [^.?!]{0,60} in (?:one|two|three|four|five|a few|\\d) (?:sentences|lines|bullets)',
       'summar\\w*', 'recap\\w*', 'tl;?dr', 'gist', 'sum up', 'boil down',
       'zusammenfass\\w*', 'fass\\w* [^.?!]{0,60}zusammen', 'kurzfassung', 'uberblick', 'das wichtigste',
       'resum(?:e|es|er|ez|en|ir|ido|a)', 'synthes\\w*', 'en bref', 'les grandes lignes',
@@ -52,6 +53,8 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-extract',
     pattern: words(
+      'copy out', 'gather (?:the|all|every)', 'entnehm\\w*', 'pull (?:\\w+ ){0,3}out',
+      'triag\\w*', 'tri(?:e|er) (?:les|mes)', 'sortier\\w* [^.?!]{0,40} (?:in|nach)',
       'extract(?:s|ed|ing|ion)?', 'pull out', 'pull the', 'grab',
       'just (?:the )?list', 'list (?:the|all|every|each)', 'liste (?:die|alle|mir)', 'auflist\\w*', 'lista (?:los|las|todos|todas|mis)', 'juste la liste', 'solo la lista', 'nur (?:die )?liste', 'extrahier\\w*', 'raussuch\\w*', 'heraussuch\\w*', 'rausziehen', 'herausziehen', 'rausholen', 'such\\w* [^.?!]{0,40}raus',
       'extrai\\w*', 'releve\\w*', 'recupere\\w*',
@@ -61,6 +64,9 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-lookup',
     pattern: words(
+      '(?:the )?(?:phone )?number (?:of|for) (?:the|my|our)', 'le num(?:ero)? d[eu]', '(?:die )?(?:telefon)?nummer (?:von|vom|der|des)', 'el (?:numero|telefono) de',
+      'did (?:the |my |our )?\\w+ (?:ever |finally |already )?(?:reply|answer|respond|write back|get back|call back|confirm|pay|send|book|show up)', 'hat (?:der|die|das|mein\\w*) \\w+ (?:endlich |schon |jemals )?(?:geantwortet|zuruckgeschrieben|angerufen)', '(?:a|est-ce que) (?:le|la|mon|ma) \\w+ (?:a )?(?:enfin |deja )?repondu', '(?:ha|me ha) (?:contestado|respondido)',
+      "who (?:still )?(?:hasn't|has not|hasnt|didn't|did not|owes|is missing|still)", 'which \\w+(?: [^.?!]{0,40})? (?:have|has|are|were) (?:been|not|still)', 'what did (?:\\w+ ){1,2}(?:ask|say|want|send|write|need)', '(?:what|which) (?:day|date|weekday)', 'auf welchen (?:tag|wochentag)', 'welche\\w* (?:wochentag|datum|tag)', 'quel jour', 'la date d[eu]', 'que dia', 'la fecha d[eu]', 'listen', 'lister', 'listar', 'm\'indiquer', 'indiquez', 'open (?:prs|pull requests|issues|tickets)', 'offene\\w* (?:prs|tickets|issues)', 'when (?:are|will) they', 'is \\w+ open on', 'open on (?:saturdays?|sundays?|weekends?|mondays?)',
       'look up', 'lookup', 'who (?:sent|called|emailed|wrote|rang)', 'anything (?:booked|on|new|from|i should know|urgent)', 'do i have (?:anything|any|a)', 'next (?:train|bus|flight|tram|ferry)', 'is (?:the|my) \\w+ (?:finished|done|open|ready|here|due)', 'tell me if', 'let (?:\\w+ ){1,4}know', 'is there (?:a|any)', 'y a-t-il', 'hay (?:algun|alguna|retraso)', 'balance', "who's", 'pulling', 'label\\w*', 'classif\\w*', 'categori[sz]\\w*', 'sort (?:these|this|my|the)', 'etikettier\\w*', 'sortier\\w*', 'klassifizier\\w*', 'etiquet\\w*', 'classe[rz]?', 'clasifica\\w*', 'ordena\\w*', '(?:are|is) (?:still )?due', 'due (?:date|before|on|by)', 'which (?:bills|invoices|emails|tasks|ones)', 'wer hat', 'hab ich', 'habe ich', 'nachste\\w* (?:zug|bus|flug)', 'sag mir ob', 'mitteilen', 'fallig\\w*', 'qui a', 'ai-je', 'prochain (?:train|bus|vol)', 'dis-moi si', 'echeance', 'quien (?:ha|me)', 'tengo algo', 'proximo (?:tren|autobus|vuelo)', 'dime si', 'indicarme', 'vence\\w*', 'pendientes? de pago', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
       'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
@@ -79,6 +85,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'personal-admin',
     pattern: words(
+      '(?:in|into) (?:some |a )?(?:sensible|logical|good|reasonable) order', 'plan (?:my|our|the) (?:day|morning|afternoon|evening|saturday|sunday|weekend|week)', 'add [^.?!]{1,50} to (?:my |the )?(?:list|calendar|todo|to-do|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)', 'a name for', 'give me (?:\\d|two|three|a few|some) (?:options|names|ideas)', 'einen namen fur', 'un nom pour', 'un nombre para', 'in eine (?:sinnvolle )?reihenfolge', 'dans un ordre (?:logique|sensé|sense)', 'en un orden (?:logico|sensato)',
       'calendar', 'diary', 'agenda', 'inbox', 'remind\\w*', 'appointment\\w*', 'meeting\\w*', 'todo', 'to-do',
       'kalender', 'termin(?:e|en|s)?', 'zahnarzttermin\\w*', 'arzttermin\\w*', 'ordner', 'ablegen', 'leg\\w* [^.?!]{0,40} ab', 'erinner\\w*', 'posteingang', 'aufgabenliste', 'einkaufsliste',
       'rendez-vous', 'rappelle\\w*', 'boite (?:mail|de reception)', 'reunion\\w*',
@@ -91,7 +98,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
       // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
-      "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b[^.?!]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b(?! (?:va|funciona\\w*|anda|works?|working|geht|lauft|funktioniert|marche|fonctionne)\\b)[^.?!,\u00bf]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
       "(?:don't|do not|dont|won't|no) (?:want|need)(?: any)? (?:changes|edits|fixes)", "(?:no|without) changes", 'keine (?:anderungen|anderung)', 'pas de modifications?', 'sin cambios',
       "n'y touche\\w* pas", '(?:touche|modifie|change|corrige)\\w* (?:a )?(?:pas|rien)', '(?:nichts|nicht) (?:ge)?ander\\w*',
       '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
@@ -106,7 +113,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-build',
     pattern: words(
-      'write', 'writing', 'code', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
+      'write', 'writing', 'code', '(?:regexp?|regex|script|skript|one-?liner|function|funktion|fonction|funcion|query|formula|formel|formule|macro|jq filter|cron line)s? (?:to|for|para|pour|um|zum|zur)', 'redig\\w*', 'redact(?:a|ar|ame|e)', 'verfass\\w*', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
       'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau(?:e|en|t|st)?',
       'ecri(?:s|re|t|vez)', 'code(?:s|d|r)?', 'programm\\w*', 'implemente\\w*', 'cree(?:r|z)?', 'genere(?:r|z)?',
       'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea(?:r|te|ted|tes|ting|me|lo|la)?', 'genera(?:r|te|ted|tes|ting|me|lo|la)?', 'haz',
@@ -139,6 +146,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'code-artefact',
     pattern: words(
+      'bibtex', 'latex', 'jupyter', 'notebook cell', 'cell that', 'one-?liners?', 'shell', '#ref!?', 'parquet', 'plots?',
       'scripts?', 'skripte?', 'functions?', 'funktion\\w*', 'fonctions?', 'funcion\\w*', 'regexp?', 'regex\\w*', 'regul\\w* expression\\w*',
       'json', 'yaml', 'csv', 'sql', 'heic', 'jpe?g', 'png', 'pdfs', 'mp4', 'mov', 'files', 'folders?', 'directory', 'dateien', 'ordner', 'fichiers', 'dossier', 'carpeta', 'archivos', 'code', 'codigo', 'quellcode', 'imports?', 'variables?', 'components?', 'loops?', 'index', 'fetch call', 'columns?', 'rows', 'spreadsheet', 'sheet', 'hoja de calculo', 'feuille de calcul', 'tableur', 'alias', 'buttons?', 'boton', 'knopf', 'bouton', 'form', '\\w*formular\\w*', 'formulaire', 'rust', 'golang', 'java', 'kotlin', 'swift', 'ruby', 'php', 'jq', 'powershell', 'jquery', 'react', 'html', 'css', 'fastapi', 'flask', 'django', 'express', 'checkout', 'login', 'signup', 'query', 'endpoint\\w*', 'api', 'bug\\w*', 'tests?', 'unit ?tests?', 'config\\w*', 'konfiguration', 'configuracion',
       'python', 'bash', 'javascript', 'typescript', 'node', 'docker\\w*', 'nginx', 'cron\\w*', 'github', 'git', 'pipeline', 'deploy\\w*', 'build',
@@ -152,7 +160,7 @@ export const CONCEPTS: readonly Concept[] = [
     pattern: words(
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
-      'is ok to', 'is good for me', 'good idea', 'gute idee', 'bonne idee', '(?:options|optionen|opciones|recours)\\s*\\?', 'breaking (?:any )?(?:rules|the law)', 'illegal', 'ilegal', 'infraction', 'was falsch', 'do we need (?:a|an)', 'brauchen wir (?:einen|eine|ein)', 'il faut un', 'hace falta un', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'paid (?:in )?cash', 'hid (?:the )?\\w+', 'backdated', 'identity (?:theft|was used)', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'bar bezahlt', 'schwarz\\w*', 'verschwieg\\w*', 'ruckdatiert', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'en liquide', 'au noir', 'cache (?:un|le|la)', 'antidate\\w*', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'en negro', 'oculto', 'fecha atrasada', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
+      'is ok to', 'is good for me', 'good idea', 'gute idee', 'bonne idee', '(?:options|optionen|opciones|recours)\\s*\\?', 'breaking (?:any )?(?:rules|the law)', 'illegal', 'ilegal', 'infraction', 'was falsch', 'do we need (?:a|an)', 'brauchen wir (?:einen|eine|ein)', 'il faut un', 'hace falta un', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'was heisst das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'paid (?:in )?cash', 'hid (?:the )?\\w+', 'backdated', 'identity (?:theft|was used)', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'bar bezahlt', 'schwarz\\w*', 'verschwieg\\w*', 'ruckdatiert', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'en liquide', 'au noir', 'cache (?:un|le|la)', 'antidate\\w*', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'en negro', 'oculto', 'fecha atrasada', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -169,11 +177,12 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     name: 'intent-prove',
-    pattern: words('prov(?:e|es|ed|en|ing)', 'confirm (?:that )?[^.?!]{0,60}(?:can\'t|cannot|never|always)', 'can (?:it |this |that |they |we )?ever', 'ever (?:pay|charge|book|send|bill)s? (?:\\w+ )?(?:out )?twice', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
+    pattern: words('show (?:our|the|my|this|that) [^.?!]{0,40}(?:always|never) (?:terminat\\w*|halts?|finish\\w*|overlap\\w*)', 'demontr\\w*', '(?:actual |real |solid )?argument that', 'no two [^.?!]{0,40}(?:can|could|will|ever)', 'is (?:this|the|my|our) [\\w -]{0,40}(?:algorithm|scheduler|function|lock|protocol) correct', 'correctness', 'prov(?:e|es|ed|en|ing)', 'confirm (?:that )?[^.?!]{0,60}(?:can\'t|cannot|never|always)', 'can (?:it |this |that |they |we )?ever', 'ever (?:pay|charge|book|send|bill)s? (?:\\w+ )?(?:out )?twice', 'proof(?!-?read)', 'show that (?:the |a |an |it |this |our |my )?[^.?!]{0,60}(?:cannot|can\'t|never|always|terminat\\w*)', 'zeig\\w* dass', 'montre(?:r|z)? que', '(?:demuestra|muestra) que', 'guarantee that', 'never (?:double|deadlock|lose|loses)', 'beweis\\w*', 'prouv\\w*', 'preuve', 'demuestr\\w*', 'demostra\\w*'),
   },
   {
     name: 'intent-risk-review',
     pattern: words(
+      'penalizacion\\w*', 'penalites?', 'penalit(?:y|ies) (?:clause|fees?)', 'vertragsstrafe\\w*', 'small print', 'fine print', 'letra pequena', 'petites lignes', 'kleingedruckte\\w*', 'echale un (?:ojo|vistazo)', 'jette\\w* un (?:oeil|coup d\'oeil)', 'jeter un (?:oeil|coup d\'oeil)',
       'bottlenecks?', 'single points? of failure', 'where it will (?:hurt|choke|break|fail)', 'expose\\w* me', 'schaden', 'schaden konnten', 'nuire', 'perjudicar',
       'risk(?!s? of (?:rain|showers|snow|frost|storms?))\\w*', 'danger\\w*', 'could hurt', 'hurt me', 'against me', 'worry', 'worried', 'red flags?', 'pitfalls?', 'downsides?',
       'risiko\\w*', 'riskant\\w*', 'gefahr', 'gefahrlich\\w*', 'nachteil\\w*', 'sorgen', 'bedenklich',
@@ -185,7 +194,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
-      'interest rates?', 'erspart\\w*', 'economies', 'equity', 'betriebsrente', 'plan de pensiones', 'roth', 'ira', '401\\(?k\\)?', 'isa', 'sipp', 'vat', 'mwst', 'umsatzsteuer', 'tva', 'iva', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
+      'interest rates?', 'erspart\\w*', 'economies', 'equity', 'betriebsrente', 'plan de pensiones', 'roth', 'ira', '401\\(?k\\)?', 'isa', 'sipp', 'vat', 'mwst', 'umsatzsteuer', 'tva', 'iva', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|es|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
       'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
       'fijo o variable', 'participaciones', 'cartera', 'acciones de (?!la reunion)\\w+', 'mis acciones', 'una (?:sola )?accion', 'ahorrado', 'hacienda', 'fiscal\\w*', 'indemnizacion', 'hipoteca', 'prestamo', 'deuda', 'jubilacion', 'ahorros?', 'impuesto\\w*', 'seguro de \\w+', 'invertir', 'inversion\\w*', 'amortizar', 'aval', 'sueldo', 'cripto',
@@ -194,6 +203,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-health',
     pattern: words(
+      'bauchweh', 'bauchschmerz\\w*', 'kinderarzt\\w*', 'hausarzt\\w*', 'zum arzt', 'mal au ventre', 'dolor de (?:barriga|tripa|estomago)', 'stomach ?ache', 'tummy ache',
       'medication\\w*', 'medicine', 'meds', 'rash', 'bleeding', 'vomit\\w*', 'headache', 'migraine', 'swollen', 'swelling', 'lump', 'breathing', 'allerg\\w*', 'insulin', 'blood sugar', 'vaccin\\w*', 'side effects', 'overdose', 'surgery', 'painkillers?', 'antidepressants?', '\\w+(?:statin|statine|estatina|pril|sartan|olol|azepam|oxacin|cillin|formin|formine|formina|prazol|prazole|dipin|dipine)', 'statins?', 'estatinas?', 'kidney\\w*', 'nierenwert\\w*', 'fonction renale', 'rinon', 'renal', 'ibuprof\\w*', 'fever', 'fieber', 'fievre', 'fiebre', 'chest pain', 'heart rate', 'dizzy', 'antibiotic\\w*', 'antibiotika', 'antibiotiques?', 'antibioticos?', 'inr', 'potassium', 'kalium\\w*', 'notaufnahme', 'urgences', 'urgencias', 'a&e', 'gp', 'blood thinners?', 'blutverdunn\\w*', 'anticoagul\\w*', 'pills?', 'tablets?', 'dose', 'dosage', 'doctor', 'symptoms?', 'lab (?:values|results)', 'blood', 'warfarin', 'ibuprofen', 'paracetamol', 'mole', 'diagnos\\w*', 'pregnan\\w*',
       '\\w*medikament\\w*', 'ausschlag', 'knubbel', 'blutung\\w*', 'erbrech\\w*', 'kopfschmerz\\w*', 'geschwollen', 'knoten', 'atemnot', 'allergi\\w*', 'blutzucker', 'impf\\w*', 'schmerzmittel', '\\w*tabletten?', 'vorerkrank\\w*', 'arzt', 'arztin', 'blutwerte?', 'symptom\\w*', 'schwanger\\w*', 'dosis', 'nebenwirkung\\w*', 'geschluckt',
       'medicament\\w*', 'plaques', 'boule', 'saigne\\w*', 'vomi\\w*', 'mal de tete', 'gonfle\\w*', 'respir\\w*', 'allergi\\w*', 'glycemie', 'vaccin\\w*', 'douleur\\w*', 'comprimes?', 'medecin', '(?:ses|mes|les|vos|tes) analyses', 'analyses? (?:de sang|sanguines?|medicales?)', 'prise de sang', 'bilan sanguin', 'creatinine', 'anticoagulant\\w*', 'prescrit', 'ordonnance', 'enceinte', 'effets secondaires',
@@ -232,6 +242,8 @@ export const CONCEPTS: readonly Concept[] = [
     // A review of code or a system for security: a judgement even when nothing is to be changed.
     name: 'intent-security-review',
     pattern: words(
+      '(?:api ?keys?|tokens?|secrets?|passwor(?:d|t)s?)(?: \\w+){0,3} (?:frontend|bundle|client-side|browser|public|publico|offentlich\\w*)',
+      'niveau (?:secu|securite)\\w*', 'cote (?:secu|securite)', '(?:es|son) segur[ao]s?\\s*\\?', 'is (?:it|this|that) secure', 'secure enough', 'ist (?:das|es) sicher genug', 'assez (?:sur|securise)', 'suficientemente segur[ao]', 'md5', 'sha-?1', 'password hash\\w*', 'hash de contrasenas', 'hachage des mots de passe', 'passwort-?hash\\w*',
       'credentials', '(?:aws |api |secret )?keys? (?:in|to|on|into) (?:a )?(?:public|github|git)', 'public repo', 'leak(?:ed|s)? (?:the |our )?(?:keys?|credentials|passwords?|tokens?|secrets?)', 'offentliche\\w* repo', 'repo public', 'repo publico', 'security (?:review|holes?|issues?|vulnerabilit\\w*|flaws?|audit|problems?|risks?)', 'vulnerab\\w*', 'sql injection', 'xss', 'csrf', 'weak spots', 'store (?:the )?passwords',
       'sicherheitsluck\\w*', 'sicherheitsproblem\\w*', 'sicherheitsrisik\\w*', 'tokens? speicher\\w*',
       'failles?', 'problemes? de securite', 'revue de securite', 'audit de securite', 'vulnerabilit\\w*',
@@ -260,6 +272,50 @@ export const CONCEPTS: readonly Concept[] = [
     ),
   },
   {
+    // A definition or a difference asked for, often "again": an explanation, not a judgement.
+    name: 'definition',
+    pattern: words(
+      'difference between', 'unterschied zwischen', 'der unterschied', 'difference entre', 'diferencia entre', 'i (?:always|keep) forget\\w*', 'remind me (?:what|how|the difference)', 'vergesse ich (?:immer|standig)', "j'oublie (?:toujours|tout le temps)", 'siempre se me olvida', 'siempre lo olvido', 'what does \\w+ (?:stand for|mean)', 'was bedeutet \\w+', 'que veut dire \\w+', 'que significa \\w+',
+    ),
+  },
+  {
+    // Work whose product is an analysis or a judgement, however it is phrased ("build the case").
+    name: 'analysis-artefact',
+    pattern: words(
+      'analys\\w*', 'analis\\w*', 'case for', 'comparison', 'decision matrix', 'assessment', 'think (?:through|about)', 'likely causes?', 'curated', 'reading list', 'evaluation', 'vergleich\\w*', 'einschatzung', 'comparaison', 'comparatif', 'comparativa', 'evaluacion', 'bilan', 'why\\b', '(?:briefing|brief|report) on',
+    ),
+  },
+  {
+    // An entry for the person's calendar or diary, recurring or not: not an automation to build.
+    name: 'calendar-entry',
+    pattern: words(
+      'add (?:\\w+ ){0,6}to (?:my |the |our )?(?:\\w+ )?(?:calendar|diary|agenda|planner)', '(?:recurring|repeating) (?:event|appointment|entry|reminder)', 'put (?:\\w+ ){0,6}in (?:my |the |our )?(?:\\w+ )?(?:calendar|diary)',
+      '(?:in|im) (?:den |meinen |unseren )?(?:\\w+)?kalender', 'trag\\w* [^.?!]{0,50} ein', 'serientermin\\w*',
+      "(?:dans|a) (?:mon|l'|notre) ?(?:agenda|calendrier)", 'evenement recurrent', 'rendez-vous recurrent',
+      'en (?:mi|el|nuestro) (?:agenda|calendario)', 'evento (?:recurrente|periodico)', 'apunta\\w* [^.?!]{0,40} en',
+    ),
+  },
+  {
+    // A short phrase quoted to be translated: a look-up, unlike a document to translate.
+    name: 'quoted-phrase',
+    pattern: /["\u201c\u201e'][^"\u201c\u201d\u201e']{1,60}["\u201d\u201c'] ?(?:into|in|en|auf|ins|al|to)\b/u,
+  },
+  {
+    // Preparing for what is already on the calendar: part of looking at the day, not a judgement.
+    name: 'day-prep',
+    pattern: words(
+      "what'?s on (?:my|the|our) (?:plate|agenda|schedule|calendar)", '(?:should|do|must|need to) (?:i|we) (?:prep|prepare|bring|print|read up on) (?:anything|something)', '(?:muss|soll|sollte) ich (?:was|etwas|noch was) (?:vorbereiten|mitbringen)',
+      '(?:dois-je|je dois|faut-il) (?:preparer|apporter) quelque chose', '(?:tengo|debo|hay) que (?:preparar|llevar) algo',
+    ),
+  },
+  {
+    // A brief that weighs sources against each other: a judgement, not a summary.
+    name: 'weigh-sources',
+    pattern: words(
+      '(?:weigh|compare) (?:the )?(?:papers|studies|sources|reviews|evidence|findings)', 'against each other', 'where they (?:conflict|disagree|contradict)', '(?:wo|worin) (?:sie sich )?widersprechen', 'widersprechen sie sich', 'gegeneinander abwag\\w*', 'bitte gewichten', 'gewichte\\w* (?:die|sie)', 'ou (?:elles|ils) se contredisent', 'se contredisent', 'les unes (?:contre|par rapport) (?:aux|les) autres', 'en que se contradicen', 'se contradicen', 'unas (?:con|contra) otras',
+    ),
+  },
+  {
     // A choice between two courses offered as a question ("sign or not", "fixed or variable?").
     name: 'either-or',
     pattern: /\b(?:or|oder|ou|o)\s+(?!(?:que|what|so|something|not|nicht|pas|nah|quoi|was)\b)(?:\w+\s+){0,2}\w+\s*\??\s*$|\b(?:now|jetzt|maintenant|ahora)\b[^.?!]{0,40}\b(?:or|oder|ou|o)\b|\b(?:or|oder|ou|o)\s+(?:j'attends|i wait|ich warte|espero|not|no|nicht|pas|non|wait|warten|noch warten|attendre|esperar|hold|lieber|mejor)\b|\b(?:or|oder|ou|o|vs\.?|versus)\b[^.?!]{1,60}\?/u,
@@ -278,8 +334,9 @@ export const CONCEPTS: readonly Concept[] = [
     // A short everyday message to someone: orchestration work, unlike rewording a given text.
     name: 'short-message',
     pattern: words(
-      'text (?:my )?\\w+ (?:that|saying)', 'thank-?you note', 'thank you note', 'short (?:reply|answer|note|message)', 'two-line (?:reply|note|message)', 'tell \\w+ (?:yes|no|that|thanks)', 'message (?:to|for) (?:my )?\\w+', 'quick (?:text|note|message|reply|thanks)', 'note for the \\w+', 'write (?:back )?to (?:the )?\\w+ (?:that|saying|confirming)', 'reply to (?:the |my )?\\w+(?:\'s email)? (?:saying|confirming|accepting|declining|that)', 'send (?:my |a )?(?:\\w+ )?(?:a )?(?:message|text|note|thanks|thank-you)',
-      'schreib (?:kurz |schnell )?(?:an|dem|der) \\w+', 'sag (?:\\w+ )?(?:dass|bescheid|\\w+ (?:passt|ja|nein))', 'schick (?:\\w+ )?(?:ne |eine )?nachricht', 'nachricht an', 'message an', 'kurze (?:antwort|nachricht|notiz)',
+      'repon(?:ds|dez|dre) a \\w+ (?:que|pour)', 'contesta(?:le)? a \\w+', 'respondele a \\w+', 'responde(?:le)? a \\w+ que', 'schreib (?:dem|der|den) [\\w ]{1,30} kurz', 'antworte (?:dem|der|\\w+) (?:kurz )?(?:dass|mit)', 'reply to \\w+ (?:that|saying|yes|no)', 'tell \\w+ (?:i|we|that i|that we)\\b', 'let \\w+ know (?:that|i|we)',
+      'text (?:my )?\\w+ (?:that|saying)', 'thank-?you note', 'thank you note', 'short (?:reply|answer|note|message)', 'two-line (?:reply|note|message)', 'tell \\w+ (?:yes|no|that|thanks)', 'message (?:to|for) (?:my )?\\w+', 'quick (?:text|note|message|msg|reply|thanks)', '(?:slack|teams|whatsapp|signal|telegram|chat) (?:msg|message|note)', 'note for the \\w+', 'write (?:back )?to (?:the )?\\w+ (?:that|saying|confirming)', 'reply to (?:the |my )?\\w+(?:\'s email)? (?:saying|confirming|accepting|declining|that)', 'send (?:my |a )?(?:\\w+ )?(?:a )?(?:message|text|note|thanks|thank-you)',
+      'schreib (?:kurz |schnell )?(?:an|dem|der) \\w+', '(?:schreib|sag) \\w+ kurz', 'sag (?:\\w+ )?(?:dass|bescheid|\\w+ (?:passt|ja|nein))', 'schick (?:\\w+ )?(?:ne |eine )?nachricht', 'nachricht an', 'message an', 'kurze (?:antwort|nachricht|notiz|zusage|absage|mail|e-mail|bestatigung|ruckmeldung)', 'short (?:acceptance|confirmation|yes)', 'courte (?:confirmation|reponse)', 'breve (?:confirmacion|respuesta)',
       'ecris (?:vite |un mot )?a \\w+', 'envoie (?:un |une )?(?:petit |petite )?(?:message|texto|sms|mot)', 'un mot pour', 'dis a \\w+', 'reponse courte', 'courte reponse', 'petit mot',
       'escribele', 'mandale', 'una nota para', 'dile a \\w+', 'un mensaje a', 'un mensajito', 'respuesta breve', 'breve respuesta',
     ),
@@ -311,6 +368,7 @@ export const CONCEPTS: readonly Concept[] = [
     // A document-sized or structured artefact to produce from what is given.
     name: 'document-artefact',
     pattern: words(
+      '(?:about|roughly|around|max|at most) (?:a|one|two|1|2) pages?', '(?:one|two|1|2) pages?', 'a page long', '\\d+-pages?', 'une page', 'deux pages', 'eine seite', 'zwei seiten', 'una pagina', 'dos paginas', 
       'one-page', 'two-page', '\\d+ pages? long', 'page-long', '\\d{3,} words', 'into a table', 'as a table', 'checklist doc\\w*', 'sections? per \\w+', 'with sections', 'flowing paragraph', 'full sentences', 'into prose', 'printable', 'ics(?: file)?', 'template', 'cover letter', 'personal statement', 'newsletter article',
       'einseitig\\w*', 'zweiseitig\\w*', '\\d{3,} wort\\w*', 'tabelle', 'pro \\w+ ein abschnitt', 'mit abschnitten', 'ganze satze', 'vorlage', 'motivationsschreiben', 'anschreiben', 'lebenslauf',
       'd\'une page', 'de deux pages', '\\d{3,} mots', 'tableau', 'une section par', 'phrases completes', 'modele', 'lettre de motivation', 'cv',
@@ -331,7 +389,7 @@ export const CONCEPTS: readonly Concept[] = [
           'mas (?:alto|alta|largo|larga|grande|poblad[ao]|antigu[ao]|rapid[ao]|habitantes|barat[oa]|liger[oa]|cort[oa]|cerca|libre)', 'antes',
         ].join('|') +
         ')',
-      'capital of', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
+      'capital of', 'settle (?:an argument|a bet|a debate)', '(?:hat|haben|ist|sind) (?:\\w+ )?(?:offen|geoffnet)', 'sonntags offen', 'est ouvert\\w*', 'sont ouverts?', 'esta abiert[oa]', 'abre (?:los|el|antes|mas)', 'tell me the (?:cheapest|closest|fastest|shortest|oldest|newest|earliest)', '(?:which|welche\\w*|cual\\w*|quel\\w*|lequel|laquelle)(?: one| of (?:the|them)| von beiden| de (?:los|las) dos| des deux)? (?:is open|opens|has (?:more|an?|the|fewer)|hat (?:eine|mehr|die|weniger)|tiene (?:mas|el|la|menos)|saco|a (?:le|la|plus|une)|goes end-of-life|reaches end-of-life|came out|was released|is (?:older|newer))', 'end-of-life', 'more (?:github )?stars', 'mas estrellas', 'mehr sterne', 'plus d\'etoiles', 'the right word', 'the right term', 'das richtige wort', 'le bon mot', 'la palabra (?:correcta|adecuada)', 'misusing (?:it|the word|the term)', 'boiling point', 'population of', 'hauptstadt', 'einwohner', 'capitale de', 'habitants', 'capital de', 'habitantes',
       'opening hours', 'offnungszeiten', 'horaires', 'horario',
       'opening times', 'hours', '\\d+ ?(?:%|percent|prozent|pour ?cent|por ?ciento) (?:of|von|de)', 'compare the (?:\\w+ )?(?:sizes|weights|heights|lengths|dimensions|specs|screen sizes|ratings|opening hours)', 'ratings', 'bewertungen', 'horarios',
       '(?:risk|chance|probability) of rain', '(?:going to|gonna|will it) rain', 'regnet es', 'va-t-il pleuvoir', 'va a llover', '^(?:plus|mas|more|higher|taller|longer|bigger|hoher|grosser|langer|alter|older) (?:\\w+ )?(?:\\w+,|\\w+ (?:or|ou|o|oder) )', 'regenwahrscheinlichkeit', 'risque de pluie', 'probabilidad de lluvia', 'weather', 'wetter', 'meteo', 'weather forecast',
