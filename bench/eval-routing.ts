@@ -174,6 +174,59 @@ export function leaveOneSetOut(
   });
 }
 
+/**
+ * Sets written by outsiders (people who had not seen the training data or the classifier when
+ * they wrote them), grouped by writer where sets share one. Every other set is the tuners' own
+ * writing (core, heldout-1, generalise-*, round2-*, probes, multilingual-*).
+ */
+export const OUTSIDER_GROUPS: readonly (readonly string[])[] = [
+  ['training/independent-1', 'training/independent-2'],
+  ['training/blind-1', 'training/blind-2', 'training/blind-3'],
+  ['training/fresh-c', 'training/fresh-d'],
+  ['training/fresh-e', 'training/fresh-f'],
+];
+
+export interface AuthorFold {
+  name: string;
+  evaluation: RoutingEvaluation;
+}
+
+/**
+ * Leave-one-author-out: each outsider set is routed by a classifier trained on every set but
+ * it (`strict`: but every set of its writer's group). Leave-one-set-out over sets one person
+ * wrote overstates how a fresh outsider set will score; this is what predicts it.
+ */
+export function leaveOneAuthorOut(
+  sets: TaskSet[],
+  train: (examples: LabelledTask[]) => TaskClassifier = (examples) => createClassifier(examples),
+  strict = false,
+): AuthorFold[] {
+  const folds: AuthorFold[] = [];
+  const groups = strict ? OUTSIDER_GROUPS : OUTSIDER_GROUPS.flatMap((group) => group.map((name) => [name]));
+  for (const group of groups) {
+    const held = sets.filter((set) => group.includes(set.name));
+    if (held.length === 0) continue;
+    const classifier = train(sets.filter((set) => !group.includes(set.name)).flatMap((set) => set.tasks));
+    for (const set of held) folds.push({ name: set.name, evaluation: evaluateRouting(classifier, set.tasks) });
+  }
+  return folds;
+}
+
+/** Mean accuracy and under-routing over the folds (each set counts once), and over the fresh sets. */
+export function authorSummary(folds: AuthorFold[]): { meanAccuracy: number; meanUnder: number; freshAccuracy: number; freshUnder: number; minAccuracy: number; maxUnder: number } {
+  const mean = (list: AuthorFold[], pick: (evaluation: RoutingEvaluation) => number): number =>
+    list.length === 0 ? 0 : list.reduce((sum, fold) => sum + pick(fold.evaluation), 0) / list.length;
+  const fresh = folds.filter((fold) => fold.name.startsWith('training/fresh-'));
+  return {
+    meanAccuracy: mean(folds, (evaluation) => evaluation.accuracy),
+    meanUnder: mean(folds, (evaluation) => evaluation.underRouting),
+    freshAccuracy: mean(fresh, (evaluation) => evaluation.accuracy),
+    freshUnder: mean(fresh, (evaluation) => evaluation.underRouting),
+    minAccuracy: Math.min(...folds.map((fold) => fold.evaluation.accuracy)),
+    maxUnder: Math.max(...folds.map((fold) => fold.evaluation.underRouting)),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cost of misroutes at catalogue prices.
 
