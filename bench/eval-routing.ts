@@ -1,7 +1,7 @@
 /**
  * Routing accuracy, measured only on tasks the classifier was not trained on.
  *
- *   npm run eval:routing [-- --json] [-- --set FILE] [-- --candidates]
+ *   npm run eval:routing [-- --json] [-- --set FILE] [-- --candidates] [-- --authors]
  *
  * - Held-out sets (agent/router/data/heldout/, never trained or tuned on): the shipped
  *   classifier, trained on every training and development set, routes each task.
@@ -10,6 +10,8 @@
  * - `--set FILE`: one more JSONL file routed by the shipped classifier.
  * - `--candidates`: the candidate designs side by side, leave-one-set-out, with training time
  *   and p50/p99 decision latency.
+ * - `--authors`: leave-one-author-out over the outsider sets (OUTSIDER_GROUPS): what predicts a
+ *   fresh outsider set, unlike leave-one-set-out over sets one person wrote.
  * Per set it prints accuracy, under-routing, accuracy per tier, per voice and language when the
  * set labels them, per confidence band, the cost of the misroutes at the configured catalogue
  * prices, and a plain keyword baseline beside the classifier. Every decision goes through
@@ -400,6 +402,16 @@ function main(argv: string[]): number {
   const trainingSets = TRAINING_SET_PATHS.map(loadNamedSet);
   if (argv.includes('--candidates')) {
     console.log(compareCandidates(trainingSets));
+    return 0;
+  }
+  if (argv.includes('--authors')) {
+    for (const strict of [false, true]) {
+      const folds = leaveOneAuthorOut(trainingSets, undefined, strict);
+      const summary = authorSummary(folds);
+      console.log(`leave-one-author-out, ${strict ? "each writer's sets left out together" : 'each outsider set left out alone'}:`);
+      for (const { name, evaluation } of folds) console.log(`  ${name}: accuracy ${percent(evaluation.accuracy)}, under-routing ${percent(evaluation.underRouting)}`);
+      console.log(`  mean over ${folds.length} outsider sets: accuracy ${percent(summary.meanAccuracy)}, under-routing ${percent(summary.meanUnder)}; fresh sets: ${percent(summary.freshAccuracy)}, ${percent(summary.freshUnder)}\n`);
+    }
     return 0;
   }
   const prices = tierCallPrices();
