@@ -1,7 +1,7 @@
 /**
  * Routing accuracy, measured only on tasks the classifier was not trained on.
  *
- *   npm run eval:routing [-- --json] [-- --set FILE] [-- --candidates]
+ *   npm run eval:routing [-- --json] [-- --set FILE] [-- --candidates] [-- --authors]
  *
  * - Held-out sets (agent/router/data/heldout/, never trained or tuned on): the shipped
  *   classifier, trained on every training and development set, routes each task.
@@ -10,6 +10,8 @@
  * - `--set FILE`: one more JSONL file routed by the shipped classifier.
  * - `--candidates`: the candidate designs side by side, leave-one-set-out, with training time
  *   and p50/p99 decision latency.
+ * - `--authors`: leave-one-author-out over the outsider sets (OUTSIDER_GROUPS): what predicts a
+ *   fresh outsider set, unlike leave-one-set-out over sets one person wrote.
  * Per set it prints accuracy, under-routing, accuracy per tier, per voice and language when the
  * set labels them, per confidence band, the cost of the misroutes at the configured catalogue
  * prices, and a plain keyword baseline beside the classifier. Every decision goes through
@@ -172,6 +174,59 @@ export function leaveOneSetOut(
     const others = sets.filter((other) => other !== set).flatMap((other) => other.tasks);
     return { name: set.name, evaluation: evaluateRouting(train(others), set.tasks, confidenceThreshold) };
   });
+}
+
+/**
+ * Sets written by outsiders (people who had not seen the training data or the classifier when
+ * they wrote them), grouped by writer where sets share one. Every other set is the tuners' own
+ * writing (core, heldout-1, generalise-*, round2-*, probes, multilingual-*).
+ */
+export const OUTSIDER_GROUPS: readonly (readonly string[])[] = [
+  ['training/independent-1', 'training/independent-2'],
+  ['training/blind-1', 'training/blind-2', 'training/blind-3'],
+  ['training/fresh-c', 'training/fresh-d'],
+  ['training/fresh-e', 'training/fresh-f'],
+];
+
+export interface AuthorFold {
+  name: string;
+  evaluation: RoutingEvaluation;
+}
+
+/**
+ * Leave-one-author-out: each outsider set is routed by a classifier trained on every set but
+ * it (`strict`: but every set of its writer's group). Leave-one-set-out over sets one person
+ * wrote overstates how a fresh outsider set will score; this is what predicts it.
+ */
+export function leaveOneAuthorOut(
+  sets: TaskSet[],
+  train: (examples: LabelledTask[]) => TaskClassifier = (examples) => createClassifier(examples),
+  strict = false,
+): AuthorFold[] {
+  const folds: AuthorFold[] = [];
+  const groups = strict ? OUTSIDER_GROUPS : OUTSIDER_GROUPS.flatMap((group) => group.map((name) => [name]));
+  for (const group of groups) {
+    const held = sets.filter((set) => group.includes(set.name));
+    if (held.length === 0) continue;
+    const classifier = train(sets.filter((set) => !group.includes(set.name)).flatMap((set) => set.tasks));
+    for (const set of held) folds.push({ name: set.name, evaluation: evaluateRouting(classifier, set.tasks) });
+  }
+  return folds;
+}
+
+/** Mean accuracy and under-routing over the folds (each set counts once), and over the fresh sets. */
+export function authorSummary(folds: AuthorFold[]): { meanAccuracy: number; meanUnder: number; freshAccuracy: number; freshUnder: number; minAccuracy: number; maxUnder: number } {
+  const mean = (list: AuthorFold[], pick: (evaluation: RoutingEvaluation) => number): number =>
+    list.length === 0 ? 0 : list.reduce((sum, fold) => sum + pick(fold.evaluation), 0) / list.length;
+  const fresh = folds.filter((fold) => fold.name.startsWith('training/fresh-'));
+  return {
+    meanAccuracy: mean(folds, (evaluation) => evaluation.accuracy),
+    meanUnder: mean(folds, (evaluation) => evaluation.underRouting),
+    freshAccuracy: mean(fresh, (evaluation) => evaluation.accuracy),
+    freshUnder: mean(fresh, (evaluation) => evaluation.underRouting),
+    minAccuracy: Math.min(...folds.map((fold) => fold.evaluation.accuracy)),
+    maxUnder: Math.max(...folds.map((fold) => fold.evaluation.underRouting)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +402,16 @@ function main(argv: string[]): number {
   const trainingSets = TRAINING_SET_PATHS.map(loadNamedSet);
   if (argv.includes('--candidates')) {
     console.log(compareCandidates(trainingSets));
+    return 0;
+  }
+  if (argv.includes('--authors')) {
+    for (const strict of [false, true]) {
+      const folds = leaveOneAuthorOut(trainingSets, undefined, strict);
+      const summary = authorSummary(folds);
+      console.log(`leave-one-author-out, ${strict ? "each writer's sets left out together" : 'each outsider set left out alone'}:`);
+      for (const { name, evaluation } of folds) console.log(`  ${name}: accuracy ${percent(evaluation.accuracy)}, under-routing ${percent(evaluation.underRouting)}`);
+      console.log(`  mean over ${folds.length} outsider sets: accuracy ${percent(summary.meanAccuracy)}, under-routing ${percent(summary.meanUnder)}; fresh sets: ${percent(summary.freshAccuracy)}, ${percent(summary.freshUnder)}\n`);
+    }
     return 0;
   }
   const prices = tierCallPrices();

@@ -23,6 +23,17 @@ export function foldText(text: string): string {
     .replace(/[\u2018\u2019]/g, "'");
 }
 
+/** Verbs and phrases asking for something to be written or built, in the four languages. */
+const BUILD_VERBS: readonly string[] = [
+  'write', 'writing', '(?:regexp?|regex|script|skript|one-?liner|function|funktion|fonction|funcion|query|formula|formel|formule|macro|jq filter|cron line)s?(?: (?:google|excel|sheets?|libreoffice|numbers|bash|python|sql|shell)){0,2} (?:to|for|para|pour|um|zum|zur)', 'redig\\w*', 'redact(?:a|ar|ame|e)', 'verfass\\w*', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
+  'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau(?:e|en|t|st)?',
+  'ecri(?:s|re|t|vez)', 'programm\\w*', 'implemente\\w*', 'cree(?:r|z)?', 'genere(?:r|z)?',
+  'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea(?:r|te|ted|tes|ting|me|lo|la)?', 'genera(?:r|te|ted|tes|ting|me|lo|la)?', 'haz',
+    ];
+
+/** A pattern that matches when any of `patterns` does. */
+const either = (...patterns: RegExp[]): RegExp => new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'), 'u');
+
 export interface Concept {
   name: string;
   pattern: RegExp;
@@ -67,6 +78,9 @@ export const CONCEPTS: readonly Concept[] = [
       '(?:the )?(?:phone )?number (?:of|for) (?:the|my|our)', 'le num(?:ero)? d[eu]', '(?:die )?(?:telefon)?nummer (?:von|vom|der|des)', 'el (?:numero|telefono) de',
       'did (?:the |my |our )?\\w+ (?:ever |finally |already )?(?:reply|answer|respond|write back|get back|call back|confirm|pay|send|book|show up)', 'hat (?:der|die|das|mein\\w*) \\w+ (?:endlich |schon |jemals )?(?:geantwortet|zuruckgeschrieben|angerufen)', '(?:a|est-ce que) (?:le|la|mon|ma) \\w+ (?:a )?(?:enfin |deja )?repondu', '(?:ha|me ha) (?:contestado|respondido)',
       "who (?:still )?(?:hasn't|has not|hasnt|didn't|did not|owes|is missing|still)", 'which \\w+(?: [^.?!]{0,40})? (?:have|has|are|were) (?:been|not|still)', 'what did (?:\\w+ ){1,2}(?:ask|say|want|send|write|need)', '(?:what|which) (?:day|date|weekday)', 'auf welchen (?:tag|wochentag)', 'welche\\w* (?:wochentag|datum|tag)', 'quel jour', 'la date d[eu]', 'que dia', 'la fecha d[eu]', 'listen', 'lister', 'listar', 'm\'indiquer', 'indiquez', 'open (?:prs|pull requests|issues|tickets)', 'offene\\w* (?:prs|tickets|issues)', 'when (?:are|will) they', 'is \\w+ open on', 'open on (?:saturdays?|sundays?|weekends?|mondays?)',
+      '(?:guck|schau)\\w* (?:mal )?(?:nach,? )?ob', '(?:mira|mirar|revisa|checa)\\w* si', '(?:regarde|verifie)\\w* si', 'retrouve\\w* d\'ou', 'd\'ou (?:ca|il|elle) vient',
+      'which of (?:my|our|the) \\w+ (?:have|has|are|is|were)', '(?:already|yet) (?:signed|paid|replied|answered|shipped)', 'schon (?:bezahlt|unterschrieben|geantwortet|uberwiesen|geliefert)', 'ya (?:firmo|pago|contesto|respondio|envio|ha firmado|ha pagado)', 'deja (?:signe|paye|repondu)',
+      '(?:build|ci|pipeline|deploy)[- ]?status', 'ci (?:failing|red|green|broken)', 'combien de \\w+ on a',
       'look up', 'lookup', 'who (?:sent|called|emailed|wrote|rang)', 'anything (?:booked|on|new|from|i should know|urgent)', 'do i have (?:anything|any|a)', 'next (?:train|bus|flight|tram|ferry)', 'is (?:the|my) \\w+ (?:finished|done|open|ready|here|due)', 'tell me if', 'let (?:\\w+ ){1,4}know', 'is there (?:a|any)', 'y a-t-il', 'hay (?:algun|alguna|retraso)', 'balance', "who's", 'pulling', 'label\\w*', 'classif\\w*', 'categori[sz]\\w*', 'sort (?:these|this|my|the)', 'etikettier\\w*', 'sortier\\w*', 'klassifizier\\w*', 'etiquet\\w*', 'classe[rz]?', 'clasifica\\w*', 'ordena\\w*', '(?:are|is) (?:still )?due', 'due (?:date|before|on|by)', 'which (?:bills|invoices|emails|tasks|ones)', 'wer hat', 'hab ich', 'habe ich', 'nachste\\w* (?:zug|bus|flug)', 'sag mir ob', 'mitteilen', 'fallig\\w*', 'qui a', 'ai-je', 'prochain (?:train|bus|vol)', 'dis-moi si', 'echeance', 'quien (?:ha|me)', 'tengo algo', 'proximo (?:tren|autobus|vuelo)', 'dime si', 'indicarme', 'vence\\w*', 'pendientes? de pago', 'find', 'check(?!-?lists?)', 'search(?! (?:algorithm|function|tree|engine|index))', 'when (?:is|does|do|did)', 'what time', 'how long', 'how much did', 'how many',
       'nachschau\\w*', 'schau(?:e|en|t|st)?', 'such(?:e|en|t|st)', 'such mal', 'finde(?:n|t|st)?', 'wann', 'wie lange', 'wie viel\\w*', 'wieviel\\w*', 'welche\\w* termin\\w*', 'gibt es',
       'cherche\\w*', 'trouve\\w*', 'verifie\\w*', 'quand', 'combien', 'combien de temps', 'a quelle heure', 'quel(?:le)?s? (?:est|sont)',
@@ -96,9 +110,9 @@ export const CONCEPTS: readonly Concept[] = [
     // Code, logs or a design are to be read, not changed.
     name: 'read-only',
     pattern: words(
-      "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*",
+      "(?:don't|do not|dont|without|no need to) (?:change|changing|touch|touching|edit|editing|modify|modifying|fix|fixing|rewrite|rewriting)\\w*(?! (?:(?:the|its|his|her|their|le|la|les|son|sa|den|die|das|el|la|su|sus) )?(?:meaning|substance|sense|content|gist|tone|fond|sens|contenu|inhalt|sinn|sentido|fondo|contenido|significado))",
       // A negation just before a change verb: "I'm not changing it", "pas besoin de corriger".
-      "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b(?! (?:va|funciona\\w*|anda|works?|working|geht|lauft|funktioniert|marche|fonctionne)\\b)[^.?!,\u00bf]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*",
+      "(?:not|n't|never|no|nicht|nichts|nix|kein\\w*|pas|rien|sans|ohne|without|sin|ni)\\b(?! (?:den|die|das|dem) (?:inhalt|sinn|ton)\\b)(?! (?:va|funciona\\w*|anda|works?|working|geht|lauft|funktioniert|marche|fonctionne)\\b)[^.?!,\u00bf]{0,25}\\b(?:chang|fix|touch|edit|modif|rewrit|ander|anfass|umbau|korrig|corrig|toqu|toca|arregl|cambi)\\w*(?! (?:(?:the|its|his|her|their|le|la|les|son|sa|den|die|das|el|la|su|sus) )?(?:meaning|substance|sense|content|gist|tone|fond|sens|contenu|inhalt|sinn|sentido|fondo|contenido|significado))",
       "(?:don't|do not|dont|won't|no) (?:want|need)(?: any)? (?:changes|edits|fixes)", "(?:no|without) changes", 'keine (?:anderungen|anderung)', 'pas de modifications?', 'sin cambios',
       "n'y touche\\w* pas", '(?:touche|modifie|change|corrige)\\w* (?:a )?(?:pas|rien)', '(?:nichts|nicht) (?:ge)?ander\\w*',
       '(?:fix|fixen|corrige\\w*|arregl\\w*) (?:it |that |das |le |lo )?(?:myself|selber|selbst|moi-meme|moi meme|yo mism[oa])', 'mach ich selber',
@@ -113,11 +127,13 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'intent-build',
     pattern: words(
-      'write', 'writing', 'code', '(?:regexp?|regex|script|skript|one-?liner|function|funktion|fonction|funcion|query|formula|formel|formule|macro|jq filter|cron line)s? (?:to|for|para|pour|um|zum|zur)', 'redig\\w*', 'redact(?:a|ar|ame|e)', 'verfass\\w*', 'implement\\w*', 'build', 'create', 'generate', 'make me a',
-      'schreib\\w*', 'programmier\\w*', 'implementier\\w*', 'erstell\\w*', 'generier\\w*', 'bau(?:e|en|t|st)?',
-      'ecri(?:s|re|t|vez)', 'code(?:s|d|r)?', 'programm\\w*', 'implemente\\w*', 'cree(?:r|z)?', 'genere(?:r|z)?',
-      'escrib\\w*', 'programa\\w*', 'implementa\\w*', 'crea(?:r|te|ted|tes|ting|me|lo|la)?', 'genera(?:r|te|ted|tes|ting|me|lo|la)?', 'haz',
+      'code', 'code(?:s|d|r)?', ...BUILD_VERBS,
     ),
+  },
+  {
+    // A verb that asks for something to be written, without the noun "code" ("is this code safe?").
+    name: 'build-verb',
+    pattern: words(...BUILD_VERBS),
   },
   {
     name: 'intent-change',
@@ -133,13 +149,16 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-reword',
     pattern: words(
       'translat\\w*', 'rephras\\w*', 'reword\\w*', 'rewrit\\w*', 'proof-?read\\w*', 'copy-?edit\\w*', 'paraphras\\w*',
+      'umschreib\\w*', 'in einfach\\w* (?:deutsch|sprache|worte\\w*)', 'en (?:langage|mots|termes) simples?', 'en (?:lenguaje|palabras|terminos) sencill\\w*', 'in plain (?:english|language|words)',
+      'mett\\w* (?:\\w+ ){0,3}au propre', 'restructur\\w*', 'reestructur\\w*', 'umstrukturier\\w*', 'restructur\\w*',
+      'pas(?:a|as|ame|amelo|alo|arlo|ar) (?:\\w+ ){0,6}(?:a|al) (?:ingles|aleman|frances|espanol|italiano|portugues)', 'turn (?:it|this|that|them|these|those) into (?:a |an )?(?:\\w+ )?(?:checklist|table|list|document|doc|bullets|bullet points)',
       'ubersetz\\w*', 'umformulier\\w*', 'formulier\\w* [^.?!]{0,40} um', 'korrekturles\\w*',
       'tradui\\w*', 'traduction', 'reformul\\w*', 'reecri\\w*', 'relis (?:et corrige|mon texte)',
       'traduc\\w*', 'traduzca', 'reformula\\w*', 'reescrib\\w*', 'redacta\\w* de nuevo',
       'sounds? (?:less|more)', '(?:put|render) [^.?!]{0,60} (?:into|in) (?:plain )?(?:english|italian|german|french|spanish|polish|portuguese|dutch)', 'shorten\\w*', 'raccourci\\w*', 'acorta\\w*', '(?:less|more) (?:stiff|boring|blunt|defensive|formal|polite|professional|confident\\w*|firm|friendly|chatty|casual|clunky)', 'tone down', 'tidy up (?:this|my|the) (?:paragraph|text|letter|email)',
       'grammar', 'spelling', 'punctuation', 'typos?',
       'klingt', 'ins (?:englische|deutsche|franzosische|spanische|italienische|polnische|portugiesische)', 'klingen', 'lockerer', 'formeller', 'hoflicher', 'selbstbewusster', 'freundlicher', 'rechtschreibung', 'grammatik', 'zeichensetzung', 'korrektur',
-      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', 'relire',
+      'moins (?:coince\\w*|sec|seche|formel\\w*|agressi\\w*|familier\\w*|sur la defensive)', 'plus (?:formel\\w*|poli\\w*|professionnel\\w*|chaleureu\\w*)', 'paraisse', 'orthographe', 'en (?:anglais|allemand|espagnol|italien|portugais|polonais)', 'ponctuation', '(?:me |nous )?relire (?:et corriger|mon|ma|mes|ce|cette|ces|le|la|les)\\b',
       'suene', 'suena', 'menos (?:seca|seco|formal|borde|a la defensiva)', 'mas (?:formal|profesional|cercan[oa]|educad[oa])', 'ortografia', 'al (?:ingles|aleman|frances|italiano|rumano|portugues|polaco)', 'puntuacion',
     ),
   },
@@ -161,6 +180,7 @@ export const CONCEPTS: readonly Concept[] = [
       'stop taking', 'absetzen', 'arreter de prendre', 'dejar de tomar',
       'do (?:i|we) need to do anything', 'is (?:it|this|that) (?:fine|a big deal|a problem)', '(?:that|is that) (?:cool|ok|okay|fine)\\b', 'a big deal', 'bad idea', 'dumb', 'is it wise', 'on track', 'how worried', 'do i have a case', 'is (?:he|she|they) allowed', 'what would you do',
       'is ok to', 'is good for me', 'good idea', 'gute idee', 'bonne idee', '(?:options|optionen|opciones|recours)\\s*\\?', 'breaking (?:any )?(?:rules|the law)', 'illegal', 'ilegal', 'infraction', 'was falsch', 'do we need (?:a|an)', 'brauchen wir (?:einen|eine|ein)', 'il faut un', 'hace falta un', 'help me (?:decide|pick|choose)', 'who (?:do|should) i (?:believe|trust)', 'how (?:do|should) i (?:handle|deal with|approach)', 'hilf mir (?:zu )?(?:entscheiden|wahlen)', 'wem (?:glaub|trau)\\w*', 'wie geh\\w* ich damit um', 'aide-moi a (?:choisir|decider)', 'je crois qui', 'comment je gere', 'ayudame a (?:elegir|decidir)', 'a quien creo', 'como lo manejo', 'already took', 'schon genommen', 'deja pris', 'ya (?:me )?he tomado', 'am i (?:crazy|mad|nuts|stupid)', 'bin ich verruckt', 'je suis fou', 'estoy loc[oa]', 'what can i (?:actually |even )?do', 'was kann ich (?:da |denn )?(?:machen|tun)', "qu'est-ce que je peux faire", 'que puedo hacer', 'how bad', 'wie schlimm', 'que tan grave', 'still ok', 'je peux encore', 'noch machen', 'se lo puedo', 'puedo todavia', '(?:ok|okay|safe|fine|sicher|sur|seguro)\\s*\\?', 'what does (?:that|this|it) mean for (?:me|my|her|him|us|our|them)', 'was bedeutet das fur', 'was heisst das fur', 'que significa (?:eso|esto) para', 'ca veut dire quoi pour', 'is (?:this|that|it) normal', 'should (?:i|we) be worried', 'am i being (?:stupid|ripped off|silly)', 'ist das normal', 'muss ich mir sorgen', "c'est normal", 'je dois m\'inquieter', 'es normal', 'me preocupo', 'what (?:do|should|can) (?:i|we) do', 'can (?:i|we) (?:still|keep|safely)', 'do (?:i|we) have to', 'what must i do', 'was (?:soll|kann|muss) (?:ich|man) (?:jetzt )?tun', 'was tun', 'kann ich (?:noch|weiter|bis dahin)', 'muss ich', 'on fait quoi', 'je fais quoi', 'je peux (?:encore )?(?:rouler|conduire|continuer)', 'que hago', 'que hacemos', 'puedo seguir', 'tengo que', 'makes? more sense', 'better deal', 'le plus interessant', 'plus avantageux', 'vaut mieux', 'a cuenta', 'compensa', 'lohnt sich', 'how bad could', 'jusqu\'ou', 'hasta donde', 'watch out for', 'ist (?:es|das) (?:ok|okay|in ordnung|sinnvoll|klug)', 'worauf (?:muss|sollte|soll) (?:man|ich|er|sie)', 'achten', "c'est (?:ok|bien) de", 'surveiller', 'esta bien (?:meter|poner|invertir|tomar)', 'vigilar', 'should i (?:just )?sign', 'wait for', 'who pays', 'allowed to', 'paid (?:in )?cash', 'hid (?:the )?\\w+', 'backdated', 'identity (?:theft|was used)', 'move abroad', 'abroad with', 'evict\\w*', 'custody', 'divorce', 'inheritance', 'copyright', 'gdpr', 'warranty', 'consumer rights', 'refund rights', 'dismiss\\w*', 'fired me', 'do i have a case', 'wer zahlt', 'bar bezahlt', 'schwarz\\w*', 'verschwieg\\w*', 'ruckdatiert', 'raumungsklage', 'sorgerecht', 'scheidung', 'erbe', 'erbschaft', 'urheberrecht', 'dsgvo', 'gewahrleistung', 'garantie', 'entlassen', 'darf (?:der|die|er|sie|mein \\w+) das', 'il a le droit', 'qui paie', 'en liquide', 'au noir', 'cache (?:un|le|la)', 'antidate\\w*', 'expulsion', 'garde des enfants', 'divorce', 'heritage', 'droit d\'auteur', 'rgpd', 'licencie\\w*', 'quien paga', 'en negro', 'oculto', 'fecha atrasada', 'desahucio', 'custodia', 'divorcio', 'herencia', 'derechos de autor', 'rgpd', 'garantia', 'puede hacer eso',
+      'which (?:\\+|and|&) why', 'welche\\w* (?:\\+|und) warum', 'lequel (?:\\+|et) pourquoi', 'cual (?:\\+|y) por ?que', 'huele (?:raro|mal)', 'smells? (?:fishy|off|funny)', 'sent (?:mauvais|louche)', 'klingt (?:unserios|faul)', 'too good to be true',
       'make the case', 'your (?:honest )?take', 'find (?:more )?(?:convincing|stronger|persuasive)', 'stronger argument', 'negotiating position', 'most likely (?:cause|behind|reason)', 'convince me', 'what could go wrong',
       'schlimm', 'passt das', 'dumm', 'schlau', 'reicht (?:meine|mein|das)', 'wie besorgt', 'was wurdest du', 'ist (?:es )?okay wenn', 'annehmen oder', 'sollen wir',
       'c\'est (?:bien|malin|risque)', 'tu ferais quoi', 'faut-il s\'inquieter', 'tient la route', 'je signe', 'on va aux urgences', 'c\'est grave',
@@ -194,6 +214,7 @@ export const CONCEPTS: readonly Concept[] = [
   {
     name: 'stakes-money',
     pattern: words(
+      'deduct\\w*', 'tax[- ]deductible', 'abzugsfahig', 'absetzbar', 'deductible', 'deducible', 'desgrava\\w*', 'structured products?', 'producto estructurado', 'produit structure', 'strukturierte\\w* produkt\\w*',
       'interest rates?', 'erspart\\w*', 'economies', 'equity', 'betriebsrente', 'plan de pensiones', 'roth', 'ira', '401\\(?k\\)?', 'isa', 'sipp', 'vat', 'mwst', 'umsatzsteuer', 'tva', 'iva', '\\d+k', '\\d[\\d.,]* ?(?:€|eur|euros?|dollars?|pounds?|quid|chf)', 'emergency fund', 'index funds?', 'etfs?', 'msci', 's&p', 'stock options', 'notgroschen', 'epargne de precaution', 'fondo de emergencia', 'indexado', 'financ(?:e|es|ed|ing)', 'finanzier\\w*', 'financer', 'financiar', 'fixed or variable', 'refinanc\\w*', 'buyout', 'rsus?', 'net worth', 'student loan', 'portfolio', 'invest(?:s|ed|ing|ments?|ors?)?', 'mortgage', 'loan', 'debt', 'pension', 'savings', 'stocks?', 'shares', 'crypto', 'tax(?:es|ed|ing|ation|able|man)?', 'insurance', 'lease', 'salary', 'redundancy', 'remortgage',
       'zinsen', 'feste oder variable', 'depot', 'aktien?', 'hypothek\\w*', '\\w*kredit\\w*', '(?:alters|erwerbsminderungs|witwen)?rente', 'darlehen', 'investier\\w*', 'baufinanzierung', 'anschlussfinanzierung', 'abfindung', 'tilg\\w*', 'ersparnis\\w*', 'steuer\\w*', '\\w*versicherung\\w*', 'umschuld\\w*', 'gehalt', 'abfindung',
       'fixe ou variable', 'renegocier', 'rembourser', 'rachat', 'portefeuille', 'prets?', 'hypotheque\\w*', 'hypothecaire\\w*', 'fiscal\\w*', 'epargne', 'bourse', 'credit', 'retraite', 'epargne', 'impot\\w*', 'assurance\\w*', 'placer', 'placement\\w*', 'salaire',
@@ -243,6 +264,7 @@ export const CONCEPTS: readonly Concept[] = [
     name: 'intent-security-review',
     pattern: words(
       '(?:api ?keys?|tokens?|secrets?|passwor(?:d|t)s?)(?: \\w+){0,3} (?:frontend|bundle|client-side|browser|public|publico|offentlich\\w*)',
+      'security-?wise', 'secure against', 'safe against', 'sicher gegen', 'securise\\w* contre', 'segur[oa] contra',
       'niveau (?:secu|securite)\\w*', 'cote (?:secu|securite)', '(?:es|son) segur[ao]s?\\s*\\?', 'is (?:it|this|that) secure', 'secure enough', 'ist (?:das|es) sicher genug', 'assez (?:sur|securise)', 'suficientemente segur[ao]', 'md5', 'sha-?1', 'password hash\\w*', 'hash de contrasenas', 'hachage des mots de passe', 'passwort-?hash\\w*',
       'credentials', '(?:aws |api |secret )?keys? (?:in|to|on|into) (?:a )?(?:public|github|git)', 'public repo', 'leak(?:ed|s)? (?:the |our )?(?:keys?|credentials|passwords?|tokens?|secrets?)', 'offentliche\\w* repo', 'repo public', 'repo publico', 'security (?:review|holes?|issues?|vulnerabilit\\w*|flaws?|audit|problems?|risks?)', 'vulnerab\\w*', 'sql injection', 'xss', 'csrf', 'weak spots', 'store (?:the )?passwords',
       'sicherheitsluck\\w*', 'sicherheitsproblem\\w*', 'sicherheitsrisik\\w*', 'tokens? speicher\\w*',
@@ -275,7 +297,7 @@ export const CONCEPTS: readonly Concept[] = [
     // A definition or a difference asked for, often "again": an explanation, not a judgement.
     name: 'definition',
     pattern: words(
-      'difference between', 'unterschied zwischen', 'der unterschied', 'difference entre', 'diferencia entre', 'i (?:always|keep) forget\\w*', 'remind me (?:what|how|the difference)', 'vergesse ich (?:immer|standig)', "j'oublie (?:toujours|tout le temps)", 'siempre se me olvida', 'siempre lo olvido', 'what does \\w+ (?:stand for|mean)', 'was bedeutet \\w+', 'que veut dire \\w+', 'que significa \\w+',
+      'difference between', 'unterschied zwischen', 'der unterschied', 'difference entre', 'diferencia entre', 'i (?:always|keep) forget\\w*', 'remind me (?:what|how|the difference)', 'vergesse ich (?:immer|standig)', "j'oublie (?:toujours|tout le temps)", 'siempre se me olvida', 'siempre lo olvido', 'what does \\w+ (?:stand for|mean)', 'what means \\w+', 'what (?:is|are) the meaning of', 'was bedeutet \\w+', 'que veut dire \\w+', 'que significa \\w+',
     ),
   },
   {
@@ -334,7 +356,7 @@ export const CONCEPTS: readonly Concept[] = [
     // A short everyday message to someone: orchestration work, unlike rewording a given text.
     name: 'short-message',
     pattern: words(
-      'repon(?:ds|dez|dre) a \\w+ (?:que|pour)', 'contesta(?:le)? a \\w+', 'respondele a \\w+', 'responde(?:le)? a \\w+ que', 'schreib (?:dem|der|den) [\\w ]{1,30} kurz', 'antworte (?:dem|der|\\w+) (?:kurz )?(?:dass|mit)', 'reply to \\w+ (?:that|saying|yes|no)', 'tell \\w+ (?:i|we|that i|that we)\\b', 'let \\w+ know (?:that|i|we)',
+      'repon(?:ds|dez|dre) a \\w+ (?:que|pour)', 'contesta(?:le)? a \\w+', 'respondele a \\w+', 'responde(?:le)? a \\w+ que', 'schreib (?:dem|der|den) [\\w ]{1,30} kurz', 'antworte (?:dem|der|\\w+) (?:kurz )?(?:dass|mit)', 'reply to \\w+ (?:that|saying|yes|no)', '(?:reply|answer|respond|write back) to \\w+ ?:', '(?:antworte|schreib) \\w+ ?:', 'repon(?:ds|dez) a \\w+ ?:', 'responde(?:le)? a \\w+ ?:', 'tell \\w+ (?:i|we|that i|that we)\\b', 'let \\w+ know (?:that|i|we)',
       'text (?:my )?\\w+ (?:that|saying)', 'thank-?you note', 'thank you note', 'short (?:reply|answer|note|message)', 'two-line (?:reply|note|message)', 'tell \\w+ (?:yes|no|that|thanks)', 'message (?:to|for) (?:my )?\\w+', 'quick (?:text|note|message|msg|reply|thanks)', '(?:slack|teams|whatsapp|signal|telegram|chat) (?:msg|message|note)', 'note for the \\w+', 'write (?:back )?to (?:the )?\\w+ (?:that|saying|confirming)', 'reply to (?:the |my )?\\w+(?:\'s email)? (?:saying|confirming|accepting|declining|that)', 'send (?:my |a )?(?:\\w+ )?(?:a )?(?:message|text|note|thanks|thank-you)',
       'schreib (?:kurz |schnell )?(?:an|dem|der) \\w+', '(?:schreib|sag) \\w+ kurz', 'sag (?:\\w+ )?(?:dass|bescheid|\\w+ (?:passt|ja|nein))', 'schick (?:\\w+ )?(?:ne |eine )?nachricht', 'nachricht an', 'message an', 'kurze (?:antwort|nachricht|notiz|zusage|absage|mail|e-mail|bestatigung|ruckmeldung)', 'short (?:acceptance|confirmation|yes)', 'courte (?:confirmation|reponse)', 'breve (?:confirmacion|respuesta)',
       'ecris (?:vite |un mot )?a \\w+', 'envoie (?:un |une )?(?:petit |petite )?(?:message|texto|sms|mot)', 'un mot pour', 'dis a \\w+', 'reponse courte', 'courte reponse', 'petit mot',
@@ -367,12 +389,16 @@ export const CONCEPTS: readonly Concept[] = [
   {
     // A document-sized or structured artefact to produce from what is given.
     name: 'document-artefact',
-    pattern: words(
+    pattern: either(
+      words(
       '(?:about|roughly|around|max|at most) (?:a|one|two|1|2) pages?', '(?:one|two|1|2) pages?', 'a page long', '\\d+-pages?', 'une page', 'deux pages', 'eine seite', 'zwei seiten', 'una pagina', 'dos paginas', 
       'one-page', 'two-page', '\\d+ pages? long', 'page-long', '\\d{3,} words', 'into a table', 'as a table', 'checklist doc\\w*', 'sections? per \\w+', 'with sections', 'flowing paragraph', 'full sentences', 'into prose', 'printable', 'ics(?: file)?', 'template', 'cover letter', 'personal statement', 'newsletter article',
-      'einseitig\\w*', 'zweiseitig\\w*', '\\d{3,} wort\\w*', 'tabelle', 'pro \\w+ ein abschnitt', 'mit abschnitten', 'ganze satze', 'vorlage', 'motivationsschreiben', 'anschreiben', 'lebenslauf',
-      'd\'une page', 'de deux pages', '\\d{3,} mots', 'tableau', 'une section par', 'phrases completes', 'modele', 'lettre de motivation', 'cv',
-      'de una pagina', 'de dos paginas', '\\d{3,} palabras', 'tabla', 'una seccion por', 'frases completas', 'plantilla', 'carta de presentacion', 'curriculum',
+      'einseitig\\w*', 'zweiseitig\\w*', '\\d{3,} wort\\w*', '(?:als|eine|in eine|zu einer) tabelle', 'pro \\w+ ein abschnitt', 'mit abschnitten', 'ganze satze', 'vorlage', 'motivationsschreiben', 'anschreiben', 'lebenslauf',
+      'd\'une page', 'de deux pages', '\\d{3,} mots', '(?:en|un|sous forme de) tableau', 'une section par', 'phrases completes', 'modele', 'lettre de motivation', 'cv',
+      'de una pagina', 'de dos paginas', '\\d{3,} palabras', '(?:en|una|como) tabla', 'una seccion por', 'frases completas', 'plantilla', 'carta de presentacion', 'curriculum',
+      ),
+      // A target format named after an arrow or "in": a conversion, not an everyday flow.
+      /(?:->|\u2192|=>)\s*(?:json|csv|yaml|xml|markdown|md|html|tableau|table|tabelle|tabla|excel|xlsx|sql|ics)\b|(?:->|\u2192|=>)[^.?!]{0,80}\b(?:en|in|als|as|como) (?:markdown|json|csv|yaml|html)\b|\b(?:as|als|en|in|como) (?:json|csv|yaml)\b/u,
     ),
   },
   // --- form ---
