@@ -96,7 +96,7 @@ export async function benchImapExtract(options: { messages?: number } = {}): Pro
 
     const config = configSchema.parse({
       providers: { sim: { api: 'openai' } },
-      models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 4_000, prices: [{ input: 0.15, output: 0.6 }] } },
+      models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 4_000, prices: [{ input: 0.15, output: 0.6 }], capabilities: { structuredOutput: 'strict' } } },
       tiers: { orchestration: ['small'], execution: ['small'], reasoning: ['small'], 'large-context': ['small'] },
       flagship: 'small',
       simulator: { mode: 'always' },

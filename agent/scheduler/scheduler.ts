@@ -140,6 +140,9 @@ interface JobEntry {
   pending: Pending[];
   /** Newest slot this process has handled, to drop duplicate ticks before touching the db. */
   lastSlotMs: number;
+  /** The first slot after `lastSlotMs` as of `dueFor`: the watchdog skips the tick before it (no cron parsing each second). */
+  nextDueMs?: number;
+  dueFor?: number;
   foreignTimer?: NodeJS.Timeout;
 }
 
@@ -581,9 +584,19 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const gap = Date.now() - last;
       last = Date.now();
       if (gap > WATCHDOG_MS * STALL_FACTOR) logger.warn({ event: 'process-stalled', ms: gap }, 'the process did not run for a while (suspended or blocked)');
-      for (const name of entries.keys()) {
+      for (const [name, entry] of entries) {
         try {
-          tick(name, clock.now());
+          const now = clock.now();
+          // Nothing can be due before the first slot after the last one handled: the tick would
+          // only parse the schedule to say so. Recomputed whenever lastSlotMs moves.
+          if (entry.lastSlotMs > 0) {
+            if (entry.dueFor !== entry.lastSlotMs) {
+              entry.nextDueMs = nextSlot(entry.schedule, new Date(entry.lastSlotMs))?.getTime() ?? Number.POSITIVE_INFINITY;
+              entry.dueFor = entry.lastSlotMs;
+            }
+            if (now.getTime() < entry.nextDueMs!) continue;
+          }
+          tick(name, now);
         } catch (error) {
           logger.error({ event: 'tick-failed', job: name, error: String(error) });
         }
