@@ -2,9 +2,11 @@
  * Readable text from a web page: @mozilla/readability over linkedom's DOM. linkedom only
  * builds a tree: no script runs and no subresource (image, stylesheet, frame) is loaded.
  */
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
-import { dropHiddenElements, visibleText, type HtmlDocument } from '../html/visible-text.ts';
+import { createRequire } from 'node:module';
+import { dropHiddenElements, parseHtml, visibleText, type HtmlDocument } from '../html/visible-text.ts';
+
+// Loaded at the first page, like linkedom (visible-text.ts): a daemon start does not pay for it.
+let readability: typeof import('@mozilla/readability') | undefined;
 
 export interface ExtractedPage {
   title: string;
@@ -15,11 +17,12 @@ export interface ExtractedPage {
 
 /** The page's main text, or its whole body text when Readability finds no article. Never throws on odd HTML. */
 export function extractPage(html: string): ExtractedPage {
-  const { document } = parseHTML(html);
+  const { document } = parseHtml(html);
   const fallbackTitle = normaliseSpace(document.querySelector('title')?.textContent ?? '');
   // Text hidden from a reader (display:none, white on white, comments, scripts) never reaches a model.
   dropHiddenElements(document as unknown as HtmlDocument);
-  const article = new Readability(document as never, { charThreshold: 200 }).parse();
+  readability ??= createRequire(import.meta.url)('@mozilla/readability') as typeof import('@mozilla/readability');
+  const article = new readability.Readability(document as never, { charThreshold: 200 }).parse();
   if (article?.textContent) {
     const text = normaliseText(article.textContent);
     const published = article.publishedTime ? new Date(article.publishedTime) : undefined;

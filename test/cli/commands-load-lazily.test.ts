@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +83,40 @@ test('each summary in the table is the description its module registers', async 
     assert.equal(registered.get(entry.name), entry.summary, `${entry.name}: the table and the module disagree`);
   }
   assert.equal(program.commands.length, COMMANDS.length, 'every registered command has a table entry');
+});
+
+test('the daemon starts without the packages only a job\'s run needs (HTML, mail, git, Google, schema validation)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-lazy-start-'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    'version: 1\nproviders: { p: { api: openai, keyless: true } }\nmodels: { m: { provider: p, contextWindow: 1000, maxOutputTokens: 100, prices: [{ input: 1, output: 1 }], capabilities: {} } }\n' +
+      'tiers: { orchestration: [m], execution: [m], reasoning: [m], large-context: [m] }\nflagship: gpt-5.6-sol\njobs:\n  nightly:\n    schedule: "0 3 * * *"\n    skill: command\n    options: { command: ["true"] }\n',
+  );
+  const log = join(dir, 'imports.log');
+  writeFileSync(log, '');
+  const child = spawn(process.execPath, ['--import', recorder, bin, '--config', config, '--data-dir', join(dir, 'data'), 'start', '--no-dashboard'], {
+    env: { PATH: process.env.PATH, HOME: dir, IMPORT_LOG: log, SWITCHBOARD_TSX: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('daemon-ready')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    child.once('exit', () => resolve(false));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  assert.ok(ready, `the daemon never became ready: ${output}`);
+  const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  assert.ok(modules.some((url) => url.endsWith('/agent/daemon.ts')), 'the recorder saw the daemon load');
+  assert.deepEqual(packagesLoaded(modules, ['linkedom', '@mozilla/readability', 'ajv', 'imapflow', 'mailparser', 'simple-git', 'nodemailer', 'googleapis', '@googleapis']), []);
 });
