@@ -70,6 +70,11 @@ export interface BudgetLeases {
   admitWithoutWrite(request: ReservationRequest, caps: BudgetCaps): LeaseResult | undefined;
   /** Writes the call's ledger row (and a tight lease's shrink, and any overrun event) in one transaction. */
   settle(ticket: BudgetTicket, call: CallRecord, caps: BudgetCaps): Settlement;
+  /**
+   * Several calls' settlements in one transaction (group commit: the pages they share are written
+   * once), each exactly as `settle` alone would write it, in order. All or none are written.
+   */
+  settleMany(items: readonly { ticket: BudgetTicket; call: CallRecord }[], caps: BudgetCaps): Settlement[];
   /** Gives back a draw whose call was never made; no write. */
   cancel(ticket: BudgetTicket): void;
   /** Deletes every lease this instance holds (one transaction); later calls grant new ones. */
@@ -210,40 +215,59 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     },
 
     settle(ticket, call, caps) {
-      const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
-      const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
-      const inFlightAfter = lease ? Math.max(0, lease.inFlightUsd - drawn) : 0;
-      const settle = db.transaction((): Settlement => {
+      return this.settleMany([{ ticket, call }], caps)[0]!;
+    },
+
+    settleMany(items, caps) {
+      // Each settlement in turn, as if alone: a later one on the same lease sees the earlier one's in-flight amount.
+      const inFlightAfterBy = new Map<string, number>();
+      const inFlightAfter = items.map(({ ticket }) => {
+        if (ticket.kind !== 'lease') return 0;
+        const lease = leases.get(ticket.key);
+        if (!lease) return 0;
+        const after = Math.max(0, (inFlightAfterBy.get(ticket.key) ?? lease.inFlightUsd) - ticket.amountUsd);
+        inFlightAfterBy.set(ticket.key, after);
+        return after;
+      });
+      const settle = db.transaction((): Settlement[] => {
         // The ledger's zone is read inside the transaction: a re-count of the days (another process) is never half-seen.
         const timeZone = ledgerTimeZone(db);
-        const callId = recordCall(db, call, timeZone);
-        // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
-        if (lease?.tight) {
-          if (inFlightAfter > 0) statements.shrink.run(inFlightAfter, ...own(lease));
-          else statements.remove.run(...own(lease));
-        }
-        const overruns: BudgetOverrun[] = [];
-        if (call.costUsd <= drawn) return { callId, overruns };
-        const { day, month } = ledgerPeriod(call.startedAt, timeZone);
-        for (const cap of applicableCaps(caps, call.tier, call.job)) {
-          const { spentUsd } = totalsOf(db, cap, day, month);
-          if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
-          const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: drawn };
-          overruns.push(overrun);
-          statements.overrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
-        }
-        return { callId, overruns };
+        return items.map(({ ticket, call }, index) => {
+          const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
+          const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
+          const callId = recordCall(db, call, timeZone);
+          // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
+          if (lease?.tight) {
+            if (inFlightAfter[index]! > 0) statements.shrink.run(inFlightAfter[index]!, ...own(lease));
+            else statements.remove.run(...own(lease));
+          }
+          const overruns: BudgetOverrun[] = [];
+          if (call.costUsd <= drawn) return { callId, overruns };
+          const { day, month } = ledgerPeriod(call.startedAt, timeZone);
+          for (const cap of applicableCaps(caps, call.tier, call.job)) {
+            const { spentUsd } = totalsOf(db, cap, day, month);
+            if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
+            const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: drawn };
+            overruns.push(overrun);
+            statements.overrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
+          }
+          return { callId, overruns };
+        });
       });
       writes++;
-      // Memory follows only a committed settlement: a failed one leaves the draw to `cancel`.
-      const settlement = settle.immediate();
-      if (lease) {
-        lease.inFlightUsd = inFlightAfter;
+      // Memory follows only a committed settlement: a failed one leaves the draws to `cancel`.
+      const settlements = settle.immediate();
+      for (const { ticket, call } of items) {
+        if (ticket.kind !== 'lease') continue;
+        const lease = leases.get(ticket.key);
+        if (!lease) continue;
+        const after = Math.max(0, lease.inFlightUsd - ticket.amountUsd);
+        lease.inFlightUsd = after;
         if (!lease.tight) lease.consumedUsd += call.costUsd;
-        else if (inFlightAfter > 0) lease.amountUsd = inFlightAfter;
-        else if (ticket.kind === 'lease') leases.delete(ticket.key);
+        else if (after > 0) lease.amountUsd = after;
+        else leases.delete(ticket.key);
       }
-      return settlement;
+      return settlements;
     },
 
     cancel(ticket) {

@@ -235,24 +235,56 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   /**
-   * Writes a finished call's ledger row (one transaction; a tight lease shrinks in it). The
+   * Writes a finished call's ledger row (a tight lease shrinks in the same transaction). The
    * provider has answered and may bill, so the row must land: a locked database or a full disk
    * is retried with backoff for up to `ledgerWriteWaitMs`, whatever the caller's signal says;
    * past that, `LedgerWriteError` (the call's draw on its lease is given back).
+   *
+   * Group commit: the settlements of calls that finish in the same turn of the event loop are
+   * written in one transaction at the end of that turn (16 calls at once: one commit, not 16;
+   * a commit writes every page it touched, and theirs are mostly the same pages). A call still
+   * returns only after its own row is committed.
    */
-  async function settle(ticket: BudgetTicket, call: CallRecord): Promise<Settlement> {
+  const pendingSettlements: { ticket: BudgetTicket; call: CallRecord; resolve: (settlement: Settlement) => void; reject: (error: unknown) => void }[] = [];
+  let settlementsScheduled = false;
+
+  function settle(ticket: BudgetTicket, call: CallRecord): Promise<Settlement> {
+    return new Promise((resolve, reject) => {
+      pendingSettlements.push({ ticket, call, resolve, reject });
+      if (!settlementsScheduled) {
+        settlementsScheduled = true;
+        setImmediate(() => {
+          settlementsScheduled = false;
+          void writeSettlements(pendingSettlements.splice(0));
+        });
+      }
+    });
+  }
+
+  async function writeSettlements(batch: typeof pendingSettlements): Promise<void> {
     const started = Date.now();
     try {
-      return await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.settle(ticket, call, caps)), {
+      const settlements = await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.settleMany(batch, caps)), {
         giveUpAfterMs: ledgerWriteWaitMs,
         onRetry: (error, attempt) =>
-          logger?.warn({ event: 'ledger-write-retry', model: call.model, attempt, error: String(error) }, 'cannot record the call in the ledger yet (database busy or full); retrying'),
+          logger?.warn(
+            { event: 'ledger-write-retry', models: [...new Set(batch.map(({ call }) => call.model))], calls: batch.length, attempt, error: String(error) },
+            'cannot record the calls in the ledger yet (database busy or full); retrying',
+          ),
       });
+      batch.forEach((item, index) => item.resolve(settlements[index]!));
     } catch (settleError) {
-      leases.cancel(ticket);
-      const lost = new LedgerWriteError(call, Date.now() - started, settleError);
-      logger?.error({ event: 'ledger-write-failed', model: call.model, costUsd: call.costUsd, error: String(settleError) }, lost.message);
-      throw lost;
+      // A row that cannot be written for what it holds must not take the others with it: each alone.
+      if (batch.length > 1 && !isTransientWriteError(settleError)) {
+        await Promise.all(batch.map((item) => writeSettlements([item])));
+        return;
+      }
+      for (const { ticket, call, reject } of batch) {
+        leases.cancel(ticket);
+        const lost = new LedgerWriteError(call, Date.now() - started, settleError);
+        logger?.error({ event: 'ledger-write-failed', model: call.model, costUsd: call.costUsd, error: String(settleError) }, lost.message);
+        reject(lost);
+      }
     }
   }
 
