@@ -161,3 +161,41 @@ test('a second router of the same process drops the first one\'s lease, and the 
   assert.ok(oneCall(second, caps, 0.1));
   assert.equal(listReservations(db).length, 2);
 });
+
+test('sixteen calls that finish together settle in one group commit, each with its own ledger row and id', async () => {
+  const config = aConfig({ budgets: { daily: { total: 1_000, tiers: { execution: 500 }, jobs: { briefing: 200 } }, monthly: { total: 10_000 } } });
+  const { router, db } = aRouter({ config });
+  await router.complete({ task: { tier: 'execution' }, request: aRequest(100, 50), origin: { job: 'briefing' } });
+  const before = router.budgetWrites;
+  const responses = await Promise.all(
+    Array.from({ length: 16 }, () => router.complete({ task: { tier: 'execution' }, request: aRequest(100, 50), origin: { job: 'briefing' } })),
+  );
+  assert.equal(db.prepare('SELECT COUNT(*) FROM calls').pluck().get(), 17);
+  const ids = responses.map((response) => response.callId);
+  assert.equal(new Set(ids).size, 16, 'each call has its own row');
+  assert.ok(router.budgetWrites - before < 16, `${router.budgetWrites - before} write transactions for 16 calls`);
+  router.releaseBudget();
+});
+
+test('settlements written together on a tight lease leave the same lease and ledger as one by one', () => {
+  const caps = capsOf(1);
+  const run = (together: boolean) => {
+    const db = openStore(':memory:');
+    const leases = createBudgetLeases(db);
+    const tickets = [0.2, 0.3, 0.1].map((amount) => {
+      const admitted = leases.reserve(request(amount), caps);
+      assert.ok(admitted.ok);
+      return admitted.ticket;
+    });
+    const calls = [0.15, 0.35, 0.05].map((cost) => aCall(cost));
+    const items = tickets.map((ticket, index) => ({ ticket, call: calls[index]! }));
+    const settlements = together ? leases.settleMany(items, caps) : items.map(({ ticket, call }) => leases.settle(ticket, call, caps));
+    return {
+      ids: settlements.map((settlement) => settlement.callId),
+      overruns: settlements.map((settlement) => settlement.overruns.length),
+      spent: spent(db),
+      leases: listReservations(db).map((lease) => ({ amount: Number(lease.amountUsd.toFixed(9)), model: lease.model })),
+    };
+  };
+  assert.deepEqual(run(true), run(false));
+});
