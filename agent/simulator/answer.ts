@@ -15,6 +15,12 @@ export interface SimulatedCall {
   caching: 'automatic' | 'explicit' | 'none';
   /** The schema of a json_schema response format or of a forced tool. */
   responseSchema: Record<string, unknown> | undefined;
+  /**
+   * OpenAI JSON mode (`response_format: json_object`): the server promises a JSON object, not a
+   * schema. A schema the request states in its messages ("... JSON Schema: {...}") is followed,
+   * as a model told it would; otherwise the object holds the simulated text.
+   */
+  jsonMode?: { schemaInMessages: Record<string, unknown> | undefined };
   /** Anthropic structured output: the tool the model is forced to call. */
   forcedTool: string | undefined;
   /** The model thinks before answering: an Anthropic answer starts with a signed thinking block. */
@@ -49,10 +55,30 @@ export function estimateTokens(text: string): number {
 export function defaultAnswer(call: SimulatedCall): SimulatedAnswer {
   if (call.responseSchema) return { kind: 'json', value: sampleFromSchema(call.responseSchema) };
   const quoted = call.lastUserText.replace(/\s+/g, ' ').trim().slice(0, 80);
-  return {
-    kind: 'text',
-    text: `[simulated ${call.model}] ${call.messageCount} message(s) received; last user message: "${quoted}".`,
-  };
+  const text = `[simulated ${call.model}] ${call.messageCount} message(s) received; last user message: "${quoted}".`;
+  if (call.jsonMode) {
+    const schema = call.jsonMode.schemaInMessages;
+    return { kind: 'json', value: schema ? sampleFromSchema(schema) : { answer: text } };
+  }
+  return { kind: 'text', text };
+}
+
+/**
+ * The JSON Schema a message states after the words "JSON Schema" (the last such message wins),
+ * when what follows parses as a JSON object; else undefined.
+ */
+export function schemaStatedIn(texts: readonly string[]): Record<string, unknown> | undefined {
+  for (let index = texts.length - 1; index >= 0; index--) {
+    const match = /JSON Schema\s*:?\s*(\{[\s\S]*\})\s*$/i.exec(texts[index]!);
+    if (!match) continue;
+    try {
+      const parsed: unknown = JSON.parse(match[1]!);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON after all: look further back.
+    }
+  }
+  return undefined;
 }
 
 export function answerFromReply(reply: SimulatorReply): SimulatedAnswer {

@@ -1,5 +1,5 @@
 import { strictSchemaProblems } from '../providers/strict-schema.ts';
-import { chunkText, type SimulatedOutcome } from './answer.ts';
+import { chunkText, schemaStatedIn, type SimulatedOutcome } from './answer.ts';
 import type { SimulatedModel } from './types.ts';
 import { asArray, asRecord, sseData, WireRequestError, type ErrorFault, type WireError, type WireFormat } from './wire.ts';
 
@@ -31,6 +31,7 @@ export const openAIWire: WireFormat = {
       prefixText: tools.length > 0 || leadingSystem.length > 0 ? JSON.stringify(tools) + leadingSystem.map(messageText).join('\n') : '',
       caching: 'automatic',
       responseSchema: responseFormat.type === 'json_schema' ? asRecord(asRecord(responseFormat.json_schema).schema) : undefined,
+      jsonMode: responseFormat.type === 'json_object' ? { schemaInMessages: schemaStatedIn(messages.map((message) => contentText(message.content))) } : undefined,
       forcedTool: undefined,
       thinking: false,
       lastUserText: lastUser ? contentText(lastUser.content) : '',

@@ -92,6 +92,26 @@ describe('the simulator, strict like the real APIs', () => {
     assert.match(String(jsonMode.body.error?.message), /must contain the word 'json'/);
   });
 
+  it('answers JSON mode with one JSON object: the schema a message states, else the simulated text inside an object', async () => {
+    const schema = { type: 'object', properties: { due: { type: 'string' }, amount: { type: 'number' } }, required: ['due', 'amount'], additionalProperties: false };
+    const sdk = new OpenAI({ apiKey: 'sk-test', baseURL: simulator.openaiBaseURL, maxRetries: 0 });
+    const withSchema = await sdk.chat.completions.create({
+      model: 'gpt-4.1',
+      response_format: { type: 'json_object' },
+      messages: [
+        { role: 'user', content: 'When is the invoice due?' },
+        { role: 'system', content: `Answer with one JSON object only, valid against this JSON Schema:\n${JSON.stringify(schema)}` },
+      ],
+    });
+    const answer = JSON.parse(withSchema.choices[0]!.message.content ?? '') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(answer).sort(), ['amount', 'due']);
+    assert.equal(typeof answer.amount, 'number');
+
+    const bare = await sdk.chat.completions.create({ model: 'gpt-4.1', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'Reply in json please' }] });
+    const object = JSON.parse(bare.choices[0]!.message.content ?? '') as Record<string, unknown>;
+    assert.match(String(object.answer), /^\[simulated gpt-4\.1\]/);
+  });
+
   it('refuses empty text blocks and empty turns, and sampling parameters a Claude model deprecates', async () => {
     const empty = await anthropic({ model: 'claude-haiku-4-5', max_tokens: 100, messages: [...user, { role: 'assistant', content: [{ type: 'text', text: '' }] }, ...user] });
     assert.equal(empty.status, 400);
