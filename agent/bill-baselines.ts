@@ -13,7 +13,17 @@ import { calculateCost, priceOn } from './cost.ts';
 export class UnknownBaselineError extends Error {}
 
 function baselineOf(role: Baseline['role'], model: ModelSpec): Baseline {
-  return { role, model: model.id, costOf: (usage, day) => calculateCost(usage, priceOn(model, day)) };
+  // A month's bill prices thousands of rollup rows over at most 31 days: each day's price once.
+  const priceByDay = new Map<string, ReturnType<typeof priceOn>>();
+  const priceFor = (day: string) => {
+    let price = priceByDay.get(day);
+    if (price === undefined) {
+      price = priceOn(model, day);
+      priceByDay.set(day, price);
+    }
+    return price;
+  };
+  return { role, model: model.id, costOf: (usage, day) => calculateCost(usage, priceFor(day)) };
 }
 
 /** The flagship, the execution tier's first model, then `named`; throws `UnknownBaselineError` for a model config does not define. */
