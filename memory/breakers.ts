@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
+import { cachedRead, noteOwnWrite } from './read-cache.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -66,8 +67,10 @@ const preparedStatements = new WeakMap<Store, { read: Statement<[string]>; write
 
 /** The stored state of one model's breaker; undefined means closed with no failures. */
 export function readBreaker(db: Store, model: string): BreakerRow | undefined {
-  const raw = statementsFor(db).read.get(model) as RawBreakerRow | undefined;
-  return raw ? toRow(raw) : undefined;
+  return cachedRead(db, `breaker\u0000${model}`, () => {
+    const raw = statementsFor(db).read.get(model) as RawBreakerRow | undefined;
+    return raw ? toRow(raw) : undefined;
+  });
 }
 
 /** Every breaker that has ever changed state, by model name; for `switchboard status`. */
@@ -76,7 +79,11 @@ export function listBreakers(db: Store): BreakerRow[] {
 }
 
 function writeBreaker(db: Store, row: BreakerRow): void {
-  statementsFor(db).write.run(row);
+  try {
+    statementsFor(db).write.run(row);
+  } finally {
+    noteOwnWrite(db);
+  }
 }
 
 /**
@@ -95,5 +102,10 @@ export function updateBreaker(
     if (next) writeBreaker(db, next);
     return { before, after: next ?? before };
   });
-  return update.immediate();
+  try {
+    return update.immediate();
+  } finally {
+    // A rolled-back write must not stay in the read cache.
+    noteOwnWrite(db);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
+import { cachedRead, noteOwnWrite } from './read-cache.ts';
 
 export interface DeadModel {
   /** The configured model id. */
@@ -56,6 +57,7 @@ export function markModelDead(db: Store, dead: DeadModel): void {
        fingerprint = excluded.fingerprint, status = excluded.status, message = excluded.message,
        detected_at = excluded.detected_at, call_id = excluded.call_id`,
   ).run(dead);
+  noteOwnWrite(db);
 }
 
 const listStatements = new WeakMap<Store, Statement>();
@@ -67,12 +69,15 @@ export function listDeadModels(db: Store): DeadModel[] {
     statement = db.prepare('SELECT * FROM dead_models ORDER BY model');
     listStatements.set(db, statement);
   }
-  return (statement.all() as RawDeadModel[]).map(toDeadModel);
+  const list = statement;
+  return cachedRead(db, 'dead-models', () => (list.all() as RawDeadModel[]).map(toDeadModel));
 }
 
 /** Forgets a dead model (its config or catalogue entry changed); returns whether one was there. */
 export function clearDeadModel(db: Store, model: string): boolean {
-  return db.prepare('DELETE FROM dead_models WHERE model = ?').run(model).changes > 0;
+  const cleared = db.prepare('DELETE FROM dead_models WHERE model = ?').run(model).changes > 0;
+  noteOwnWrite(db);
+  return cleared;
 }
 
 /**

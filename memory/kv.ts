@@ -4,6 +4,7 @@
  * callers serialise anything else themselves.
  */
 import type { Store } from './store.ts';
+import { noteOwnWrite } from './read-cache.ts';
 
 /** The value stored under `key`, or undefined when there is none. */
 export function getKv(db: Store, key: string): string | undefined {
@@ -17,9 +18,13 @@ export function setKv(db: Store, key: string, value: string, now: Date = new Dat
     `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   ).run(key, value, now.toISOString());
+  // Some keys are read through the per-call cache (the ledger's time zone): a write here is seen at once.
+  noteOwnWrite(db);
 }
 
 /** Removes `key`; returns whether it existed. */
 export function deleteKv(db: Store, key: string): boolean {
-  return db.prepare('DELETE FROM kv WHERE key = ?').run(key).changes > 0;
+  const deleted = db.prepare('DELETE FROM kv WHERE key = ?').run(key).changes > 0;
+  noteOwnWrite(db);
+  return deleted;
 }

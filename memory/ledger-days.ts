@@ -8,6 +8,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
+import { cachedRead, noteOwnWrite } from './read-cache.ts';
 
 export const LEDGER_TIME_ZONE_KEY = 'ledger.timeZone';
 
@@ -33,7 +34,8 @@ export function ledgerTimeZone(db: Store): string {
     statement = db.prepare<[string]>('SELECT value FROM kv WHERE key = ?').pluck();
     readStatements.set(db, statement);
   }
-  return (statement.get(LEDGER_TIME_ZONE_KEY) as string | undefined) ?? 'UTC';
+  const read = statement;
+  return cachedRead(db, LEDGER_TIME_ZONE_KEY, () => (read.get(LEDGER_TIME_ZONE_KEY) as string | undefined) ?? 'UTC');
 }
 
 export interface Rezoning {
@@ -104,5 +106,9 @@ export function useLedgerTimeZone(db: Store, timeZone: string, now: Date = new D
     db.exec(REBUILD_CALL_TOTALS);
     return { from, to: timeZone, movedCalls };
   });
-  return change.immediate();
+  try {
+    return change.immediate();
+  } finally {
+    noteOwnWrite(db);
+  }
 }
