@@ -106,10 +106,23 @@ export async function measureFootprint(options: { quick?: boolean } = {}): Promi
     await stop(bare);
   }
 
-  const child = startDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')));
+  // The idle window starts once the daemon has finished starting: its ready line, then the
+  // dashboard it serves after that line (its modules load after ready).
+  const child = spawn(process.execPath, [BIN, '--config', writeTenJobs(mkdtempSync(join(tmpdir(), 'sb-bench-'))), '--data-dir', join(mkdtempSync(join(tmpdir(), 'sb-bench-')), 'data'), 'start'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const dashboardUp = new Promise<void>((resolve) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      text += chunk.toString('utf8');
+      if (/dashboard on |dashboard not served/.test(text)) resolve();
+    });
+  });
   const bare = spawn(process.execPath, ['-e', 'process.stdout.write("x");setInterval(()=>{},1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const cronOnly = spawnCronOnly();
   await Promise.all([waitFor(child, /daemon-ready/), waitFor(bare, /x/), waitFor(cronOnly, /x/)]);
+  await Promise.race([dashboardUp, sleep(10_000)]);
   await sleep(1_000);
   const before = procStats(child.pid!);
   const bareBefore = procStats(bare.pid!);
