@@ -79,7 +79,7 @@ export interface BudgetLeases {
   cancel(ticket: BudgetTicket): void;
   /** Deletes every lease this instance holds (one transaction); later calls grant new ones. */
   release(): void;
-  /** Write transactions this instance ran (grants, settlements, releases), for tests and benches. */
+  /** Write transactions this instance committed (grants, settlements, releases), for tests and benches; an attempt the lock refused is not one. */
   readonly writes: number;
 }
 
@@ -178,8 +178,8 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       };
       return { ok: true, lease };
     });
-    writes++;
     const result = granted.immediate();
+    writes++;
     if (!result.ok) return result;
     for (const [otherKey] of expired) leases.delete(otherKey);
     leases.set(key, result.lease);
@@ -254,9 +254,9 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
           return { callId, overruns };
         });
       });
-      writes++;
       // Memory follows only a committed settlement: a failed one leaves the draws to `cancel`.
       const settlements = settle.immediate();
+      writes++;
       for (const { ticket, call } of items) {
         if (ticket.kind !== 'lease') continue;
         const lease = leases.get(ticket.key);
@@ -282,8 +282,8 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         for (const lease of leases.values()) statements.remove.run(...own(lease));
         leases.clear();
       });
-      writes++;
       drop.immediate();
+      writes++;
     },
   };
   return self;

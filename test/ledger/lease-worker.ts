@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createBudgetLeases } from '../../memory/budget-lease.ts';
+import { RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../../memory/busy-retry.ts';
 import type { BudgetCaps } from '../../memory/budget.ts';
 import { setKv } from '../../memory/kv.ts';
 import { openStore } from '../../memory/store.ts';
@@ -22,7 +23,10 @@ export async function runLeases(path: string, attempts: number, concurrency: num
     while (remaining > 0) {
       const index = remaining--;
       const worstCase = 0.02 + (index % 7) / 100;
-      const result = leases.reserve({ day: '2025-06-15', month: '2025-06', tier: 'execution', job: label, model: 'm', amountUsd: worstCase, createdAt: now }, caps);
+      // As the router does: a write the lock refuses (five processes on one file, a loaded machine) is retried.
+      const result = await retryWrite(() =>
+        withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.reserve({ day: '2025-06-15', month: '2025-06', tier: 'execution', job: label, model: 'm', amountUsd: worstCase, createdAt: now }, caps)),
+      { baseDelayMs: 5 });
       if (!result.ok) {
         refused++;
         await delay(Math.random() * 3);
@@ -31,7 +35,8 @@ export async function runLeases(path: string, attempts: number, concurrency: num
       admitted++;
       await delay(Math.random() * 4);
       const costUsd = worstCase * (0.4 + (index % 6) / 10);
-      leases.settle(result.ticket, {
+      const ticket = result.ticket;
+      await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.settle(ticket, {
         startedAt: now,
         tier: 'execution',
         provider: 'p',
@@ -43,11 +48,11 @@ export async function runLeases(path: string, attempts: number, concurrency: num
         outcome: 'ok',
         simulated: false,
         job: label,
-      }, caps);
+      }, caps)), { baseDelayMs: 5 });
     }
   }
   await Promise.all(Array.from({ length: concurrency }, () => lane()));
-  leases.release();
+  await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.release()), { baseDelayMs: 5 });
   db.close();
   return { admitted, refused, writes: leases.writes };
 }
