@@ -24,6 +24,8 @@ import { readFileSync } from 'node:fs';
 import { TIERS, type Tier } from '../../contracts/types.ts';
 import { CUES, LARGE_INPUT_CUE, META_ROUTING_CUE } from './english-cues.ts';
 import { CONCEPTS, CONCEPT_INDEX, foldText } from './multilingual-cues.ts';
+import { IntegerTable } from './integer-table.ts';
+import { createPatternSet, type PatternSet } from './pattern-set.ts';
 
 /** One labelled example: the text of a task and the tier that should answer it. */
 export interface LabelledTask {
@@ -203,6 +205,13 @@ export function loadTrainingSets(paths: readonly (string | URL)[] = TRAINING_SET
   return paths.flatMap((path) => loadTaskSet(path));
 }
 
+interface FeatureSettings {
+  characterGrams: boolean;
+  concepts: boolean;
+  characterGramValue: number;
+  cueValue: number;
+}
+
 interface Features {
   hashes: Uint32Array;
   values: Float32Array;
@@ -220,29 +229,51 @@ function newFeatures(): Features {
 }
 
 /**
+ * What training learns, as plain data.
+ * Feature `i` has the hash `hashes[i]`, the value `values[i]` and the weights
+ * `weights[i * TIERS.length + tier]`; `biases` are per tier, in TIERS order.
+ */
+export interface RoutingModel {
+  hashes: Uint32Array;
+  values: Float64Array;
+  weights: Float64Array;
+  biases: Float64Array;
+}
+
+/**
  * Trains a classifier on `examples` (default: the shipped training and development sets).
  * Deterministic: the same examples and options give the same model and the same answers.
  * Throws when `examples` is empty or holds only meta-questions.
  */
 export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), options: ClassifierOptions = {}): TaskClassifier {
-  if (examples.length === 0) throw new Error('createClassifier needs at least one example');
-  const settings = {
+  return classifierFromModel(trainModel(examples, options), options);
+}
+
+/** The feature settings `options` give (defaults filled in). */
+function featureSettings(options: ClassifierOptions): FeatureSettings {
+  return {
     characterGrams: options.characterGrams ?? true,
     concepts: options.concepts ?? true,
-    secondStage: options.secondStage ?? true,
     characterGramValue: options.characterGramValue ?? CHARACTER_GRAM_VALUE,
     cueValue: options.cueValue ?? CUE_FEATURE_VALUE,
   };
-  const disabledRules = new Set(options.disabledRules ?? []);
+}
+
+/**
+ * Trains the model of createClassifier(examples, options). Deterministic. Throws when
+ * `examples` is empty or holds only meta-questions.
+ */
+export function trainModel(examples: LabelledTask[], options: ClassifierOptions = {}): RoutingModel {
+  if (examples.length === 0) throw new Error('createClassifier needs at least one example');
+  const settings = featureSettings(options);
   const training = {
     l2Penalty: options.l2Penalty ?? L2_PENALTY,
     epochs: options.epochs ?? TRAINING_EPOCHS,
     classWeightPower: options.classWeightPower ?? CLASS_WEIGHT_POWER,
   };
-  const tierBias = options.tierBias ?? TIER_BIAS;
-  const questionLean = options.questionLean ?? QUESTION_LEAN;
   const tierCount = TIERS.length;
-  const featureIndexByHash = new Map<number, number>();
+  const featureIndexByHash = new IntegerTable(1 << 16);
+  const hashByIndex: number[] = [];
   const valueByIndex: number[] = [];
   const features = newFeatures();
 
@@ -256,9 +287,10 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
     for (let position = 0; position < count; position++) {
       const hash = features.hashes[position];
       let index = featureIndexByHash.get(hash);
-      if (index === undefined) {
+      if (index === -1) {
         index = featureIndexByHash.size;
         featureIndexByHash.set(hash, index);
+        hashByIndex.push(hash);
         valueByIndex.push(features.values[position]);
       }
       indexes.add(index);
@@ -268,14 +300,40 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
   }
 
   if (encoded.length === 0) throw new Error('createClassifier needs an example that is not a meta-question');
-  const featureValues = Float64Array.from(valueByIndex);
+  const values = Float64Array.from(valueByIndex);
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
-  trainLogisticRegression(encoded, labels, featureValues, weights, biases, tierCount, training);
+  trainLogisticRegression(encoded, labels, values, weights, biases, tierCount, training);
+  return { hashes: Uint32Array.from(hashByIndex), values, weights, biases };
+}
+
+/**
+ * The classifier that answers with `model`; `options` must be the feature options it was
+ * trained with (the others only change the rules on top).
+ */
+export function classifierFromModel(model: RoutingModel, options: ClassifierOptions = {}): TaskClassifier {
+  const settings = featureSettings(options);
+  const secondStageOn = options.secondStage ?? true;
+  const disabledRules = new Set(options.disabledRules ?? []);
+  const tierBias = options.tierBias ?? TIER_BIAS;
+  const questionLean = options.questionLean ?? QUESTION_LEAN;
+  const tierCount = TIERS.length;
+  const featureCount = model.hashes.length;
+  const featureIndexByHash = new IntegerTable(featureCount);
+  for (let index = 0; index < featureCount; index++) featureIndexByHash.set(model.hashes[index], index);
+  // One row a feature, [value, weight per tier], so that a feature's numbers share a cache line.
+  const rowLength = tierCount + 1;
+  const rows = new Float64Array(featureCount * rowLength);
+  for (let index = 0; index < featureCount; index++) {
+    rows[index * rowLength] = model.values[index];
+    for (let tier = 0; tier < tierCount; tier++) rows[index * rowLength + 1 + tier] = model.weights[index * tierCount + tier];
+  }
+  const biases = model.biases;
+  const features = newFeatures();
 
   const logits = new Float64Array(tierCount);
   const seen = new Int32Array(MAX_FEATURES);
-  const stamp = new Uint32Array(featureIndexByHash.size);
+  const stamp = new Uint32Array(featureCount);
   let stampNow = 0;
   const orchestration = TIERS.indexOf('orchestration');
   const execution = TIERS.indexOf('execution');
@@ -291,17 +349,16 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
       let known = 0;
       for (let position = 0; position < count; position++) {
         const index = featureIndexByHash.get(features.hashes[position]);
-        if (index === undefined || stamp[index] === stampNow) continue;
+        if (index === -1 || stamp[index] === stampNow) continue;
         stamp[index] = stampNow;
         seen[known++] = index;
       }
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier] + (tierBias[tier] ?? 0);
       for (let position = 0; position < known; position++) {
-        const feature = seen[position];
-        const value = featureValues[feature] * scale;
-        const offset = feature * tierCount;
-        for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * value;
+        const row = seen[position] * rowLength;
+        const value = rows[row] * scale;
+        for (let tier = 0; tier < tierCount; tier++) logits[tier] += rows[row + 1 + tier] * value;
       }
       // Text alone asks for the large-context tier only when it describes a huge input.
       const describesLargeInput =
@@ -313,7 +370,7 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
       if (features.cueFlags[META_ROUTING_CUE] === 1) {
         raiseTo(logits, orchestration, META_RULE_CONFIDENCE);
         rule = 'meta-question about routing or tools';
-      } else if (settings.secondStage) {
+      } else if (secondStageOn) {
         if (disabledRules.size === 0) rule = secondStage(logits, features.conceptFlags, { orchestration, execution, reasoning }, questionLean);
         else {
           const before = Float64Array.from(logits);
@@ -592,6 +649,19 @@ const LENGTH_HASHES = [hashLabel('#words-1-4'), hashLabel('#words-5-10'), hashLa
 const CUE_HASHES = CUES.map((cue) => hashLabel(`#cue-${cue.name}`));
 const CONCEPT_HASHES = CONCEPTS.map((concept) => hashLabel(`#concept-${concept.name}`));
 const CHARACTER_GRAM_SALT = 0xc2b2ae35;
+const CUE_COUNT = CUES.length;
+const CONCEPT_COUNT = CONCEPTS.length;
+
+let patternSets: { cues: PatternSet; concepts: PatternSet } | undefined;
+
+/** The cue and concept patterns, compiled for testing all at once at the first call. */
+function cuePatternSets(): { cues: PatternSet; concepts: PatternSet } {
+  patternSets ??= {
+    cues: createPatternSet(CUES.map((cue) => cue.pattern)),
+    concepts: createPatternSet(CONCEPTS.map((concept) => concept.pattern)),
+  };
+  return patternSets;
+}
 
 function hashLabel(label: string): number {
   let hash = FNV_OFFSET;
@@ -683,7 +753,7 @@ function characterCode(text: string, start: number, end: number, position: numbe
 function extractFeatures(
   original: string,
   features: Features,
-  settings: { characterGrams: boolean; concepts: boolean; characterGramValue: number; cueValue: number },
+  settings: FeatureSettings,
 ): number {
   const { hashes, values, cueFlags, conceptFlags } = features;
   const text = foldText(original);
@@ -723,15 +793,16 @@ function extractFeatures(
   }
   hashes[count] = LENGTH_HASHES[words <= 4 ? 0 : words <= 10 ? 1 : words <= 20 ? 2 : 3];
   values[count++] = 1;
-  for (let cue = 0; cue < CUES.length; cue++) {
-    cueFlags[cue] = CUES[cue].pattern.test(original) ? 1 : 0;
+  const { cues, concepts } = cuePatternSets();
+  cues.testAll(original, cueFlags);
+  for (let cue = 0; cue < CUE_COUNT; cue++) {
     if (cueFlags[cue] === 1) {
       hashes[count] = CUE_HASHES[cue];
       values[count++] = settings.cueValue;
     }
   }
-  for (let concept = 0; concept < CONCEPTS.length; concept++) {
-    conceptFlags[concept] = CONCEPTS[concept].pattern.test(text) ? 1 : 0;
+  concepts.testAll(text, conceptFlags);
+  for (let concept = 0; concept < CONCEPT_COUNT; concept++) {
     if (settings.concepts && conceptFlags[concept] === 1) {
       hashes[count] = CONCEPT_HASHES[concept];
       values[count++] = settings.cueValue;
