@@ -11,12 +11,15 @@
  * reason, and the `decideTierSync` decision (tier, source, reason, confidence) for the text with
  * its input size. Printed for the classifier trained on the shipped sets with the default options
  * and with each option the eval's candidates switch off (`--variants default` prints only the
- * first). `--exact` prints numbers at full precision instead of rounded.
+ * first). `--shipped`: the default one is the shipped model (agent/router/model/, what the
+ * router loads) instead of one trained now; its lines must not change either. `--exact` prints
+ * numbers at full precision instead of rounded.
  */
 import { readdirSync } from 'node:fs';
 import { TIERS } from '../contracts/types.ts';
-import { createClassifier, loadTaskSet, loadTrainingSets, type ClassifierOptions, type TaskClassifier } from '../agent/router/classifier.ts';
+import { classifierFromModel, createClassifier, loadTaskSet, loadTrainingSets, type ClassifierOptions, type TaskClassifier } from '../agent/router/classifier.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_LARGE_CONTEXT_THRESHOLD, DEFAULT_STEP_KINDS, decideTierSync } from '../agent/router/decide.ts';
+import { readShippedModel } from '../agent/router/routing-model.ts';
 
 const DATA = new URL('../agent/router/data/', import.meta.url);
 const SET_FOLDERS = ['training', 'development', 'heldout'];
@@ -35,6 +38,7 @@ function argumentValue(name: string): string | undefined {
 }
 
 const exact = process.argv.includes('--exact');
+const shipped = process.argv.includes('--shipped');
 const number = (value: number): number | string => (exact ? value : value.toFixed(9));
 const variantNames = argumentValue('--variants')?.split(',') ?? Object.keys(VARIANTS);
 
@@ -49,7 +53,7 @@ const examples = loadTrainingSets();
 for (const variantName of variantNames) {
   const options = VARIANTS[variantName];
   if (options === undefined) throw new Error(`unknown variant '${variantName}'; known: ${Object.keys(VARIANTS).join(', ')}`);
-  const classifier: TaskClassifier = createClassifier(examples, options);
+  const classifier: TaskClassifier = shipped && variantName === 'default' ? shippedClassifier() : createClassifier(examples, options);
   const decideOptions = {
     largeContextThreshold: DEFAULT_LARGE_CONTEXT_THRESHOLD,
     confidenceThreshold: DEFAULT_CONFIDENCE_THRESHOLD,
@@ -73,4 +77,10 @@ for (const variantName of variantNames) {
       process.stdout.write(`${JSON.stringify(line)}\n`);
     });
   }
+}
+
+function shippedClassifier(): TaskClassifier {
+  const model = readShippedModel();
+  if (!('model' in model)) throw new Error(`the shipped model is not usable: ${model.unusable} (npm run train:routing)`);
+  return classifierFromModel(model.model);
 }

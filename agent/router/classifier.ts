@@ -25,7 +25,7 @@ import { TIERS, type Tier } from '../../contracts/types.ts';
 import { CUES, LARGE_INPUT_CUE, META_ROUTING_CUE } from './english-cues.ts';
 import { CONCEPTS, CONCEPT_INDEX, foldText } from './multilingual-cues.ts';
 import { IntegerTable } from './integer-table.ts';
-import { createPatternSet, type PatternSet } from './pattern-set.ts';
+import { cuePatternSets } from './cue-pattern-sets.ts';
 
 /** One labelled example: the text of a task and the tier that should answer it. */
 export interface LabelledTask {
@@ -229,14 +229,14 @@ function newFeatures(): Features {
 }
 
 /**
- * What training learns, as plain data.
- * Feature `i` has the hash `hashes[i]`, the value `values[i]` and the weights
- * `weights[i * TIERS.length + tier]`; `biases` are per tier, in TIERS order.
+ * What training learns, as plain data. Feature `i` has the hash `hashes[i]` and the row
+ * `rows[i * (TIERS.length + 1)]`: its value, then its weight for each tier in TIERS order (a
+ * feature's numbers side by side, so that reading them is one cache line). `biases` are per
+ * tier, in TIERS order.
  */
 export interface RoutingModel {
   hashes: Uint32Array;
-  values: Float64Array;
-  weights: Float64Array;
+  rows: Float64Array;
   biases: Float64Array;
 }
 
@@ -304,7 +304,13 @@ export function trainModel(examples: LabelledTask[], options: ClassifierOptions 
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
   trainLogisticRegression(encoded, labels, values, weights, biases, tierCount, training);
-  return { hashes: Uint32Array.from(hashByIndex), values, weights, biases };
+  const rowLength = tierCount + 1;
+  const rows = new Float64Array(values.length * rowLength);
+  for (let index = 0; index < values.length; index++) {
+    rows[index * rowLength] = values[index];
+    for (let tier = 0; tier < tierCount; tier++) rows[index * rowLength + 1 + tier] = weights[index * tierCount + tier];
+  }
+  return { hashes: Uint32Array.from(hashByIndex), rows, biases };
 }
 
 /**
@@ -319,16 +325,9 @@ export function classifierFromModel(model: RoutingModel, options: ClassifierOpti
   const questionLean = options.questionLean ?? QUESTION_LEAN;
   const tierCount = TIERS.length;
   const featureCount = model.hashes.length;
-  const featureIndexByHash = new IntegerTable(featureCount);
-  for (let index = 0; index < featureCount; index++) featureIndexByHash.set(model.hashes[index], index);
-  // One row a feature, [value, weight per tier], so that a feature's numbers share a cache line.
+  const featureIndexByHash = IntegerTable.indexOf(model.hashes);
   const rowLength = tierCount + 1;
-  const rows = new Float64Array(featureCount * rowLength);
-  for (let index = 0; index < featureCount; index++) {
-    rows[index * rowLength] = model.values[index];
-    for (let tier = 0; tier < tierCount; tier++) rows[index * rowLength + 1 + tier] = model.weights[index * tierCount + tier];
-  }
-  const biases = model.biases;
+  const { rows, biases } = model;
   const features = newFeatures();
 
   const logits = new Float64Array(tierCount);
@@ -651,17 +650,6 @@ const CONCEPT_HASHES = CONCEPTS.map((concept) => hashLabel(`#concept-${concept.n
 const CHARACTER_GRAM_SALT = 0xc2b2ae35;
 const CUE_COUNT = CUES.length;
 const CONCEPT_COUNT = CONCEPTS.length;
-
-let patternSets: { cues: PatternSet; concepts: PatternSet } | undefined;
-
-/** The cue and concept patterns, compiled for testing all at once at the first call. */
-function cuePatternSets(): { cues: PatternSet; concepts: PatternSet } {
-  patternSets ??= {
-    cues: createPatternSet(CUES.map((cue) => cue.pattern)),
-    concepts: createPatternSet(CONCEPTS.map((concept) => concept.pattern)),
-  };
-  return patternSets;
-}
 
 function hashLabel(label: string): number {
   let hash = FNV_OFFSET;

@@ -17,6 +17,22 @@ export class IntegerTable {
     this.mask = capacity - 1;
   }
 
+  /** A table from each of `keys` to its index in `keys` (the last, for a key given twice). */
+  static indexOf(keys: Uint32Array): IntegerTable {
+    const table = new IntegerTable(keys.length);
+    const { slots, mask } = table;
+    // One loop rather than a call a key: at first use this runs before anything is optimised.
+    for (let index = 0; index < keys.length; index++) {
+      const wanted = keys[index] | 0;
+      let slot = Math.imul(wanted, 0x9e3779b1) & mask;
+      while (slots[slot * 2 + 1] !== 0 && slots[slot * 2] !== wanted) slot = (slot + 1) & mask;
+      if (slots[slot * 2 + 1] === 0) table.size++;
+      slots[slot * 2] = wanted;
+      slots[slot * 2 + 1] = index + 1;
+    }
+    return table;
+  }
+
   /** The value of `key`, or -1 when it has none. */
   get(key: number): number {
     const { slots, mask } = this;

@@ -20,7 +20,6 @@
  * from it.
  */
 import { createHash } from 'node:crypto';
-import { IntegerTable } from './integer-table.ts';
 import { TextProbe, probeString, type ProbeString } from './text-probe.ts';
 import {
   LITERAL_ENDINGS,
@@ -31,7 +30,6 @@ import {
   requiredLiterals,
   sourceOf,
   wordStartKeys,
-  type LiteralEnding,
   type Term,
 } from './regex-alternatives.ts';
 
@@ -40,7 +38,7 @@ export interface PatternSet {
   testAll(text: string, into: Uint8Array): void;
 }
 
-/** How to test a list of patterns quickly; plain data, kept in the shipped model as JSON. */
+/** How to test a list of patterns quickly; plain data, kept as JSON (cue-pattern-sets.ts). */
 export interface PatternIndex {
   /** Fingerprint of the patterns it was made from (`patternsFingerprint`). */
   patterns: string;
@@ -50,10 +48,23 @@ export interface PatternIndex {
    * (searched lower-cased for an `i` pattern); null: always tried.
    */
   wholeText: [number, string, string[][][] | null][];
-  /** Matching where a word starts with `word` (lower-cased for an `i` pattern) and the ending holds: [word, pattern index, ending]. */
-  words: [string, number, LiteralEnding][];
-  /** Tried at a word start spelling `key` (lower-cased for an `i` pattern), requirements as for wholeText: [key, pattern index, source, requirements or null]. */
-  wordStarts: [string, number, string, string[][][] | null][];
+  /** Where matches start at a word: for the `i` patterns (keys lower-cased), then for the others. */
+  tries: [TrieIndex, TrieIndex];
+}
+
+/**
+ * A trie of the first characters of matches, numbered breadth-first from the root (node 0), so
+ * that edge e leads to node e + 1 and a node's edges are consecutive.
+ */
+export interface TrieIndex {
+  /** Per node, the number of its edges, as a character code less EDGE_COUNT_OFFSET. */
+  edgeCounts: string;
+  /** Per edge, the character it takes. */
+  edgeCharacters: string;
+  /** Words, by node: [node, pattern index, ending], ending the LITERAL_ENDINGS index, + 8 when the word's last character is a word character. */
+  words: [number, number, number][];
+  /** Alternatives tried at a word start that reaches the node: [node, pattern index, source, requirements as for wholeText]. */
+  filed: [number, number, string, string[][][] | null][];
 }
 
 /**
@@ -63,6 +74,8 @@ export interface PatternIndex {
 const FEWEST_ALTERNATIVES_TO_SPLIT = 10;
 /** Strings looked for, over all alternatives, beyond which a pattern is tested straight away. */
 const MOST_STRINGS_CHECKED = 16;
+/** Added to an edge count written as a character, so that most counts are printable. */
+const EDGE_COUNT_OFFSET = 32;
 /** Bumped whenever the index changes meaning, so that an old one is not taken for current. */
 const INDEX_FORMAT = 1;
 
@@ -78,37 +91,84 @@ export function patternsFingerprint(patterns: readonly RegExp[]): string {
  * `u` and `i` (whose `\w` reaches beyond ASCII), which the tables cannot serve.
  */
 export function indexPatterns(patterns: readonly RegExp[]): PatternIndex {
-  const index: PatternIndex = { patterns: patternsFingerprint(patterns), wholeText: [], words: [], wordStarts: [] };
+  const wholeText: PatternIndex['wholeText'] = [];
+  const tries = [new TrieBuilder(), new TrieBuilder()];
   patterns.forEach((pattern, patternIndex) => {
     if (pattern.global || (pattern.unicode && pattern.ignoreCase)) {
       throw new Error(`indexPatterns cannot serve /${pattern.source.slice(0, 40)}.../${pattern.flags}`);
     }
     const alternatives = alternativesOf(pattern);
     if (alternatives === undefined || alternatives.length < FEWEST_ALTERNATIVES_TO_SPLIT) {
-      index.wholeText.push([patternIndex, pattern.source, alternatives === undefined ? null : requirementsOf(alternatives, pattern.ignoreCase)]);
+      wholeText.push([patternIndex, pattern.source, alternatives === undefined ? null : requirementsOf(alternatives, pattern.ignoreCase)]);
       return;
     }
+    const trie = tries[pattern.ignoreCase ? 0 : 1];
     const rest: Term[][] = [];
     const byKey = new Map<string, Term[][]>();
-    const words = new Set<string>();
     for (const alternative of alternatives) {
       const form = literalForm(alternative, pattern.ignoreCase);
       if (form !== undefined) {
-        for (const word of form.literals) {
-          if (words.has(`${word} ${form.ending}`)) continue;
-          words.add(`${word} ${form.ending}`);
-          index.words.push([word, patternIndex, form.ending]);
-        }
+        const lastIsWord = (word: string): boolean => isAsciiWordCode(word.charCodeAt(word.length - 1));
+        for (const word of form.literals) trie.addWord(word, patternIndex, LITERAL_ENDINGS.indexOf(form.ending) + (lastIsWord(word) ? 8 : 0));
         continue;
       }
       const keys = wordStartKeys(alternative, pattern.ignoreCase);
       if (keys === undefined) rest.push(alternative);
       else for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), alternative]);
     }
-    if (rest.length > 0) index.wholeText.push([patternIndex, joinByFirstTerm(rest), requirementsOf(rest, pattern.ignoreCase)]);
-    for (const [key, filed] of byKey) index.wordStarts.push([key, patternIndex, joinAlternatives(filed), requirementsOf(filed, pattern.ignoreCase)]);
+    if (rest.length > 0) wholeText.push([patternIndex, joinByFirstTerm(rest), requirementsOf(rest, pattern.ignoreCase)]);
+    for (const [key, filed] of byKey) trie.addFiled(key, patternIndex, joinAlternatives(filed), requirementsOf(filed, pattern.ignoreCase));
   });
-  return index;
+  return { patterns: patternsFingerprint(patterns), wholeText, tries: [tries[0].build(), tries[1].build()] };
+}
+
+/** Collects keys with what is filed under them, then numbers the trie breadth-first. */
+class TrieBuilder {
+  private readonly words = new Map<string, [number, number][]>();
+  private readonly filed = new Map<string, [number, string, string[][][] | null][]>();
+
+  addWord(word: string, pattern: number, ending: number): void {
+    const here = this.words.get(word) ?? [];
+    if (!here.some(([other, otherEnding]) => other === pattern && otherEnding === ending)) here.push([pattern, ending]);
+    this.words.set(word, here);
+  }
+
+  addFiled(key: string, pattern: number, source: string, requirements: string[][][] | null): void {
+    this.filed.set(key, [...(this.filed.get(key) ?? []), [pattern, source, requirements]]);
+  }
+
+  build(): TrieIndex {
+    const keys = new Set<string>(['']);
+    for (const key of [...this.words.keys(), ...this.filed.keys()]) for (let length = 1; length <= key.length; length++) keys.add(key.slice(0, length));
+    // Breadth-first: by length, then by the parent's number, then by character.
+    const byLength: string[][] = [];
+    for (const key of keys) (byLength[key.length] ??= []).push(key);
+    const number = new Map<string, number>();
+    const nodes: string[] = [];
+    for (const level of byLength) {
+      level.sort((first, second) => {
+        const parents = (number.get(first.slice(0, -1)) ?? 0) - (number.get(second.slice(0, -1)) ?? 0);
+        return parents !== 0 ? parents : first.charCodeAt(first.length - 1) - second.charCodeAt(second.length - 1);
+      });
+      for (const key of level) {
+        number.set(key, nodes.length);
+        nodes.push(key);
+      }
+    }
+    const edgeCounts = new Array<number>(nodes.length).fill(0);
+    for (const key of nodes) if (key !== '') edgeCounts[number.get(key.slice(0, -1)) as number]++;
+    const index: TrieIndex = {
+      edgeCounts: edgeCounts.map((count) => String.fromCharCode(EDGE_COUNT_OFFSET + count)).join(''),
+      edgeCharacters: nodes.slice(1).map((key) => key[key.length - 1]).join(''),
+      words: [],
+      filed: [],
+    };
+    for (const key of nodes) {
+      for (const [pattern, ending] of this.words.get(key) ?? []) index.words.push([number.get(key) as number, pattern, ending]);
+      for (const [pattern, source, requirements] of this.filed.get(key) ?? []) index.filed.push([number.get(key) as number, pattern, source, requirements]);
+    }
+    return index;
+  }
 }
 
 /**
@@ -156,29 +216,20 @@ export function createPatternSet(patterns: readonly RegExp[], index: PatternInde
     requirements: compileRequirements(requirements),
     probe: probeOf(pattern),
   }));
-  const caseless = new WordStartTable(true);
-  const exact = new WordStartTable(false);
-  for (const [word, pattern, ending] of index.words) {
-    (patterns[pattern].ignoreCase ? caseless : exact).addWord(word, pattern, ending, patterns[pattern].unicode);
-  }
-  for (const [key, pattern, source, requirements] of index.wordStarts) {
-    const filed = { pattern, source, flags: `${patterns[pattern].flags}y`, regex: undefined, requirements: compileRequirements(requirements), probe: probeOf(pattern) };
-    (patterns[pattern].ignoreCase ? caseless : exact).add(key, filed);
-  }
-  caseless.seal();
-  exact.seal();
+  const [caseless, exact] = index.tries.map((trie, which) => (trie.edgeCharacters === '' ? undefined : new WordStartTable(trie, patterns, probes[which === 0 ? 1 : 0], which === 0)));
 
   return {
     testAll(text, into) {
       into.fill(0);
-      for (const probe of probes) probe.load(text);
+      probes[0].load(text);
+      probes[1].load(text);
       for (let entryIndex = 0; entryIndex < wholeText.length; entryIndex++) {
         const { pattern, regex, requirements, probe } = wholeText[entryIndex];
         if (requirements !== null && !meetsOne(probe, requirements)) continue;
         if (regex.test(text)) into[pattern] = 1;
       }
-      if (caseless.size > 0) caseless.run(text, into);
-      if (exact.size > 0) exact.run(text, into);
+      caseless?.run(text, into);
+      exact?.run(text, into);
     },
   };
 }
@@ -202,23 +253,12 @@ function meetsOne(probe: TextProbe, requirements: ProbeString[][][]): boolean {
   return false;
 }
 
+/** An alternative filed at a node, made ready at the first walk that reaches it. */
 interface Filed {
   pattern: number;
   source: string;
-  flags: string;
-  /** Made at the first word start that reaches it. */
-  regex: RegExp | undefined;
-  /** Tried only when the probed text meets one of these. */
-  requirements: ProbeString[][][] | null;
-  probe: TextProbe;
-}
-
-interface Word {
-  pattern: number;
-  /** Index in LITERAL_ENDINGS. */
-  ending: number;
-  lastIsWord: boolean;
-  unicode: boolean;
+  requirements: string[][][] | null;
+  ready: { regex: RegExp; requirements: ProbeString[][][] | null } | undefined;
 }
 
 const ENDING_NONE = 0;
@@ -227,93 +267,59 @@ const ENDING_WORD_END = 2;
 const ENDING_STEM = 3;
 const ENDING_STEM_BOUNDARY = 4;
 const ENDING_STEM_WORD_END = 5;
+const LAST_IS_WORD = 8;
 
 /**
- * Alternatives filed by the first characters of their matches, as a trie: a text is walked down
- * it from each word start; each word ending at a node passed is checked there, and each
- * alternative filed there is tried, anchored at the word start. Filled by `add` and `addWord`,
- * then laid out by `seal` in flat arrays, a node's children side by side, so that a walk reads
- * few cache lines.
+ * A TrieIndex ready to walk: a text is walked down it from each word start; each word ending at
+ * a node passed is checked there, and each alternative filed there is tried, anchored at the word
+ * start. All in typed arrays, so that a walk, which mostly stays near the root, reads few cache
+ * lines.
  */
 class WordStartTable {
-  /** While filling: child node by parent node * 128 + character code. */
-  private readonly children = new IntegerTable(1024);
-  private readonly edges: number[] = [];
   /** Node one character down from the root, by the character's code; 0 for none. */
   private readonly firstStep = new Int32Array(128);
-  /** Node n's children are edges edgeStart[n] to edgeStart[n + 1] - 1: a character code and a node. */
-  private edgeStart = new Int32Array(1);
-  private edgeCode = new Uint8Array(0);
-  private edgeNode = new Int32Array(0);
-  /** Per node: 1 when words end there, 2 when alternatives are filed there (or both). */
-  private holds: number[] = [0];
-  private filed: (Filed[] | undefined)[] = [undefined];
-  private words: (Word[] | undefined)[] = [undefined];
-  size = 0;
+  /** Node n's edges are edgeStart[n] to edgeStart[n + 1] - 1; edge e takes edgeCode[e] to node e + 1. */
+  private readonly edgeStart: Int32Array;
+  private readonly edgeCode: Uint8Array;
+  /** Node n's words are wordStart[n] to wordStart[n + 1] - 1. */
+  private readonly wordStart: Int32Array;
+  private readonly wordPattern: Int32Array;
+  private readonly wordEnding: Uint8Array;
+  /** Per pattern: 1 when it has the `u` flag. */
+  private readonly unicode: Uint8Array;
+  /** Node n's filed alternatives are filedStart[n] to filedStart[n + 1] - 1. */
+  private readonly filedStart: Int32Array;
+  private readonly filed: Filed[];
 
-  constructor(private readonly lowerCase: boolean) {}
-
-  add(key: string, filed: Filed): void {
-    const node = this.nodeOf(key);
-    (this.filed[node] ??= []).push(filed);
-    this.holds[node] |= 2;
-  }
-
-  addWord(word: string, pattern: number, ending: LiteralEnding, unicode: boolean): void {
-    const node = this.nodeOf(word);
-    const lastIsWord = isAsciiWordCode(word.charCodeAt(word.length - 1));
-    (this.words[node] ??= []).push({ pattern, ending: LITERAL_ENDINGS.indexOf(ending), lastIsWord, unicode });
-    this.holds[node] |= 1;
-  }
-
-  private nodeOf(key: string): number {
-    let node = 0;
-    for (let index = 0; index < key.length; index++) {
-      const code = key.charCodeAt(index);
-      let child = this.children.get(node * 128 + code);
-      if (child === -1) {
-        child = this.holds.length;
-        this.holds.push(0);
-        this.filed.push(undefined);
-        this.words.push(undefined);
-        this.children.set(node * 128 + code, child);
-        this.edges.push(node, code, child);
-        if (node === 0) this.firstStep[code] = child;
-      }
-      node = child;
-    }
-    this.size++;
-    return node;
-  }
-
-  /** Lays the children out side by side; nothing can be added after. */
-  seal(): void {
-    const nodeCount = this.holds.length;
-    const edgeCount = this.edges.length / 3;
-    const start = new Int32Array(nodeCount + 1);
-    for (let edge = 0; edge < edgeCount; edge++) start[this.edges[edge * 3] + 1]++;
-    for (let node = 0; node < nodeCount; node++) start[node + 1] += start[node];
-    const next = start.slice(0, nodeCount);
-    this.edgeCode = new Uint8Array(edgeCount);
-    this.edgeNode = new Int32Array(edgeCount);
-    for (let edge = 0; edge < edgeCount; edge++) {
-      const slot = next[this.edges[edge * 3]]++;
-      this.edgeCode[slot] = this.edges[edge * 3 + 1];
-      this.edgeNode[slot] = this.edges[edge * 3 + 2];
-    }
-    this.edgeStart = start;
-    this.edges.length = 0;
+  constructor(
+    trie: TrieIndex,
+    private readonly patterns: readonly RegExp[],
+    private readonly probe: TextProbe,
+    private readonly lowerCase: boolean,
+  ) {
+    const nodeCount = trie.edgeCounts.length;
+    this.edgeStart = new Int32Array(nodeCount + 1);
+    for (let node = 0; node < nodeCount; node++) this.edgeStart[node + 1] = this.edgeStart[node] + trie.edgeCounts.charCodeAt(node) - EDGE_COUNT_OFFSET;
+    this.edgeCode = new Uint8Array(trie.edgeCharacters.length);
+    for (let edge = 0; edge < trie.edgeCharacters.length; edge++) this.edgeCode[edge] = trie.edgeCharacters.charCodeAt(edge);
+    for (let edge = this.edgeStart[0]; edge < this.edgeStart[1]; edge++) this.firstStep[this.edgeCode[edge]] = edge + 1;
+    this.wordStart = startsByNode(nodeCount, trie.words.map(([node]) => node));
+    this.wordPattern = Int32Array.from(trie.words, ([, pattern]) => pattern);
+    this.wordEnding = Uint8Array.from(trie.words, ([, , ending]) => ending);
+    this.unicode = Uint8Array.from(patterns, (pattern) => (pattern.unicode ? 1 : 0));
+    this.filedStart = startsByNode(nodeCount, trie.filed.map(([node]) => node));
+    this.filed = trie.filed.map(([, pattern, source, requirements]) => ({ pattern, source, requirements, ready: undefined }));
   }
 
   run(text: string, into: Uint8Array): void {
-    const { firstStep, edgeStart, edgeCode, edgeNode, holds, filed, words, lowerCase } = this;
+    const { firstStep, edgeStart, edgeCode, wordStart, wordPattern, wordEnding, unicode, filedStart, filed, lowerCase } = this;
     const length = text.length;
     let previousIsWord = false;
     for (let start = 0; start < length; start++) {
       const isWord = isAsciiWordCode(text.charCodeAt(start));
-      const wordStart = isWord && !previousIsWord;
+      const wordBegins = isWord && !previousIsWord;
       previousIsWord = isWord;
-      if (!wordStart) continue;
+      if (!wordBegins) continue;
       let node = 0;
       for (let position = start; position < length; position++) {
         let code = text.charCodeAt(position);
@@ -324,61 +330,65 @@ class WordStartTable {
           let next = 0;
           for (let edge = edgeStart[node], end = edgeStart[node + 1]; edge < end; edge++) {
             if (edgeCode[edge] === code) {
-              next = edgeNode[edge];
+              next = edge + 1;
               break;
             }
           }
           node = next;
         }
         if (node === 0) break;
-        const has = holds[node];
-        if (has === 0) continue;
-        if ((has & 1) !== 0) {
-          const ending = words[node] as Word[];
-          for (let index = 0; index < ending.length; index++) {
-            const word = ending[index];
-            if (into[word.pattern] === 0 && endingHolds(text, position + 1, word)) into[word.pattern] = 1;
-          }
+        for (let word = wordStart[node], end = wordStart[node + 1]; word < end; word++) {
+          const pattern = wordPattern[word];
+          if (into[pattern] === 0 && endingHolds(text, position + 1, wordEnding[word], unicode[pattern] === 1)) into[pattern] = 1;
         }
-        if ((has & 2) !== 0) {
-          const here = filed[node] as Filed[];
-          for (let index = 0; index < here.length; index++) {
-            const entry = here[index];
-            if (into[entry.pattern] === 1) continue;
-            if (entry.requirements !== null && !meetsOne(entry.probe, entry.requirements)) continue;
-            const regex = (entry.regex ??= new RegExp(entry.source, entry.flags));
-            regex.lastIndex = start;
-            if (regex.test(text)) into[entry.pattern] = 1;
-          }
+        for (let entry = filedStart[node], end = filedStart[node + 1]; entry < end; entry++) {
+          const alternative = filed[entry];
+          if (into[alternative.pattern] === 1) continue;
+          const ready = (alternative.ready ??= {
+            regex: new RegExp(alternative.source, `${this.patterns[alternative.pattern].flags}y`),
+            requirements: compileRequirements(alternative.requirements),
+          });
+          if (ready.requirements !== null && !meetsOne(this.probe, ready.requirements)) continue;
+          ready.regex.lastIndex = start;
+          if (ready.regex.test(text)) into[alternative.pattern] = 1;
         }
       }
     }
   }
 }
 
-/** Whether `word`'s ending holds in `text` right after the word, which ends before `end`. */
-function endingHolds(text: string, end: number, word: Word): boolean {
+/** For entries sorted by node, where each node's entries start (and, at n + 1, end). */
+function startsByNode(nodeCount: number, nodes: number[]): Int32Array {
+  const starts = new Int32Array(nodeCount + 1);
+  for (const node of nodes) starts[node + 1]++;
+  for (let node = 0; node < nodeCount; node++) starts[node + 1] += starts[node];
+  return starts;
+}
+
+/** Whether a word's `ending` (a TrieIndex ending) holds in `text` right after the word, which ends before `end`. */
+function endingHolds(text: string, end: number, ending: number, unicode: boolean): boolean {
   const length = text.length;
   const nextIsWord = end < length && isAsciiWordCode(text.charCodeAt(end));
-  switch (word.ending) {
+  const lastIsWord = ending >= LAST_IS_WORD;
+  switch (ending & (LAST_IS_WORD - 1)) {
     case ENDING_NONE:
     case ENDING_STEM:
       return true;
     case ENDING_BOUNDARY:
-      return word.lastIsWord !== nextIsWord;
+      return lastIsWord !== nextIsWord;
     case ENDING_STEM_BOUNDARY:
       // `\w*` takes the rest of the word, after which a boundary always stands; after a
       // literal that ends in a non-word character, only a word character can start one.
-      return word.lastIsWord || nextIsWord;
+      return lastIsWord || nextIsWord;
     case ENDING_WORD_END:
-      return !nextIsWord && !isLetterBeyondAscii(text, end, word.unicode);
+      return !nextIsWord && !isLetterBeyondAscii(text, end, unicode);
     case ENDING_STEM_WORD_END: {
       let after = end;
       while (after < length && isAsciiWordCode(text.charCodeAt(after))) after++;
-      return !isLetterBeyondAscii(text, after, word.unicode);
+      return !isLetterBeyondAscii(text, after, unicode);
     }
     default:
-      throw new Error(`unknown ending ${word.ending}`);
+      throw new Error(`unknown ending ${ending}`);
   }
 }
 
