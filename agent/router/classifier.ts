@@ -24,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import { TIERS, type Tier } from '../../contracts/types.ts';
 import { CUES, LARGE_INPUT_CUE, META_ROUTING_CUE } from './english-cues.ts';
 import { CONCEPTS, CONCEPT_INDEX, foldText } from './multilingual-cues.ts';
-import { IntegerTable } from './integer-table.ts';
+import { IntegerSet, IntegerTable } from './integer-table.ts';
 import { cuePatternSets } from './cue-pattern-sets.ts';
 
 /** One labelled example: the text of a task and the tier that should answer it. */
@@ -332,8 +332,8 @@ export function classifierFromModel(model: RoutingModel, options: ClassifierOpti
 
   const logits = new Float64Array(tierCount);
   const seen = new Int32Array(MAX_FEATURES);
-  const stamp = new Uint32Array(featureCount);
-  let stampNow = 0;
+  // A feature counts once per text: the hashes this call has taken.
+  const taken = new IntegerSet(MAX_FEATURES);
   const orchestration = TIERS.indexOf('orchestration');
   const execution = TIERS.indexOf('execution');
   const reasoning = TIERS.indexOf('reasoning');
@@ -342,15 +342,13 @@ export function classifierFromModel(model: RoutingModel, options: ClassifierOpti
   return {
     classify(text: string): Classification {
       const count = extractFeatures(text, features, settings);
-      // A feature counts once per text: `stamp` marks the indexes this call has already taken.
-      stampNow = stampNow === 0xffffffff ? 1 : stampNow + 1;
-      if (stampNow === 1) stamp.fill(0);
+      taken.clear(count);
       let known = 0;
       for (let position = 0; position < count; position++) {
-        const index = featureIndexByHash.get(features.hashes[position]);
-        if (index === -1 || stamp[index] === stampNow) continue;
-        stamp[index] = stampNow;
-        seen[known++] = index;
+        const hash = features.hashes[position];
+        if (!taken.add(hash)) continue;
+        const index = featureIndexByHash.get(hash);
+        if (index !== -1) seen[known++] = index;
       }
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier] + (tierBias[tier] ?? 0);

@@ -66,3 +66,46 @@ export class IntegerTable {
     for (let slot = 0; slot < old.length; slot += 2) if (old[slot + 1] !== 0) this.set(old[slot], old[slot + 1] - 1);
   }
 }
+
+/**
+ * A set of 32-bit integers for one round at a time (a text's feature hashes): `clear` starts a
+ * new round in constant time, with a table sized to the round so that it stays in the fastest
+ * cache. Holds at most `maxSize` integers a round.
+ */
+export class IntegerSet {
+  /** Per slot: the key (as int32), then the round it was added in. */
+  private readonly slots: Int32Array;
+  private mask = 15;
+  private round = 0;
+
+  constructor(maxSize: number) {
+    let capacity = 16;
+    while (capacity < maxSize * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2);
+  }
+
+  /** Empties the set for a round of at most `size` integers (at most `maxSize`). */
+  clear(size: number): void {
+    if (++this.round === 0x7fffffff) {
+      this.slots.fill(0);
+      this.round = 1;
+    }
+    let mask = 15;
+    while (mask + 1 < size * 2) mask = mask * 2 + 1;
+    this.mask = mask;
+  }
+
+  /** Adds `key`; true when it was not in the set yet. */
+  add(key: number): boolean {
+    const { slots, mask, round } = this;
+    const wanted = key | 0;
+    let slot = Math.imul(wanted, 0x9e3779b1) & mask;
+    while (slots[slot * 2 + 1] === round) {
+      if (slots[slot * 2] === wanted) return false;
+      slot = (slot + 1) & mask;
+    }
+    slots[slot * 2] = wanted;
+    slots[slot * 2 + 1] = round;
+    return true;
+  }
+}

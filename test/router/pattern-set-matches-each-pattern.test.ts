@@ -11,6 +11,7 @@ import { CUES } from '../../agent/router/english-cues.ts';
 import { CONCEPTS, foldText } from '../../agent/router/multilingual-cues.ts';
 import { loadTaskSet } from '../../agent/router/classifier.ts';
 import { createPatternSet, indexPatterns } from '../../agent/router/pattern-set.ts';
+import { TextProbe, probeString } from '../../agent/router/text-probe.ts';
 
 const DATA = new URL('../../agent/router/data/', import.meta.url);
 
@@ -107,4 +108,21 @@ test('each piece of syntax the pattern set reads: the same answer over random te
 test('an index made from other patterns is refused', () => {
   const index = indexPatterns([/\bab\b/]);
   assert.throws(() => createPatternSet([/\bac\b/], index), /other patterns/);
+});
+
+test('the text probe answers like searching the text, past its 65,536th text', () => {
+  const texts = ['ab', 'b', 'é', 'aé', 'ba c', 'A', 'zz'];
+  const strings = [...texts.map((text) => probeString(text, false)), ...texts.filter((text) => text === text.toLowerCase()).map((text) => probeString(text, true))];
+  const probe = new TextProbe({ exact: true, lowerCase: true });
+  const random = seededRandom(20);
+  const alphabet = ['a', 'b', 'c', 'A', 'B', 'é', 'É', ' ', 'z', 'Z'];
+  for (let count = 0; count < 70_000; count++) {
+    let text = '';
+    for (let index = Math.floor(random() * 6); index > 0; index--) text += alphabet[Math.floor(random() * alphabet.length)];
+    probe.load(text);
+    for (const string of strings) {
+      const haystack = string.lowerCase ? text.toLowerCase() : text;
+      if (probe.holds(string) !== haystack.includes(string.text)) assert.fail(`${JSON.stringify(string.text)} (lower-cased: ${string.lowerCase}) in ${JSON.stringify(text)}`);
+    }
+  }
 });
