@@ -2,15 +2,17 @@
  * A local task-difficulty classifier: maps the free text of a task to the tier that should
  * answer it. No network, no randomness, a few microseconds per decision.
  *
- * Model: multinomial logistic regression over hashed features, trained when the classifier is
- * created (over the shipped training and development sets). Features are read from folded text
- * (lower case, accents stripped, so German, French and Spanish typing without accents is the
- * same text):
+ * Model: multinomial logistic regression over hashed features, trained by createClassifier
+ * (over the shipped training and development sets); the router loads the same model, trained
+ * ahead and shipped in model/ (routing-model.ts). Features are read from folded text (lower
+ * case, accents stripped, so German, French and Spanish typing without accents is the same
+ * text):
  *   - stemmed unigrams and bigrams, and the first word;
  *   - character 4-grams inside words, so typos, compounds and inflections share most features;
  *   - a word-count bucket;
  *   - English named cues (english-cues.ts) and multilingual concepts (multilingual-cues.ts):
- *     intent, stakes and form in four languages, each one feature.
+ *     intent, stakes and form in four languages, each one feature, all tested at once
+ *     (cue-pattern-sets.ts, pattern-set.ts) with the answers of testing each pattern.
  * Rules sit on top of the model (the second stage):
  *   - text alone gives large-context only when it describes a huge input;
  *   - a meta-question about routing or tool choice is orchestration however hard its quoted task
