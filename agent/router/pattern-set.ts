@@ -117,7 +117,15 @@ export function indexPatterns(patterns: readonly RegExp[]): PatternIndex {
       else for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), alternative]);
     }
     if (rest.length > 0) wholeText.push([patternIndex, joinByFirstTerm(rest), requirementsOf(rest, pattern.ignoreCase)]);
-    for (const [key, filed] of byKey) trie.addFiled(key, patternIndex, joinAlternatives(filed), requirementsOf(filed, pattern.ignoreCase));
+    for (const [key, filed] of byKey) {
+      // Those that need strings of the text apart from those that do not, so that one of the
+      // latter does not make the former tried at every word start under the key.
+      const needing = filed.filter((alternative) => requirementsOf([alternative], pattern.ignoreCase) !== null);
+      const others = filed.filter((alternative) => !needing.includes(alternative));
+      for (const group of [needing, others]) {
+        if (group.length > 0) trie.addFiled(key, patternIndex, joinAlternatives(group), requirementsOf(group, pattern.ignoreCase));
+      }
+    }
   });
   return { patterns: patternsFingerprint(patterns), wholeText, tries: [tries[0].build(), tries[1].build()] };
 }
@@ -333,8 +341,9 @@ class WordStartTable {
       let node = 0;
       for (let position = start; position < length; position++) {
         let code = text.charCodeAt(position);
-        if (code >= 128) break;
-        if (lowerCase && code >= 65 && code <= 90) code += 32;
+        // Keys read any character beyond ASCII as DEL (regex-alternatives.ts BEYOND_ASCII).
+        if (code >= 128) code = 127;
+        else if (lowerCase && code >= 65 && code <= 90) code += 32;
         if (node === 0) node = firstStep[code];
         else {
           let next = 0;

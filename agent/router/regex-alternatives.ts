@@ -17,8 +17,13 @@ export type Term =
 
 /** Longest key: the first characters of a match, up to this many. */
 const KEY_LENGTH = 8;
-/** A character a pattern could match that is not one known ASCII character. */
+/** A character a pattern could match that cannot be told. */
 const UNKNOWN = '\u0000';
+/**
+ * Any character beyond ASCII, in a key: a text is walked with every such character read as
+ * this one (DEL, which the cues never spell, is read as itself and so counts as one too).
+ */
+export const BEYOND_ASCII = '\u007f';
 /** Keys of one alternative beyond which they are shortened. */
 const MAX_KEYS = 64;
 /** Alternatives of one pattern beyond which no more groups are split. */
@@ -155,7 +160,7 @@ function spellings(terms: Term[], ignoreCase: boolean): string[] | undefined {
     if (term.kind === 'characters') {
       const characters = term.characters;
       if (characters === undefined || characters.length > 8 || term.max > 3) return undefined;
-      if (characters.some((character) => character.charCodeAt(0) >= 128 || character === '\0')) return undefined;
+      if (characters.some((character) => character.charCodeAt(0) >= 127 || character === '\0')) return undefined;
       const each = [...new Set(characters.map((character) => (ignoreCase ? character.toLowerCase() : character)))];
       choices = [];
       let repeated = [''];
@@ -377,6 +382,8 @@ function readClass(parser: Parser): string[] | undefined {
 
 const LITERAL_ESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', f: '\f', v: '\v', '0': '\0' };
 const DIGITS = '0123456789'.split('');
+/** What `\s` matches. */
+const WHITESPACE = [...'\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff'].concat(Array.from({ length: 11 }, (_, offset) => String.fromCharCode(0x2000 + offset)));
 
 /** One escape: its characters, or undefined for a class escape of many (\w, \s, ...). */
 function readEscape(parser: Parser, inClass: boolean): string[] | undefined {
@@ -385,7 +392,8 @@ function readEscape(parser: Parser, inClass: boolean): string[] | undefined {
   if (letter === undefined) throw new Unsupported('trailing backslash');
   parser.position += 2;
   if (letter === 'd') return DIGITS;
-  if (letter === 'w' || letter === 'W' || letter === 's' || letter === 'S' || letter === 'D') return undefined;
+  if (letter === 's') return WHITESPACE;
+  if (letter === 'w' || letter === 'W' || letter === 'S' || letter === 'D') return undefined;
   if (letter === 'u' || letter === 'x') {
     const length = letter === 'u' ? 4 : 2;
     const digits = source.slice(parser.position, parser.position + length);
@@ -480,7 +488,8 @@ function characterPrefixes(characters: string[] | undefined, ignoreCase: boolean
   const result = new Set<string>();
   for (const character of characters) {
     const code = character.charCodeAt(0);
-    if (code >= 128 || code === 0) result.add(UNKNOWN);
+    if (code === 0) result.add(UNKNOWN);
+    else if (code >= 127) result.add(BEYOND_ASCII);
     else if (ignoreCase && /[A-Za-z]/.test(character)) result.add(character.toLowerCase());
     else result.add(character);
   }
