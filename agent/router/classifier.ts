@@ -231,14 +231,16 @@ function newFeatures(): Features {
 }
 
 /**
- * What training learns, as plain data. Feature `i` has the hash `hashes[i]` and the row
- * `rows[i * (TIERS.length + 1)]`: its value, then its weight for each tier in TIERS order (a
- * feature's numbers side by side, so that reading them is one cache line). `biases` are per
- * tier, in TIERS order.
+ * What training learns, as plain data. Feature `i` has the hash `hashes[i]`, the weights
+ * `weights[i * TIERS.length + tier]` (TIERS order: 32 bytes, one cache line) and the value
+ * `values[valueKinds[i]]` (a word, a character gram, a cue: a few values for all features, so
+ * they stay in cache). `biases` are per tier, in TIERS order.
  */
 export interface RoutingModel {
   hashes: Uint32Array;
-  rows: Float64Array;
+  weights: Float64Array;
+  valueKinds: Uint8Array;
+  values: Float64Array;
   biases: Float64Array;
 }
 
@@ -306,13 +308,10 @@ export function trainModel(examples: LabelledTask[], options: ClassifierOptions 
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
   trainLogisticRegression(encoded, labels, values, weights, biases, tierCount, training);
-  const rowLength = tierCount + 1;
-  const rows = new Float64Array(values.length * rowLength);
-  for (let index = 0; index < values.length; index++) {
-    rows[index * rowLength] = values[index];
-    for (let tier = 0; tier < tierCount; tier++) rows[index * rowLength + 1 + tier] = weights[index * tierCount + tier];
-  }
-  return { hashes: Uint32Array.from(hashByIndex), rows, biases };
+  const distinctValues = [...new Set(values)];
+  if (distinctValues.length > 256) throw new Error(`${distinctValues.length} distinct feature values: at most 256 fit a value kind`);
+  const valueKinds = Uint8Array.from(values, (value) => distinctValues.indexOf(value));
+  return { hashes: Uint32Array.from(hashByIndex), weights, valueKinds, values: Float64Array.from(distinctValues), biases };
 }
 
 /**
@@ -328,8 +327,7 @@ export function classifierFromModel(model: RoutingModel, options: ClassifierOpti
   const tierCount = TIERS.length;
   const featureCount = model.hashes.length;
   const featureIndexByHash = IntegerTable.indexOf(model.hashes);
-  const rowLength = tierCount + 1;
-  const { rows, biases } = model;
+  const { weights, valueKinds, values, biases } = model;
   const features = newFeatures();
 
   const logits = new Float64Array(tierCount);
@@ -355,9 +353,10 @@ export function classifierFromModel(model: RoutingModel, options: ClassifierOpti
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier] + (tierBias[tier] ?? 0);
       for (let position = 0; position < known; position++) {
-        const row = seen[position] * rowLength;
-        const value = rows[row] * scale;
-        for (let tier = 0; tier < tierCount; tier++) logits[tier] += rows[row + 1 + tier] * value;
+        const feature = seen[position];
+        const value = values[valueKinds[feature]] * scale;
+        const offset = feature * tierCount;
+        for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * value;
       }
       // Text alone asks for the large-context tier only when it describes a huge input.
       const describesLargeInput =

@@ -10,10 +10,10 @@
  * not used and the classifier trains at first use, as it did before the file existed. (A change
  * to the features or the training code is caught by that test, not here.)
  *
- * Layout: one line of JSON (the header), spaces up to a multiple of 8 bytes, then the model's
- * rows (float64: per feature its value and its weight per tier), the biases (float64, one per
- * tier) and the feature hashes (uint32), all little-endian: the arrays of `RoutingModel` as they
- * are in memory, so that loading copies nothing. Float64 keeps every weight exact: the shipped
+ * Layout: one line of JSON (the header), spaces up to a multiple of 8 bytes, then the arrays of
+ * `RoutingModel` as they are in memory, so that loading copies nothing: the weights (float64,
+ * per feature one per tier), the biases (float64, one per tier), the feature values (float64, a
+ * few), the feature hashes (uint32) and value kinds (uint8), all little-endian. Float64 keeps every weight exact: the shipped
  * classifier answers to the last bit like one trained in the process.
  */
 import { createHash } from 'node:crypto';
@@ -46,6 +46,8 @@ export interface ModelHeader {
   patterns: [string, string];
   tiers: string[];
   features: number;
+  /** Distinct feature values (`RoutingModel.values`). */
+  values: number;
 }
 
 /** SHA-256 of the training sets, in order: each one's file name and bytes. */
@@ -71,10 +73,18 @@ export function encodeModel(model: RoutingModel, trainingSets: string): Uint8Arr
     patterns: currentPatterns(),
     tiers: [...TIERS],
     features: model.hashes.length,
+    values: model.values.length,
   };
   let headerText = `${JSON.stringify(header)}\n`;
   while (headerText.length % 8 !== 0) headerText = `${headerText.slice(0, -1)} \n`;
-  const parts = [new TextEncoder().encode(headerText), littleEndian(model.rows), littleEndian(model.biases), littleEndian(model.hashes)];
+  const parts = [
+    new TextEncoder().encode(headerText),
+    littleEndian(model.weights),
+    littleEndian(model.biases),
+    littleEndian(model.values),
+    littleEndian(model.hashes),
+    model.valueKinds,
+  ];
   const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -94,7 +104,8 @@ export function decodeModel(bytes: Uint8Array): { header: ModelHeader; model: Ro
   if (header.tiers.join() !== TIERS.join()) throw new Error(`routing model tiers ${header.tiers.join(', ')}, expected ${TIERS.join(', ')}`);
   const features = header.features;
   const tierCount = TIERS.length;
-  const expected = headerEnd + features * (tierCount + 1) * 8 + tierCount * 8 + features * 4;
+  const values = header.values;
+  const expected = headerEnd + features * tierCount * 8 + tierCount * 8 + values * 8 + features * 4 + features;
   if (bytes.length !== expected) throw new Error(`routing model file of ${bytes.length} bytes, expected ${expected}`);
   // Typed arrays need their element size as alignment: copy once when the bytes are not so placed.
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
@@ -104,10 +115,13 @@ export function decodeModel(bytes: Uint8Array): { header: ModelHeader; model: Ro
     offset += length * size;
     return array;
   };
-  const rows = take((buffer, at, length) => new Float64Array(buffer, at, length), features * (tierCount + 1), 8);
-  const biases = take((buffer, at, length) => new Float64Array(buffer, at, length), tierCount, 8);
+  const float64 = (buffer: ArrayBufferLike, at: number, length: number): Float64Array => new Float64Array(buffer, at, length);
+  const weights = take(float64, features * tierCount, 8);
+  const biases = take(float64, tierCount, 8);
+  const featureValues = take(float64, values, 8);
   const hashes = take((buffer, at, length) => new Uint32Array(buffer, at, length), features, 4);
-  return { header, model: { hashes, rows, biases } };
+  const valueKinds = take((buffer, at, length) => new Uint8Array(buffer, at, length), features, 1);
+  return { header, model: { hashes, weights, valueKinds, values: featureValues, biases } };
 }
 
 /** The model file `npm run train:routing` writes: trained now on `paths`. */
