@@ -51,7 +51,9 @@ export function patternIndexFileText(): string {
   // One entry a line, so that a change to one cue shows as a few lines.
   const lines = (entries: unknown[]): string => `[\n${entries.map((entry) => JSON.stringify(entry)).join(',\n')}\n]`;
   const trieText = (trie: TrieIndex): string =>
-    `{"edgeCounts": ${JSON.stringify(trie.edgeCounts)},\n"edgeCharacters": ${JSON.stringify(trie.edgeCharacters)},\n"words": ${lines(trie.words)},\n"filed": ${lines(trie.filed)}}`;
+    `{"edgeCounts": ${JSON.stringify(trie.edgeCounts)},\n"edgeCharacters": ${JSON.stringify(trie.edgeCharacters)},\n` +
+    `"edgeRestLengths": ${JSON.stringify(trie.edgeRestLengths)},\n"edgeRests": ${JSON.stringify(trie.edgeRests)},\n` +
+    `"words": ${lines(trie.words)},\n"filed": ${lines(trie.filed)}}`;
   const indexText = (index: PatternIndex): string =>
     `{"patterns": ${JSON.stringify(index.patterns)},\n"wholeText": ${lines(index.wholeText)},\n"tries": [${index.tries.map(trieText).join(',\n')}]}`;
   return `{"generatedBy": ${JSON.stringify(file.generatedBy)},\n"cues": ${indexText(file.cues)},\n"concepts": ${indexText(file.concepts)}}\n`;

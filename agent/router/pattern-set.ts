@@ -53,14 +53,19 @@ export interface PatternIndex {
 }
 
 /**
- * A trie of the first characters of matches, numbered breadth-first from the root (node 0), so
- * that edge e leads to node e + 1 and a node's edges are consecutive.
+ * A trie of the first characters of matches, with chains of nodes that hold nothing and branch
+ * nowhere folded into their edges (an edge takes one character or more), numbered breadth-first
+ * from the root (node 0), so that edge e leads to node e + 1 and a node's edges are consecutive.
  */
 export interface TrieIndex {
   /** Per node, the number of its edges, as a character code less EDGE_COUNT_OFFSET. */
   edgeCounts: string;
-  /** Per edge, the character it takes. */
+  /** Per edge, the first character it takes. */
   edgeCharacters: string;
+  /** Per edge, how many more characters it takes, as a character code less EDGE_COUNT_OFFSET. */
+  edgeRestLengths: string;
+  /** Those characters, edge after edge. */
+  edgeRests: string;
   /** Words, by node: [node, pattern index, ending], ending the LITERAL_ENDINGS index, + 8 when the word's last character is a word character. */
   words: [number, number, number][];
   /** Alternatives tried at a word start that reaches the node: [node, pattern index, source, requirements as for wholeText]. */
@@ -146,34 +151,54 @@ class TrieBuilder {
   }
 
   build(): TrieIndex {
-    const keys = new Set<string>(['']);
-    for (const key of [...this.words.keys(), ...this.filed.keys()]) for (let length = 1; length <= key.length; length++) keys.add(key.slice(0, length));
-    // Breadth-first: by length, then by the parent's number, then by character.
-    const byLength: string[][] = [];
-    for (const key of keys) (byLength[key.length] ??= []).push(key);
+    const keys = [...new Set([...this.words.keys(), ...this.filed.keys()])];
+    const prefixes = new Set<string>(['']);
+    for (const key of keys) for (let length = 1; length <= key.length; length++) prefixes.add(key.slice(0, length));
+    const childCount = new Map<string, number>();
+    for (const prefix of prefixes) if (prefix !== '') childCount.set(prefix.slice(0, -1), (childCount.get(prefix.slice(0, -1)) ?? 0) + 1);
+    // A node is kept when it is the root, holds something or branches; the others are folded.
+    const holds = (prefix: string): boolean => this.words.has(prefix) || this.filed.has(prefix);
+    const kept = [...prefixes].filter((prefix) => prefix === '' || holds(prefix) || (childCount.get(prefix) ?? 0) !== 1);
+    const keptSet = new Set(kept);
+    const parentOf = (prefix: string): string => {
+      let parent = prefix.slice(0, -1);
+      while (!keptSet.has(parent)) parent = parent.slice(0, -1);
+      return parent;
+    };
+    // Breadth-first: by depth among kept nodes, then by the parent's number, then by character.
+    kept.sort((first, second) => first.length - second.length);
+    const depth = new Map<string, number>([['', 0]]);
+    for (const prefix of kept) if (prefix !== '') depth.set(prefix, (depth.get(parentOf(prefix)) as number) + 1);
+    const byDepth: string[][] = [];
+    for (const prefix of kept) (byDepth[depth.get(prefix) as number] ??= []).push(prefix);
     const number = new Map<string, number>();
     const nodes: string[] = [];
-    for (const level of byLength) {
+    for (const level of byDepth) {
       level.sort((first, second) => {
-        const parents = (number.get(first.slice(0, -1)) ?? 0) - (number.get(second.slice(0, -1)) ?? 0);
-        return parents !== 0 ? parents : first.charCodeAt(first.length - 1) - second.charCodeAt(second.length - 1);
+        const parents = (number.get(parentOf(first)) ?? 0) - (number.get(parentOf(second)) ?? 0);
+        const firstParent = parentOf(first).length;
+        const secondParent = parentOf(second).length;
+        return parents !== 0 ? parents : first.charCodeAt(firstParent) - second.charCodeAt(secondParent);
       });
-      for (const key of level) {
-        number.set(key, nodes.length);
-        nodes.push(key);
+      for (const prefix of level) {
+        number.set(prefix, nodes.length);
+        nodes.push(prefix);
       }
     }
     const edgeCounts = new Array<number>(nodes.length).fill(0);
-    for (const key of nodes) if (key !== '') edgeCounts[number.get(key.slice(0, -1)) as number]++;
+    for (const prefix of nodes) if (prefix !== '') edgeCounts[number.get(parentOf(prefix)) as number]++;
+    const labels = nodes.slice(1).map((prefix) => prefix.slice(parentOf(prefix).length));
     const index: TrieIndex = {
       edgeCounts: edgeCounts.map((count) => String.fromCharCode(EDGE_COUNT_OFFSET + count)).join(''),
-      edgeCharacters: nodes.slice(1).map((key) => key[key.length - 1]).join(''),
+      edgeCharacters: labels.map((label) => label[0]).join(''),
+      edgeRestLengths: labels.map((label) => String.fromCharCode(EDGE_COUNT_OFFSET + label.length - 1)).join(''),
+      edgeRests: labels.map((label) => label.slice(1)).join(''),
       words: [],
       filed: [],
     };
-    for (const key of nodes) {
-      for (const [pattern, ending] of this.words.get(key) ?? []) index.words.push([number.get(key) as number, pattern, ending]);
-      for (const [pattern, source, requirements] of this.filed.get(key) ?? []) index.filed.push([number.get(key) as number, pattern, source, requirements]);
+    for (const prefix of nodes) {
+      for (const [pattern, ending] of this.words.get(prefix) ?? []) index.words.push([number.get(prefix) as number, pattern, ending]);
+      for (const [pattern, source, requirements] of this.filed.get(prefix) ?? []) index.filed.push([number.get(prefix) as number, pattern, source, requirements]);
     }
     return index;
   }
@@ -292,10 +317,13 @@ class WordStartTable {
    * Per node n, at n * 4: its first edge, first word and first filed alternative; node n + 1's
    * follow, so their ends are at n * 4 + 4 to n * 4 + 6: a node is read in one cache line or
    * two. 16-bit while every count fits, so that the tables stay in a core's own cache.
-   * Edge e takes edgeCode[e] to node e + 1.
+   * Edge e takes edgeCode[e], then restCode[restStart[e]] to restCode[restStart[e + 1] - 1], to
+   * node e + 1.
    */
   private readonly nodes: Uint16Array | Int32Array;
   private readonly edgeCode: Uint8Array;
+  private readonly restStart: Uint16Array | Int32Array;
+  private readonly restCode: Uint8Array;
   private readonly wordPattern: Int32Array;
   private readonly wordEnding: Uint8Array;
   /** Per pattern: 1 when it has the `u` flag. */
@@ -309,7 +337,7 @@ class WordStartTable {
     private readonly lowerCase: boolean,
   ) {
     const nodeCount = trie.edgeCounts.length;
-    const small = Math.max(nodeCount, trie.words.length, trie.filed.length) < 0x10000;
+    const small = Math.max(nodeCount, trie.words.length, trie.filed.length, trie.edgeRests.length) < 0x10000;
     this.nodes = small ? new Uint16Array((nodeCount + 1) * NODE_STRIDE) : new Int32Array((nodeCount + 1) * NODE_STRIDE);
     const wordStart = startsByNode(nodeCount, trie.words.map(([node]) => node));
     const filedStart = startsByNode(nodeCount, trie.filed.map(([node]) => node));
@@ -323,6 +351,10 @@ class WordStartTable {
     this.edgeCode = new Uint8Array(trie.edgeCharacters.length);
     for (let index = 0; index < trie.edgeCharacters.length; index++) this.edgeCode[index] = trie.edgeCharacters.charCodeAt(index);
     for (let index = this.nodes[0]; index < this.nodes[NODE_STRIDE]; index++) this.firstStep[this.edgeCode[index]] = index + 1;
+    this.restStart = small ? new Uint16Array(trie.edgeCharacters.length + 1) : new Int32Array(trie.edgeCharacters.length + 1);
+    for (let index = 0; index < trie.edgeCharacters.length; index++) this.restStart[index + 1] = this.restStart[index] + trie.edgeRestLengths.charCodeAt(index) - EDGE_COUNT_OFFSET;
+    this.restCode = new Uint8Array(trie.edgeRests.length);
+    for (let index = 0; index < trie.edgeRests.length; index++) this.restCode[index] = trie.edgeRests.charCodeAt(index);
     this.wordPattern = Int32Array.from(trie.words, ([, pattern]) => pattern);
     this.wordEnding = Uint8Array.from(trie.words, ([, , ending]) => ending);
     this.unicode = Uint8Array.from(patterns, (pattern) => (pattern.unicode ? 1 : 0));
@@ -330,7 +362,7 @@ class WordStartTable {
   }
 
   run(text: string, into: Uint8Array): void {
-    const { firstStep, nodes, edgeCode, wordPattern, wordEnding, unicode, filed, lowerCase } = this;
+    const { firstStep, nodes, edgeCode, restStart, restCode, wordPattern, wordEnding, unicode, filed, lowerCase } = this;
     const length = text.length;
     let previousIsWord = false;
     for (let start = 0; start < length; start++) {
@@ -339,26 +371,33 @@ class WordStartTable {
       previousIsWord = isWord;
       if (!wordBegins) continue;
       let node = 0;
-      for (let position = start; position < length; position++) {
-        let code = text.charCodeAt(position);
-        // Keys read any character beyond ASCII as DEL (regex-alternatives.ts BEYOND_ASCII).
-        if (code >= 128) code = 127;
-        else if (lowerCase && code >= 65 && code <= 90) code += 32;
-        if (node === 0) node = firstStep[code];
+      // The characters taken so far are text[start] to text[position - 1].
+      let position = start;
+      while (position < length) {
+        let edge = -1;
+        const code = keyCode(text.charCodeAt(position), lowerCase);
+        if (node === 0) edge = firstStep[code] - 1;
         else {
-          let next = 0;
-          for (let edge = nodes[node * NODE_STRIDE], end = nodes[node * NODE_STRIDE + NODE_STRIDE]; edge < end; edge++) {
-            if (edgeCode[edge] === code) {
-              next = edge + 1;
+          for (let candidate = nodes[node * NODE_STRIDE], end = nodes[node * NODE_STRIDE + NODE_STRIDE]; candidate < end; candidate++) {
+            if (edgeCode[candidate] === code) {
+              edge = candidate;
               break;
             }
           }
-          node = next;
         }
-        if (node === 0) break;
+        if (edge < 0) break;
+        position++;
+        const restEnd = restStart[edge + 1];
+        let rest = restStart[edge];
+        while (rest < restEnd && position < length && keyCode(text.charCodeAt(position), lowerCase) === restCode[rest]) {
+          rest++;
+          position++;
+        }
+        if (rest < restEnd) break;
+        node = edge + 1;
         for (let word = nodes[node * NODE_STRIDE + 1], end = nodes[node * NODE_STRIDE + NODE_STRIDE + 1]; word < end; word++) {
           const pattern = wordPattern[word];
-          if (into[pattern] === 0 && endingHolds(text, position + 1, wordEnding[word], unicode[pattern] === 1)) into[pattern] = 1;
+          if (into[pattern] === 0 && endingHolds(text, position, wordEnding[word], unicode[pattern] === 1)) into[pattern] = 1;
         }
         for (let entry = nodes[node * NODE_STRIDE + 2], end = nodes[node * NODE_STRIDE + NODE_STRIDE + 2]; entry < end; entry++) {
           const alternative = filed[entry];
@@ -374,6 +413,12 @@ class WordStartTable {
       }
     }
   }
+}
+
+/** A text character as keys spell it: beyond ASCII as DEL (regex-alternatives.ts BEYOND_ASCII), lower-cased when asked. */
+function keyCode(code: number, lowerCase: boolean): number {
+  if (code >= 128) return 127;
+  return lowerCase && code >= 65 && code <= 90 ? code + 32 : code;
 }
 
 /** For entries sorted by node, where each node's entries start (and, at n + 1, end). */
