@@ -20,7 +20,7 @@
  * from it.
  */
 import { createHash } from 'node:crypto';
-import { TextProbe, probeString, type ProbeString } from './text-probe.ts';
+import { TextProbe } from './text-probe.ts';
 import {
   LITERAL_ENDINGS,
   alternativesOf,
@@ -241,14 +241,11 @@ function joinByFirstTerm(alternatives: Term[][]): string {
  */
 export function createPatternSet(patterns: readonly RegExp[], index: PatternIndex = indexPatterns(patterns)): PatternSet {
   if (index.patterns !== patternsFingerprint(patterns)) throw new Error('createPatternSet: the index was made from other patterns');
-  const readsCase = (ignoreCase: boolean): boolean =>
-    index.wholeText.some(([pattern, , requirements]) => requirements !== null && patterns[pattern].ignoreCase === ignoreCase) ||
-    index.tries[ignoreCase ? 0 : 1].filed.some(([, , , requirements]) => requirements !== null);
-  const probe = new TextProbe({ exact: readsCase(false), lowerCase: readsCase(true) });
+  const probe = new TextProbe();
   const wholeText = index.wholeText.map(([pattern, source, requirements]) => ({
     pattern,
     regex: new RegExp(source, patterns[pattern].flags),
-    requirements: compileRequirements(requirements, patterns[pattern].ignoreCase),
+    requirement: requirements === null ? -1 : probe.add(requirements, patterns[pattern].ignoreCase),
   }));
   const [caseless, exact] = index.tries.map((trie, which) => (trie.edgeCharacters === '' ? undefined : new WordStartTable(trie, patterns, probe, which === 0)));
 
@@ -257,8 +254,8 @@ export function createPatternSet(patterns: readonly RegExp[], index: PatternInde
       into.fill(0);
       probe.load(text);
       for (let entryIndex = 0; entryIndex < wholeText.length; entryIndex++) {
-        const { pattern, regex, requirements } = wholeText[entryIndex];
-        if (requirements !== null && !meetsOne(probe, requirements)) continue;
+        const { pattern, regex, requirement } = wholeText[entryIndex];
+        if (requirement >= 0 && !probe.meets(requirement)) continue;
         if (regex.test(text)) into[pattern] = 1;
       }
       caseless?.run(text, into);
@@ -267,31 +264,14 @@ export function createPatternSet(patterns: readonly RegExp[], index: PatternInde
   };
 }
 
-function compileRequirements(requirements: string[][][] | null, lowerCase: boolean): ProbeString[][][] | null {
-  return requirements === null ? null : requirements.map((choices) => choices.map((strings) => strings.map((string) => probeString(string, lowerCase))));
-}
-
-/** True when, for one of `requirements`, the probed text holds a string of each of its choices. */
-function meetsOne(probe: TextProbe, requirements: ProbeString[][][]): boolean {
-  for (let requirement = 0; requirement < requirements.length; requirement++) {
-    const choices = requirements[requirement];
-    let met = true;
-    for (let choice = 0; choice < choices.length && met; choice++) {
-      const strings = choices[choice];
-      met = false;
-      for (let index = 0; index < strings.length && !met; index++) met = probe.holds(strings[index]);
-    }
-    if (met) return true;
-  }
-  return false;
-}
-
-/** An alternative filed at a node, made ready at the first walk that reaches it. */
+/** An alternative filed at a node; made ready at the first walk that reaches it. */
 interface Filed {
   pattern: number;
   source: string;
   requirements: string[][][] | null;
-  ready: { regex: RegExp; requirements: ProbeString[][][] | null } | undefined;
+  /** Offset of its requirement in the probe, -1 for none; undefined until ready. */
+  requirement: number | undefined;
+  regex: RegExp | undefined;
 }
 
 const ENDING_NONE = 0;
@@ -358,7 +338,7 @@ class WordStartTable {
     this.wordPattern = Int32Array.from(trie.words, ([, pattern]) => pattern);
     this.wordEnding = Uint8Array.from(trie.words, ([, , ending]) => ending);
     this.unicode = Uint8Array.from(patterns, (pattern) => (pattern.unicode ? 1 : 0));
-    this.filed = trie.filed.map(([, pattern, source, requirements]) => ({ pattern, source, requirements, ready: undefined }));
+    this.filed = trie.filed.map(([, pattern, source, requirements]) => ({ pattern, source, requirements, requirement: undefined, regex: undefined }));
   }
 
   run(text: string, into: Uint8Array): void {
@@ -402,13 +382,11 @@ class WordStartTable {
         for (let entry = nodes[node * NODE_STRIDE + 2], end = nodes[node * NODE_STRIDE + NODE_STRIDE + 2]; entry < end; entry++) {
           const alternative = filed[entry];
           if (into[alternative.pattern] === 1) continue;
-          const ready = (alternative.ready ??= {
-            regex: new RegExp(alternative.source, `${this.patterns[alternative.pattern].flags}y`),
-            requirements: compileRequirements(alternative.requirements, this.lowerCase),
-          });
-          if (ready.requirements !== null && !meetsOne(this.probe, ready.requirements)) continue;
-          ready.regex.lastIndex = start;
-          if (ready.regex.test(text)) into[alternative.pattern] = 1;
+          const requirement = (alternative.requirement ??= alternative.requirements === null ? -1 : this.probe.add(alternative.requirements, lowerCase));
+          if (requirement >= 0 && !this.probe.meets(requirement)) continue;
+          const regex = (alternative.regex ??= new RegExp(alternative.source, `${this.patterns[alternative.pattern].flags}y`));
+          regex.lastIndex = start;
+          if (regex.test(text)) into[alternative.pattern] = 1;
         }
       }
     }

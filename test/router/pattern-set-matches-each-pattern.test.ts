@@ -11,7 +11,7 @@ import { CUES } from '../../agent/router/english-cues.ts';
 import { CONCEPTS, foldText } from '../../agent/router/multilingual-cues.ts';
 import { loadTaskSet } from '../../agent/router/classifier.ts';
 import { createPatternSet, indexPatterns } from '../../agent/router/pattern-set.ts';
-import { TextProbe, probeString } from '../../agent/router/text-probe.ts';
+import { TextProbe } from '../../agent/router/text-probe.ts';
 
 const DATA = new URL('../../agent/router/data/', import.meta.url);
 
@@ -112,17 +112,26 @@ test('an index made from other patterns is refused', () => {
 
 test('the text probe answers like searching the text, past its 65,536th text', () => {
   const texts = ['ab', 'b', 'é', 'aé', 'ba c', 'A', 'zz'];
-  const strings = [...texts.map((text) => probeString(text, false)), ...texts.filter((text) => text === text.toLowerCase()).map((text) => probeString(text, true))];
-  const probe = new TextProbe({ exact: true, lowerCase: true });
+  const probe = new TextProbe();
+  const requirements = [
+    ...texts.map((text) => ({ offset: probe.add([[[text]]], false), text, lowerCase: false })),
+    ...texts.filter((text) => text === text.toLowerCase()).map((text) => ({ offset: probe.add([[[text]]], true), text, lowerCase: true })),
+  ];
+  // One of two requirements, each of two choices: [ab or zz] and [b], or [é].
+  const combined = probe.add([[['ab', 'zz'], ['b']], [['é']]], false);
   const random = seededRandom(20);
   const alphabet = ['a', 'b', 'c', 'A', 'B', 'é', 'É', ' ', 'z', 'Z'];
   for (let count = 0; count < 70_000; count++) {
     let text = '';
     for (let index = Math.floor(random() * 6); index > 0; index--) text += alphabet[Math.floor(random() * alphabet.length)];
     probe.load(text);
-    for (const string of strings) {
-      const haystack = string.lowerCase ? text.toLowerCase() : text;
-      if (probe.holds(string) !== haystack.includes(string.text)) assert.fail(`${JSON.stringify(string.text)} (lower-cased: ${string.lowerCase}) in ${JSON.stringify(text)}`);
+    for (const requirement of requirements) {
+      const haystack = requirement.lowerCase ? text.toLowerCase() : text;
+      if (probe.meets(requirement.offset) !== haystack.includes(requirement.text)) {
+        assert.fail(`${JSON.stringify(requirement.text)} (lower-cased: ${requirement.lowerCase}) in ${JSON.stringify(text)}`);
+      }
     }
+    const expected = ((text.includes('ab') || text.includes('zz')) && text.includes('b')) || text.includes('é');
+    if (probe.meets(combined) !== expected) assert.fail(`the combined requirement in ${JSON.stringify(text)}`);
   }
 });
