@@ -2,15 +2,17 @@
  * A local task-difficulty classifier: maps the free text of a task to the tier that should
  * answer it. No network, no randomness, a few microseconds per decision.
  *
- * Model: multinomial logistic regression over hashed features, trained when the classifier is
- * created (over the shipped training and development sets). Features are read from folded text
- * (lower case, accents stripped, so German, French and Spanish typing without accents is the
- * same text):
+ * Model: multinomial logistic regression over hashed features, trained by createClassifier
+ * (over the shipped training and development sets); the router loads the same model, trained
+ * ahead and shipped in model/ (routing-model.ts). Features are read from folded text (lower
+ * case, accents stripped, so German, French and Spanish typing without accents is the same
+ * text):
  *   - stemmed unigrams and bigrams, and the first word;
  *   - character 4-grams inside words, so typos, compounds and inflections share most features;
  *   - a word-count bucket;
  *   - English named cues (english-cues.ts) and multilingual concepts (multilingual-cues.ts):
- *     intent, stakes and form in four languages, each one feature.
+ *     intent, stakes and form in four languages, each one feature, all tested at once
+ *     (cue-pattern-sets.ts, pattern-set.ts) with the answers of testing each pattern.
  * Rules sit on top of the model (the second stage):
  *   - text alone gives large-context only when it describes a huge input;
  *   - a meta-question about routing or tool choice is orchestration however hard its quoted task
@@ -24,6 +26,8 @@ import { readFileSync } from 'node:fs';
 import { TIERS, type Tier } from '../../contracts/types.ts';
 import { CUES, LARGE_INPUT_CUE, META_ROUTING_CUE } from './english-cues.ts';
 import { CONCEPTS, CONCEPT_INDEX, foldText } from './multilingual-cues.ts';
+import { IntegerSet, IntegerTable } from './integer-table.ts';
+import { cuePatternSets } from './cue-pattern-sets.ts';
 
 /** One labelled example: the text of a task and the tier that should answer it. */
 export interface LabelledTask {
@@ -203,6 +207,13 @@ export function loadTrainingSets(paths: readonly (string | URL)[] = TRAINING_SET
   return paths.flatMap((path) => loadTaskSet(path));
 }
 
+interface FeatureSettings {
+  characterGrams: boolean;
+  concepts: boolean;
+  characterGramValue: number;
+  cueValue: number;
+}
+
 interface Features {
   hashes: Uint32Array;
   values: Float32Array;
@@ -220,29 +231,53 @@ function newFeatures(): Features {
 }
 
 /**
+ * What training learns, as plain data. Feature `i` has the hash `hashes[i]`, the weights
+ * `weights[i * TIERS.length + tier]` (TIERS order: 32 bytes, one cache line) and the value
+ * `values[valueKinds[i]]` (a word, a character gram, a cue: a few values for all features, so
+ * they stay in cache). `biases` are per tier, in TIERS order.
+ */
+export interface RoutingModel {
+  hashes: Uint32Array;
+  weights: Float64Array;
+  valueKinds: Uint8Array;
+  values: Float64Array;
+  biases: Float64Array;
+}
+
+/**
  * Trains a classifier on `examples` (default: the shipped training and development sets).
  * Deterministic: the same examples and options give the same model and the same answers.
  * Throws when `examples` is empty or holds only meta-questions.
  */
 export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), options: ClassifierOptions = {}): TaskClassifier {
-  if (examples.length === 0) throw new Error('createClassifier needs at least one example');
-  const settings = {
+  return classifierFromModel(trainModel(examples, options), options);
+}
+
+/** The feature settings `options` give (defaults filled in). */
+function featureSettings(options: ClassifierOptions): FeatureSettings {
+  return {
     characterGrams: options.characterGrams ?? true,
     concepts: options.concepts ?? true,
-    secondStage: options.secondStage ?? true,
     characterGramValue: options.characterGramValue ?? CHARACTER_GRAM_VALUE,
     cueValue: options.cueValue ?? CUE_FEATURE_VALUE,
   };
-  const disabledRules = new Set(options.disabledRules ?? []);
+}
+
+/**
+ * Trains the model of createClassifier(examples, options). Deterministic. Throws when
+ * `examples` is empty or holds only meta-questions.
+ */
+export function trainModel(examples: LabelledTask[], options: ClassifierOptions = {}): RoutingModel {
+  if (examples.length === 0) throw new Error('createClassifier needs at least one example');
+  const settings = featureSettings(options);
   const training = {
     l2Penalty: options.l2Penalty ?? L2_PENALTY,
     epochs: options.epochs ?? TRAINING_EPOCHS,
     classWeightPower: options.classWeightPower ?? CLASS_WEIGHT_POWER,
   };
-  const tierBias = options.tierBias ?? TIER_BIAS;
-  const questionLean = options.questionLean ?? QUESTION_LEAN;
   const tierCount = TIERS.length;
-  const featureIndexByHash = new Map<number, number>();
+  const featureIndexByHash = new IntegerTable(1 << 16);
+  const hashByIndex: number[] = [];
   const valueByIndex: number[] = [];
   const features = newFeatures();
 
@@ -256,9 +291,10 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
     for (let position = 0; position < count; position++) {
       const hash = features.hashes[position];
       let index = featureIndexByHash.get(hash);
-      if (index === undefined) {
+      if (index === -1) {
         index = featureIndexByHash.size;
         featureIndexByHash.set(hash, index);
+        hashByIndex.push(hash);
         valueByIndex.push(features.values[position]);
       }
       indexes.add(index);
@@ -268,15 +304,36 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
   }
 
   if (encoded.length === 0) throw new Error('createClassifier needs an example that is not a meta-question');
-  const featureValues = Float64Array.from(valueByIndex);
+  const values = Float64Array.from(valueByIndex);
   const weights = new Float64Array(featureIndexByHash.size * tierCount);
   const biases = new Float64Array(tierCount);
-  trainLogisticRegression(encoded, labels, featureValues, weights, biases, tierCount, training);
+  trainLogisticRegression(encoded, labels, values, weights, biases, tierCount, training);
+  const distinctValues = [...new Set(values)];
+  if (distinctValues.length > 256) throw new Error(`${distinctValues.length} distinct feature values: at most 256 fit a value kind`);
+  const valueKinds = Uint8Array.from(values, (value) => distinctValues.indexOf(value));
+  return { hashes: Uint32Array.from(hashByIndex), weights, valueKinds, values: Float64Array.from(distinctValues), biases };
+}
+
+/**
+ * The classifier that answers with `model`; `options` must be the feature options it was
+ * trained with (the others only change the rules on top).
+ */
+export function classifierFromModel(model: RoutingModel, options: ClassifierOptions = {}): TaskClassifier {
+  const settings = featureSettings(options);
+  const secondStageOn = options.secondStage ?? true;
+  const disabledRules = new Set(options.disabledRules ?? []);
+  const tierBias = options.tierBias ?? TIER_BIAS;
+  const questionLean = options.questionLean ?? QUESTION_LEAN;
+  const tierCount = TIERS.length;
+  const featureCount = model.hashes.length;
+  const featureIndexByHash = IntegerTable.indexOf(model.hashes);
+  const { weights, valueKinds, values, biases } = model;
+  const features = newFeatures();
 
   const logits = new Float64Array(tierCount);
   const seen = new Int32Array(MAX_FEATURES);
-  const stamp = new Uint32Array(featureIndexByHash.size);
-  let stampNow = 0;
+  // A feature counts once per text: the hashes this call has taken.
+  const taken = new IntegerSet(MAX_FEATURES);
   const orchestration = TIERS.indexOf('orchestration');
   const execution = TIERS.indexOf('execution');
   const reasoning = TIERS.indexOf('reasoning');
@@ -285,21 +342,19 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
   return {
     classify(text: string): Classification {
       const count = extractFeatures(text, features, settings);
-      // A feature counts once per text: `stamp` marks the indexes this call has already taken.
-      stampNow = stampNow === 0xffffffff ? 1 : stampNow + 1;
-      if (stampNow === 1) stamp.fill(0);
+      taken.clear(count);
       let known = 0;
       for (let position = 0; position < count; position++) {
-        const index = featureIndexByHash.get(features.hashes[position]);
-        if (index === undefined || stamp[index] === stampNow) continue;
-        stamp[index] = stampNow;
-        seen[known++] = index;
+        const hash = features.hashes[position];
+        if (!taken.add(hash)) continue;
+        const index = featureIndexByHash.get(hash);
+        if (index !== -1) seen[known++] = index;
       }
       const scale = known === 0 ? 0 : 1 / Math.sqrt(known);
       for (let tier = 0; tier < tierCount; tier++) logits[tier] = biases[tier] + (tierBias[tier] ?? 0);
       for (let position = 0; position < known; position++) {
         const feature = seen[position];
-        const value = featureValues[feature] * scale;
+        const value = values[valueKinds[feature]] * scale;
         const offset = feature * tierCount;
         for (let tier = 0; tier < tierCount; tier++) logits[tier] += weights[offset + tier] * value;
       }
@@ -313,7 +368,7 @@ export function createClassifier(examples: LabelledTask[] = loadTrainingSets(), 
       if (features.cueFlags[META_ROUTING_CUE] === 1) {
         raiseTo(logits, orchestration, META_RULE_CONFIDENCE);
         rule = 'meta-question about routing or tools';
-      } else if (settings.secondStage) {
+      } else if (secondStageOn) {
         if (disabledRules.size === 0) rule = secondStage(logits, features.conceptFlags, { orchestration, execution, reasoning }, questionLean);
         else {
           const before = Float64Array.from(logits);
@@ -592,6 +647,8 @@ const LENGTH_HASHES = [hashLabel('#words-1-4'), hashLabel('#words-5-10'), hashLa
 const CUE_HASHES = CUES.map((cue) => hashLabel(`#cue-${cue.name}`));
 const CONCEPT_HASHES = CONCEPTS.map((concept) => hashLabel(`#concept-${concept.name}`));
 const CHARACTER_GRAM_SALT = 0xc2b2ae35;
+const CUE_COUNT = CUES.length;
+const CONCEPT_COUNT = CONCEPTS.length;
 
 function hashLabel(label: string): number {
   let hash = FNV_OFFSET;
@@ -683,7 +740,7 @@ function characterCode(text: string, start: number, end: number, position: numbe
 function extractFeatures(
   original: string,
   features: Features,
-  settings: { characterGrams: boolean; concepts: boolean; characterGramValue: number; cueValue: number },
+  settings: FeatureSettings,
 ): number {
   const { hashes, values, cueFlags, conceptFlags } = features;
   const text = foldText(original);
@@ -723,15 +780,16 @@ function extractFeatures(
   }
   hashes[count] = LENGTH_HASHES[words <= 4 ? 0 : words <= 10 ? 1 : words <= 20 ? 2 : 3];
   values[count++] = 1;
-  for (let cue = 0; cue < CUES.length; cue++) {
-    cueFlags[cue] = CUES[cue].pattern.test(original) ? 1 : 0;
+  const { cues, concepts } = cuePatternSets();
+  cues.testAll(original, cueFlags);
+  for (let cue = 0; cue < CUE_COUNT; cue++) {
     if (cueFlags[cue] === 1) {
       hashes[count] = CUE_HASHES[cue];
       values[count++] = settings.cueValue;
     }
   }
-  for (let concept = 0; concept < CONCEPTS.length; concept++) {
-    conceptFlags[concept] = CONCEPTS[concept].pattern.test(text) ? 1 : 0;
+  concepts.testAll(text, conceptFlags);
+  for (let concept = 0; concept < CONCEPT_COUNT; concept++) {
     if (settings.concepts && conceptFlags[concept] === 1) {
       hashes[count] = CONCEPT_HASHES[concept];
       values[count++] = settings.cueValue;

@@ -1,7 +1,9 @@
 /**
  * English named cues, each fed to the classifier as one feature. Kept small and literal: each
  * one lists words that signal a tier but that a few thousand examples cannot all contain. They
- * read the original text (not folded), so upper-case SQL keywords keep their case.
+ * read the original text (not folded), so upper-case SQL keywords keep their case. After an
+ * edit, run `npm run train:routing`: the shipped model and pattern index (model/) are made from
+ * these patterns, and are not used until they are remade.
  */
 export interface Cue {
   name: string;

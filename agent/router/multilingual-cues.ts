@@ -7,6 +7,7 @@
  * Patterns read folded text (see `foldText`): lower case, accents stripped, ß as ss, so
  * "ändern", "andern" and "Ändern" are one word and a missing accent is no typo. Stems are
  * written open-ended (`zusammenfass\w*`) so that inflections and most suffix typos still match.
+ * After an edit, run `npm run train:routing` (as for english-cues.ts).
  */
 
 const NON_ASCII = /[^\x00-\x7f]/;

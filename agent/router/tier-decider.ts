@@ -7,7 +7,8 @@
 import type { Config } from '../../config/schema.ts';
 import type { Tier } from '../../contracts/types.ts';
 import { TIERS } from '../../contracts/types.ts';
-import { createClassifier, type TaskClassifier } from './classifier.ts';
+import type { TaskClassifier } from './classifier.ts';
+import { loadShippedClassifier } from './routing-model.ts';
 import { DEFAULT_STEP_KINDS, decideTier, type AskOrchestrator, type TierDecision } from './decide.ts';
 import type { ModelRouter, RoutingTask } from '../../contracts/router.ts';
 
@@ -76,15 +77,16 @@ export function createTierDecider(
 }
 
 /**
- * The shipped classifier, trained at its first free-text decision: training takes about
- * 60 ms and a few MB, which a daemon whose jobs all route by kind never needs to spend.
+ * The shipped classifier, loaded at its first free-text decision (routing-model.ts: a few
+ * milliseconds and a few MB, or training when the model file was not made from the current
+ * data), which a daemon whose jobs all route by kind never needs to spend.
  */
 function lazyClassifier(): TaskClassifier {
-  let trained: TaskClassifier | undefined;
+  let loaded: TaskClassifier | undefined;
   return {
     classify(text) {
-      trained ??= createClassifier();
-      return trained.classify(text);
+      loaded ??= loadShippedClassifier();
+      return loaded.classify(text);
     },
   };
 }
