@@ -112,6 +112,10 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/fresh-d.jsonl',
   'training/fresh-e.jsonl',
   'training/fresh-f.jsonl',
+  'training/fresh-g.jsonl',
+  'training/fresh-h.jsonl',
+  'training/outsider-k.jsonl',
+  'training/outsider-l.jsonl',
   'training/round2-patterns.jsonl',
   'training/round2-probe.jsonl',
   'development/multilingual-1.jsonl',
@@ -119,8 +123,11 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'development/multilingual-3.jsonl',
 ].map((name) => new URL(name, DATA));
 
-/** Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md). */
-export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-g.jsonl', 'heldout/fresh-h.jsonl'].map((name) => new URL(name, DATA));
+/**
+ * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md).
+ * Empty from round 4, which trains on fresh-g and fresh-h, until the next pair is copied in.
+ */
+export const HELDOUT_SET_PATHS: readonly URL[] = [];
 
 /**
  * Per-tier shift of the logits (TIERS order) before the softmax: a calibration knob, chosen by
