@@ -186,6 +186,9 @@ export const OUTSIDER_GROUPS: readonly (readonly string[])[] = [
   ['training/blind-1', 'training/blind-2', 'training/blind-3'],
   ['training/fresh-c', 'training/fresh-d'],
   ['training/fresh-e', 'training/fresh-f'],
+  ['training/fresh-g', 'training/fresh-h'],
+  ['training/outsider-k'],
+  ['training/outsider-l'],
 ];
 
 export interface AuthorFold {
@@ -214,11 +217,11 @@ export function leaveOneAuthorOut(
   return folds;
 }
 
-/** Mean accuracy and under-routing over the folds (each set counts once), and over the fresh sets. */
+/** Mean accuracy and under-routing over the folds (each set counts once), and over the sets of round 2 on (fresh-c to -h, outsider-k and -l). */
 export function authorSummary(folds: AuthorFold[]): { meanAccuracy: number; meanUnder: number; freshAccuracy: number; freshUnder: number; minAccuracy: number; maxUnder: number } {
   const mean = (list: AuthorFold[], pick: (evaluation: RoutingEvaluation) => number): number =>
     list.length === 0 ? 0 : list.reduce((sum, fold) => sum + pick(fold.evaluation), 0) / list.length;
-  const fresh = folds.filter((fold) => fold.name.startsWith('training/fresh-'));
+  const fresh = folds.filter((fold) => /^training\/(fresh|outsider)-/.test(fold.name));
   return {
     meanAccuracy: mean(folds, (evaluation) => evaluation.accuracy),
     meanUnder: mean(folds, (evaluation) => evaluation.underRouting),

@@ -2,7 +2,8 @@
  * Leave-one-author-out sweep over classifier options (round 3 of issue 17).
  *   node --import tsx bench/routing-candidates/author-sweep.ts '<json options>' ['<json options>' ...]
  * Prints, per candidate, the mean accuracy and under-routing over the outsider sets (each left
- * out alone, then with its writer's other sets), and over the fresh sets c-f.
+ * out alone, then with its writer's other sets), and over the sets of round 2 on (fresh-c to -h,
+ * outsider-k and -l).
  */
 import { TRAINING_SET_PATHS, createClassifier, type ClassifierOptions } from '../../agent/router/classifier.ts';
 import { authorSummary, leaveOneAuthorOut, loadNamedSet } from '../eval-routing.ts';
