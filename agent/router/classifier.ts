@@ -128,10 +128,10 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
 ].map((name) => new URL(name, DATA));
 
 /**
- * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md).
- * Empty from round 4, which trains on fresh-g and fresh-h, until the next pair is copied in.
+ * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md):
+ * fresh-i and fresh-j, measured against round 4 frozen at commit d96688d.
  */
-export const HELDOUT_SET_PATHS: readonly URL[] = [];
+export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-i.jsonl', 'heldout/fresh-j.jsonl'].map((name) => new URL(name, DATA));
 
 /**
  * Per-tier shift of the logits (TIERS order) before the softmax: a calibration knob, chosen by
