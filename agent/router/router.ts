@@ -247,10 +247,17 @@ export function createRouter(deps: RouterDeps): Router {
    */
   const pendingSettlements: { ticket: BudgetTicket; call: CallRecord; resolve: (settlement: Settlement) => void; reject: (error: unknown) => void }[] = [];
   let settlementsScheduled = false;
+  /** Calls of this router between their start and their end, for the group commit's choice. */
+  let callsInFlight = 0;
 
   function settle(ticket: BudgetTicket, call: CallRecord): Promise<Settlement> {
     return new Promise((resolve, reject) => {
       pendingSettlements.push({ ticket, call, resolve, reject });
+      // Alone in flight: nothing can join the batch, so no turn of the loop is waited for.
+      if (callsInFlight <= 1 && !settlementsScheduled) {
+        void writeSettlements(pendingSettlements.splice(0));
+        return;
+      }
       if (!settlementsScheduled) {
         settlementsScheduled = true;
         setImmediate(() => {
@@ -289,6 +296,15 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   async function complete(routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> {
+    callsInFlight++;
+    try {
+      return await completeCall(routed, signal);
+    } finally {
+      callsInFlight--;
+    }
+  }
+
+  async function completeCall(routed: RoutedRequest, signal?: AbortSignal): Promise<RoutedResponse> {
     const { task, origin } = routed;
     // A request without an output cap gets the configured default, so the budget reserves a
     // realistic worst case rather than the model's whole output window.
