@@ -118,6 +118,8 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
   'training/fresh-f.jsonl',
   'training/fresh-g.jsonl',
   'training/fresh-h.jsonl',
+  'training/fresh-i.jsonl',
+  'training/fresh-j.jsonl',
   'training/outsider-k.jsonl',
   'training/outsider-l.jsonl',
   'training/round2-patterns.jsonl',
@@ -128,10 +130,11 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
 ].map((name) => new URL(name, DATA));
 
 /**
- * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md):
- * fresh-i and fresh-j, measured against round 4 frozen at commit d96688d.
+ * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md).
+ * Empty until the next blind pair is copied into heldout/ (fresh-i and fresh-j, measured against
+ * round 4, moved to training/ in round 5).
  */
-export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-i.jsonl', 'heldout/fresh-j.jsonl'].map((name) => new URL(name, DATA));
+export const HELDOUT_SET_PATHS: readonly URL[] = [];
 
 /**
  * Per-tier shift of the logits (TIERS order) before the softmax: a calibration knob, chosen by
