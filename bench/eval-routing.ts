@@ -187,6 +187,7 @@ export const OUTSIDER_GROUPS: readonly (readonly string[])[] = [
   ['training/fresh-c', 'training/fresh-d'],
   ['training/fresh-e', 'training/fresh-f'],
   ['training/fresh-g', 'training/fresh-h'],
+  ['training/fresh-i', 'training/fresh-j'],
   ['training/outsider-k'],
   ['training/outsider-l'],
 ];
