@@ -132,11 +132,10 @@ export const TRAINING_SET_PATHS: readonly URL[] = [
 ].map((name) => new URL(name, DATA));
 
 /**
- * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md).
- * Empty until the next blind pair is copied into heldout/ (fresh-i and fresh-j, measured against
- * round 4, moved to training/ in round 5).
+ * Never trained or tuned on; each measured once before the router was frozen (BENCHMARKS.md):
+ * fresh-m and fresh-n, measured against round 5 frozen at commit 385a65d.
  */
-export const HELDOUT_SET_PATHS: readonly URL[] = [];
+export const HELDOUT_SET_PATHS: readonly URL[] = ['heldout/fresh-m.jsonl', 'heldout/fresh-n.jsonl'].map((name) => new URL(name, DATA));
 
 /**
  * Per-tier shift of the logits (TIERS order) before the softmax: a calibration knob, chosen by
