@@ -31,6 +31,7 @@
 import { applicableCaps, describeOverrun, EPSILON_USD, isProcessAlive, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
 import { ledgerTimeZone } from './ledger-days.ts';
+import { cachedRead, noteOwnWrite } from './read-cache.ts';
 import type { Store } from './store.ts';
 
 export const LEASE_MODEL = '(lease)';
@@ -97,6 +98,8 @@ export function clearIdleLeases(db: Store, now: Date = new Date(), isAlive: (pid
   for (const pid of db.prepare('SELECT DISTINCT pid FROM budget_reservations WHERE model = ?').pluck().all(LEASE_MODEL) as number[]) {
     if (!isAlive(pid)) cleared += db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid).changes;
   }
+  // A lease row this process remembers as present may be gone.
+  if (cleared > 0) noteOwnWrite(db);
   return cleared;
 }
 
@@ -106,7 +109,9 @@ export function clearIdleLeases(db: Store, now: Date = new Date(), isAlive: (pid
  * idle. That router, if still running, grants again before its next call. Returns how many.
  */
 export function dropOwnLeases(db: Store, pid: number = process.pid): number {
-  return db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid).changes;
+  const dropped = db.prepare('DELETE FROM budget_reservations WHERE model = ? AND pid = ?').run(LEASE_MODEL, pid).changes;
+  if (dropped > 0) noteOwnWrite(db);
+  return dropped;
 }
 
 /** The leases of one process's router on `db`. `pid` defaults to this process. Writes nothing until used. */
@@ -128,6 +133,13 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       `INSERT INTO budget_events (at, day, month, job, kind, from_tier, cap, over_usd) VALUES (?, ?, ?, ?, 'overrun', ?, ?, ?)`,
     ),
   };
+
+  /**
+   * The lease's row is still there (a primary-key read, answered from memory while neither
+   * another connection nor this process changed the database's lease rows: memory/read-cache.ts).
+   */
+  const rowExists = (lease: Lease): boolean =>
+    cachedRead(db, `lease\u0000${own(lease).join('\u0000')}`, () => statements.exists.get(...own(lease)) !== undefined);
 
   /**
    * Grants or resizes the lease of `request`'s key inside a write transaction; refuses when a cap
@@ -178,13 +190,48 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
       };
       return { ok: true, lease };
     });
-    const result = granted.immediate();
+    let result: ReturnType<typeof granted.immediate>;
+    try {
+      result = granted.immediate();
+    } finally {
+      // Lease rows were inserted, resized or deleted (or rolled back): what `rowExists` remembers is void.
+      noteOwnWrite(db);
+    }
     writes++;
     if (!result.ok) return result;
     for (const [otherKey] of expired) leases.delete(otherKey);
     leases.set(key, result.lease);
     return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
   }
+
+  /** The settlements' one transaction, built once (`db.transaction` makes new wrappers on each call). */
+  const settleTransaction = db.transaction(
+    (items: readonly { ticket: BudgetTicket; call: CallRecord }[], inFlightAfter: readonly number[], caps: BudgetCaps): Settlement[] => {
+      // The ledger's zone is read inside the transaction: a re-count of the days (another process) is never half-seen.
+      const timeZone = ledgerTimeZone(db);
+      return items.map(({ ticket, call }, index) => {
+        const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
+        const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
+        const callId = recordCall(db, call, timeZone);
+        // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
+        if (lease?.tight) {
+          if (inFlightAfter[index]! > 0) statements.shrink.run(inFlightAfter[index]!, ...own(lease));
+          else statements.remove.run(...own(lease));
+        }
+        const overruns: BudgetOverrun[] = [];
+        if (call.costUsd <= drawn) return { callId, overruns };
+        const { day, month } = ledgerPeriod(call.startedAt, timeZone);
+        for (const cap of applicableCaps(caps, call.tier, call.job)) {
+          const { spentUsd } = totalsOf(db, cap, day, month);
+          if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
+          const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: drawn };
+          overruns.push(overrun);
+          statements.overrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
+        }
+        return { callId, overruns };
+      });
+    },
+  );
 
   const self: BudgetLeases = {
     get writes() {
@@ -206,7 +253,7 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         fresh &&
         !lease.tight &&
         lease.consumedUsd + lease.inFlightUsd + request.amountUsd <= lease.amountUsd + EPSILON_USD &&
-        statements.exists.get(...own(lease)) !== undefined
+        rowExists(lease)
       ) {
         lease.inFlightUsd += request.amountUsd;
         return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: false };
@@ -229,33 +276,8 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         inFlightAfterBy.set(ticket.key, after);
         return after;
       });
-      const settle = db.transaction((): Settlement[] => {
-        // The ledger's zone is read inside the transaction: a re-count of the days (another process) is never half-seen.
-        const timeZone = ledgerTimeZone(db);
-        return items.map(({ ticket, call }, index) => {
-          const lease = ticket.kind === 'lease' ? leases.get(ticket.key) : undefined;
-          const drawn = ticket.kind === 'lease' ? ticket.amountUsd : 0;
-          const callId = recordCall(db, call, timeZone);
-          // Near a cap the lease holds exactly what is in flight (nothing between calls): the settled cost now counts as spent.
-          if (lease?.tight) {
-            if (inFlightAfter[index]! > 0) statements.shrink.run(inFlightAfter[index]!, ...own(lease));
-            else statements.remove.run(...own(lease));
-          }
-          const overruns: BudgetOverrun[] = [];
-          if (call.costUsd <= drawn) return { callId, overruns };
-          const { day, month } = ledgerPeriod(call.startedAt, timeZone);
-          for (const cap of applicableCaps(caps, call.tier, call.job)) {
-            const { spentUsd } = totalsOf(db, cap, day, month);
-            if (spentUsd <= cap.capUsd + EPSILON_USD || spentUsd - call.costUsd > cap.capUsd + EPSILON_USD) continue;
-            const overrun: BudgetOverrun = { ...cap, spentUsd, overUsd: spentUsd - cap.capUsd, callCostUsd: call.costUsd, reservedUsd: drawn };
-            overruns.push(overrun);
-            statements.overrun.run(call.startedAt.toISOString(), day, month, call.job ?? null, call.tier, describeOverrun(overrun), overrun.overUsd);
-          }
-          return { callId, overruns };
-        });
-      });
       // Memory follows only a committed settlement: a failed one leaves the draws to `cancel`.
-      const settlements = settle.immediate();
+      const settlements = settleTransaction.immediate(items, inFlightAfter, caps);
       writes++;
       for (const { ticket, call } of items) {
         if (ticket.kind !== 'lease') continue;
@@ -282,7 +304,11 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         for (const lease of leases.values()) statements.remove.run(...own(lease));
         leases.clear();
       });
-      drop.immediate();
+      try {
+        drop.immediate();
+      } finally {
+        noteOwnWrite(db);
+      }
       writes++;
     },
   };

@@ -7,6 +7,7 @@
  * (the owner's time zone: memory/ledger-days.ts).
  * Simulated calls count like real ones, so a cap behaves the same under the simulator.
  */
+import { noteOwnWrite } from './read-cache.ts';
 import type { Statement } from 'better-sqlite3';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
 import { ledgerTimeZone } from './ledger-days.ts';
@@ -241,7 +242,10 @@ export function clearStaleReservations(
     }
     return cleared;
   });
-  return clear.immediate();
+  const cleared = clear.immediate();
+  // A budget lease this process remembers as present (memory/budget-lease.ts) may be gone.
+  if (cleared > 0) noteOwnWrite(db);
+  return cleared;
 }
 
 /** Live reservations, for `switchboard status`. */
