@@ -20,6 +20,7 @@ import { clearDeadModel, listDeadModels, markModelDead, type DeadModel } from '.
 import { LedgerWriteError, ledgerPeriod, type CallRecord } from '../../memory/ledger.ts';
 import { isTransientWriteError, RETRY_BUSY_TIMEOUT_MS, retryWrite, withBusyTimeout } from '../../memory/busy-retry.ts';
 import { ledgerTimeZone, useLedgerTimeZone } from '../../memory/ledger-days.ts';
+import { backgroundCheckpoints } from '../../memory/checkpointer.ts';
 import { ownerTimeZone } from '../../config/owner-time-zone.ts';
 import type { Store } from '../../memory/store.ts';
 import { calculateCost, emptyUsage, priceOn, worstCaseCost } from '../cost.ts';
@@ -268,8 +269,19 @@ export function createRouter(deps: RouterDeps): Router {
     });
   }
 
+  /** Checkpoints of the ledger's file move to a worker thread at the first settlement (memory/checkpointer.ts). */
+  let checkpointsHandedOff = false;
+
   async function writeSettlements(batch: typeof pendingSettlements): Promise<void> {
     const started = Date.now();
+    if (!checkpointsHandedOff) {
+      checkpointsHandedOff = true;
+      try {
+        backgroundCheckpoints(db);
+      } catch (error) {
+        logger?.warn({ event: 'checkpointer-not-started', error: String(error) }, 'checkpoints stay on the main thread');
+      }
+    }
     try {
       const settlements = await retryWrite(() => withBusyTimeout(db, RETRY_BUSY_TIMEOUT_MS, () => leases.settleMany(batch, caps)), {
         giveUpAfterMs: ledgerWriteWaitMs,
