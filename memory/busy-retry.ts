@@ -64,13 +64,8 @@ interface BusyTimeoutConnection {
   prepare(source: string): PragmaStatement;
 }
 
-/**
- * Prepared `busy_timeout` statements per connection, and the value last set through them: a
- * write's two switches cost a few µs, not three parses and a read. The store sets the timeout
- * when it opens a connection (memory/store.ts), before any `withBusyTimeout`; nothing else
- * changes it on a store's connection afterwards.
- */
-const busyTimeoutStatements = new WeakMap<object, { read: PragmaStatement; set: Map<number, PragmaStatement>; current?: number }>();
+/** Prepared `busy_timeout` statements per connection: a write's two switches cost a few µs, not three parses. */
+const busyTimeoutStatements = new WeakMap<object, { read: PragmaStatement; set: Map<number, PragmaStatement> }>();
 
 function busyTimeoutStatementsFor(db: BusyTimeoutConnection) {
   let statements = busyTimeoutStatements.get(db);
@@ -89,7 +84,6 @@ function setBusyTimeout(db: BusyTimeoutConnection, timeoutMs: number): void {
     statements.set.set(timeoutMs, statement);
   }
   statement.get();
-  statements.current = timeoutMs;
 }
 
 /**
@@ -99,13 +93,8 @@ function setBusyTimeout(db: BusyTimeoutConnection, timeoutMs: number): void {
  * the connection in between.
  */
 export function withBusyTimeout<T>(db: BusyTimeoutConnection, timeoutMs: number, work: () => T): T {
-  const statements = busyTimeoutStatementsFor(db);
-  // Read once per connection, then known: only this function changes it after the store opened it.
-  if (statements.current === undefined) {
-    const row = statements.read.get() as Record<string, unknown> | undefined;
-    statements.current = Math.max(0, Math.floor(Number(row ? Object.values(row)[0] : 0)));
-  }
-  const previous = statements.current;
+  const row = busyTimeoutStatementsFor(db).read.get() as Record<string, unknown> | undefined;
+  const previous = Math.max(0, Math.floor(Number(row ? Object.values(row)[0] : 0)));
   setBusyTimeout(db, Math.max(0, Math.floor(timeoutMs)));
   try {
     return work();
