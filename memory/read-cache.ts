@@ -12,7 +12,8 @@
  *
  * Values are frozen: a caller never changes what the next caller reads. Inside a transaction
  * the stamp is read in the transaction's own snapshot, and nothing read there is kept (it may
- * roll back); a value kept from before is used only while the snapshot still matches it.
+ * roll back); a value kept from before is used only while the snapshot still matches it. That
+ * read also serves as the turn's stamp when it is the turn's first.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store } from './store.ts';
@@ -54,14 +55,17 @@ function cacheOf(db: Store): ConnectionCache {
 
 /** The connection's `data_version` for this turn: read once, then remembered until the turn ends. */
 function stampOf(cache: ConnectionCache): number {
-  if (cache.turn === turn) return cache.stamp;
-  cache.stamp = cache.dataVersion.get() as number;
+  if (cache.turn !== turn) markTurn(cache, cache.dataVersion.get() as number);
+  return cache.stamp;
+}
+
+function markTurn(cache: ConnectionCache, dataVersion: number): void {
+  cache.stamp = dataVersion;
   cache.turn = turn;
   if (!turnEndScheduled) {
     turnEndScheduled = true;
     setImmediate(endOfTurn).unref();
   }
-  return cache.stamp;
 }
 
 /** This process wrote one of the cached rows (call it after the write, also one that may roll back). */
@@ -74,8 +78,11 @@ export function cachedRead<T>(db: Store, key: string, read: () => T): T {
   const cache = cacheOf(db);
   if (db.inTransaction) {
     // The transaction's own snapshot decides; what it reads may roll back, so it is not kept.
+    const dataVersion = cache.dataVersion.get() as number;
+    // Read in this turn, it is the turn's stamp too if none was read yet (a commit of this connection does not move it).
+    if (cache.turn !== turn) markTurn(cache, dataVersion);
     const entry = cache.entries.get(key);
-    if (entry && entry.ownWrites === ownWrites && entry.dataVersion === (cache.dataVersion.get() as number)) return entry.value as T;
+    if (entry && entry.ownWrites === ownWrites && entry.dataVersion === dataVersion) return entry.value as T;
     return read();
   }
   const dataVersion = stampOf(cache);
