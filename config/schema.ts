@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { ENDPOINT_PROFILES, TIERS } from '../contracts/types.ts';
 
+// Zod compiles a schema into generated code at its first parse: it pays back over many parses of
+// the same schema, but a config or catalogue is parsed once per process, and compiling cost a
+// CLI command about 10 ms of its start (BENCHMARKS.md, bill). No schema is parsed in a hot loop.
+z.config({ jitless: true });
+
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
