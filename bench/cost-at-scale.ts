@@ -55,7 +55,7 @@ export interface ReservationRow {
 
 const CAPS = { total: 1_000_000, tiers: { execution: 1_000_000 }, jobs: { bench: 1_000_000 } };
 
-function settingsFor(baseURL: string) {
+export function settingsFor(baseURL: string) {
   return {
     providers: { sim: { api: 'openai', baseURL, apiKey: '${BENCH_KEY}' } },
     models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 1_000, prices: [{ input: 0.15, output: 0.6 }], capabilities: {} } },

@@ -18,6 +18,7 @@ import { startSimulator } from '../agent/simulator/simulator.ts';
 import { ledgerPeriod } from '../memory/ledger.ts';
 import { openStore } from '../memory/store.ts';
 import { fillMonth } from './month-ledger.ts';
+import { settingsFor } from './cost-at-scale.ts';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -33,7 +34,6 @@ const concurrent = process.argv.includes('--concurrent');
 const calls = Number(argument('--calls') ?? 2_000);
 const { openSwitchboard: openBase } = (await import(pathToFileURL(join(resolve(baseDir), 'agent/switchboard.ts')).href)) as { openSwitchboard: typeof openThis };
 
-const CAPS = { total: 1_000_000, tiers: { execution: 1_000_000 }, jobs: { bench: 1_000_000 } };
 const simulator = await startSimulator();
 const directory = mkdtempSync(join(tmpdir(), 'sb-stack-ab-'));
 const opened: Switchboard[] = [];
@@ -44,13 +44,7 @@ try {
   filler.close();
   copyFileSync(seed, join(directory, 'base.db'));
   copyFileSync(seed, join(directory, 'this.db'));
-  const settings = {
-    providers: { sim: { api: 'openai', baseURL: simulator.openaiBaseURL, apiKey: '${BENCH_KEY}' } },
-    models: { small: { provider: 'sim', model: 'bench-model', contextWindow: 128_000, maxOutputTokens: 1_000, prices: [{ input: 0.15, output: 0.6 }], capabilities: {} } },
-    tiers: { orchestration: ['small'], execution: ['small'], reasoning: ['small'], 'large-context': ['small'] },
-    flagship: 'gpt-5.6-sol',
-    budgets: { daily: CAPS, monthly: CAPS },
-  };
+  const settings = settingsFor(simulator.openaiBaseURL);
   const env = { BENCH_KEY: 'sk-bench-0123456789' };
   const base = await openBase({ config: settings, databasePath: join(directory, 'base.db'), env });
   opened.push(base);
