@@ -31,7 +31,7 @@
 import { applicableCaps, describeOverrun, EPSILON_USD, isProcessAlive, totalsOf, type BlockingCap, type BudgetCaps, type BudgetOverrun, type ReservationRequest, type Settlement } from './budget.ts';
 import { ledgerPeriod, recordCall, type CallRecord } from './ledger.ts';
 import { ledgerTimeZone } from './ledger-days.ts';
-import { cachedRead, noteOwnWrite } from './read-cache.ts';
+import { cachedRead, forgetCached, noteOwnWrite } from './read-cache.ts';
 import type { Store } from './store.ts';
 
 export const LEASE_MODEL = '(lease)';
@@ -138,8 +138,12 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
    * The lease's row is still there (a primary-key read, answered from memory while neither
    * another connection nor this process changed the database's lease rows: memory/read-cache.ts).
    */
-  const rowExists = (lease: Lease): boolean =>
-    cachedRead(db, `lease\u0000${own(lease).join('\u0000')}`, () => statements.exists.get(...own(lease)) !== undefined);
+  const rowKey = (lease: Lease) => `lease\u0000${own(lease).join('\u0000')}`;
+  const rowExists = (lease: Lease): boolean => cachedRead(db, rowKey(lease), () => statements.exists.get(...own(lease)) !== undefined);
+  /** A lease this instance no longer holds: its cached row check goes too (a daemon's leases change daily). */
+  const forget = (lease: Lease | undefined) => {
+    if (lease) forgetCached(db, rowKey(lease));
+  };
 
   /**
    * Grants or resizes the lease of `request`'s key inside a write transaction; refuses when a cap
@@ -199,7 +203,11 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     }
     writes++;
     if (!result.ok) return result;
-    for (const [otherKey] of expired) leases.delete(otherKey);
+    for (const [otherKey, other] of expired) {
+      forget(other);
+      leases.delete(otherKey);
+    }
+    if (current && current.rowId !== result.lease.rowId) forget(current);
     leases.set(key, result.lease);
     return { ok: true, ticket: { kind: 'lease', key, amountUsd: request.amountUsd }, wrote: true };
   }
@@ -287,7 +295,10 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
         lease.inFlightUsd = after;
         if (!lease.tight) lease.consumedUsd += call.costUsd;
         else if (after > 0) lease.amountUsd = after;
-        else leases.delete(ticket.key);
+        else {
+          forget(lease);
+          leases.delete(ticket.key);
+        }
       }
       return settlements;
     },
@@ -301,7 +312,10 @@ export function createBudgetLeases(db: Store, options: { pid?: number } = {}): B
     release() {
       if (leases.size === 0) return;
       const drop = db.transaction(() => {
-        for (const lease of leases.values()) statements.remove.run(...own(lease));
+        for (const lease of leases.values()) {
+          statements.remove.run(...own(lease));
+          forget(lease);
+        }
         leases.clear();
       });
       try {

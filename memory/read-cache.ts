@@ -95,6 +95,11 @@ export function cachedRead<T>(db: Store, key: string, read: () => T): T {
   return value;
 }
 
+/** Keys cached for `db` (tests: what a long-running process keeps). */
+export function cachedKeys(db: Store): string[] {
+  return [...(caches.get(db)?.entries.keys() ?? [])];
+}
+
 /** Forgets a cached value (its row was deleted or re-keyed by this process). */
 export function forgetCached(db: Store, key: string): void {
   caches.get(db)?.entries.delete(key);

@@ -13,7 +13,7 @@ import { openStore } from '../../memory/store.ts';
 import { readBreaker, updateBreaker } from '../../memory/breakers.ts';
 import { clearDeadModel, listDeadModels, markModelDead } from '../../memory/dead-models.ts';
 import { ledgerTimeZone, useLedgerTimeZone } from '../../memory/ledger-days.ts';
-import { cachedRead } from '../../memory/read-cache.ts';
+import { cachedKeys, cachedRead } from '../../memory/read-cache.ts';
 import { createBudgetLeases, LEASE_MODEL } from '../../memory/budget-lease.ts';
 import type { BudgetCaps } from '../../memory/budget.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -123,5 +123,25 @@ test('a lease row deleted behind the router\'s back (another connection) is gran
   assert.ok(again.ok && again.wrote, 'granted again (a write)');
   assert.equal(other.prepare('SELECT COUNT(*) FROM budget_reservations WHERE model = ?').pluck().get(LEASE_MODEL), 1);
   other.close();
+  db.close();
+});
+
+test('a month of daily leases leaves one cached row check, not one a day', async () => {
+  const db = openStore(':memory:');
+  const caps: BudgetCaps = { daily: { total: 100, tiers: {}, jobs: {} }, monthly: { total: 10_000, tiers: {}, jobs: {} } };
+  const leases = createBudgetLeases(db);
+  const start = Date.now();
+  for (let day = 0; day < 30; day++) {
+    const at = new Date(start + day * 86_400_000);
+    const request = { day: at.toISOString().slice(0, 10), month: at.toISOString().slice(0, 7), tier: 'execution', job: 'j', model: 'm', amountUsd: 0.1, createdAt: at };
+    for (let call = 0; call < 3; call++) {
+      const admitted = leases.reserve(request, caps);
+      assert.ok(admitted.ok);
+      leases.cancel(admitted.ticket);
+      await nextTurn();
+    }
+  }
+  const leaseKeys = cachedKeys(db).filter((key) => key.startsWith('lease'));
+  assert.ok(leaseKeys.length <= 1, `cached lease checks: ${leaseKeys.length}`);
   db.close();
 });
